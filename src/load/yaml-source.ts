@@ -1,0 +1,109 @@
+/**
+ * YAML with source positions. Every file mcsync reads (playbooks, roles, vars, inventories) goes
+ * through here so that any later error can name `file:line:column` of the offending key or value.
+ */
+import { readFile } from 'node:fs/promises';
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { LoadError } from '../errors.ts';
+import type { SourceLocation } from '../errors.ts';
+
+export type YamlPath = readonly (string | number)[];
+
+/** A parsed YAML file: its plain value plus a way back to positions. */
+export interface YamlSource {
+  file: string;
+  value: unknown;
+  /** Location of the value at `path` (or of the nearest existing parent). */
+  locate(path: YamlPath): SourceLocation;
+  /** Location of the key of the mapping entry at `path` (falls back to the value). */
+  locateKey(path: YamlPath): SourceLocation;
+}
+
+/** Reads and parses one YAML file; an empty file is an error unless `allowEmpty`. */
+export async function readYamlFile(file: string, options: { allowEmpty?: boolean } = {}): Promise<YamlSource> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(error);
+    throw new LoadError(`cannot read ${file}: ${why}`, { location: { file, line: 1, column: 1 }, cause: error });
+  }
+  return parseYaml(text, file, options);
+}
+
+/** Parses YAML text: duplicate keys, tabs and syntax errors become LoadErrors with a location. */
+export function parseYaml(text: string, file: string, options: { allowEmpty?: boolean } = {}): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+  const at = (offset: number): SourceLocation => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  const tab = findIndentingTab(text);
+  if (tab !== undefined) {
+    throw new LoadError('tab character used for indentation; YAML needs spaces', { location: at(tab) });
+  }
+  const problem = doc.errors[0];
+  if (problem) {
+    const source = text.slice(problem.pos[0], problem.pos[1]).split('\n')[0]?.trim() ?? '';
+    const message =
+      problem.code === 'DUPLICATE_KEY'
+        ? `duplicate key '${source.replace(/:$/, '')}' in a mapping`
+        : `invalid YAML: ${problem.message.split('\n')[0] ?? problem.message}`;
+    throw new LoadError(message, { location: at(problem.pos[0]), key: problem.code === 'DUPLICATE_KEY' ? source : undefined });
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    if (!options.allowEmpty) {
+      throw new LoadError('file is empty; expected YAML content', { location: { file, line: 1, column: 1 } });
+    }
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? null;
+  return {
+    file,
+    value,
+    locate: (path) => at(nodeAt(doc, path)?.range?.[0] ?? 0),
+    locateKey: (path) => at(keyNodeAt(doc, path)?.range?.[0] ?? nodeAt(doc, path)?.range?.[0] ?? 0),
+  };
+}
+
+/** Finds a tab in leading indentation (YAML forbids it; the parser's own message is obscure). */
+function findIndentingTab(text: string): number | undefined {
+  const match = /^[ ]*\t/m.exec(text);
+  if (!match) return undefined;
+  return match.index + match[0].length - 1;
+}
+
+/** The deepest existing node along `path`. */
+function nodeAt(doc: Document, path: YamlPath): Node | undefined {
+  let node: unknown = doc.contents;
+  let found: Node | undefined = isNode(node) ? node : undefined;
+  for (const segment of path) {
+    const next = childOf(node, segment);
+    if (next === undefined) break;
+    node = next;
+    if (isNode(next)) found = next;
+  }
+  return found;
+}
+
+function keyNodeAt(doc: Document, path: YamlPath): Node | undefined {
+  if (path.length === 0) return undefined;
+  const parent = nodeAt(doc, path.slice(0, -1));
+  const last = path[path.length - 1];
+  if (!isMap(parent)) return undefined;
+  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(last));
+  return pair && isNode(pair.key) ? pair.key : undefined;
+}
+
+function childOf(node: unknown, segment: string | number): unknown {
+  if (isMap(node)) {
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+    return pair?.value ?? undefined;
+  }
+  if (isNode(node) && 'items' in node && Array.isArray(node.items) && typeof segment === 'number') {
+    return node.items[segment] as unknown;
+  }
+  return undefined;
+}

@@ -1,0 +1,83 @@
+/**
+ * The module contract. A module is TypeScript; it gets rendered arguments and a context of
+ * injected services, never reads playbook files or argv, and returns a ModuleResult.
+ */
+import type { JSONSchemaType, SchemaObject } from 'ajv';
+import type { ModuleResult } from './result.ts';
+import type { Vars } from './vars.ts';
+
+/** Runs external programs (skopeo, shell commands); swapped in tests that need to count calls. */
+export interface ProcessRunner {
+  run(
+    argv: readonly string[],
+    options?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export interface ModuleLogger {
+  /** -v level detail. */
+  info(message: string): void;
+  /** -vvv level detail (API calls). */
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+/** Read-only view of the inventory that modules may need (e.g. k8s_sync's source host). */
+export interface InventoryView {
+  hostNames(): string[];
+  groupHosts(group: string): string[];
+  /** All variables of a host as the engine sees them (inventory + play level), rendered. */
+  hostVars(host: string): Vars;
+}
+
+/** Services wired once by the CLI and passed down; extended by later issues (kube clients). */
+export interface ModuleServices {
+  processes: ProcessRunner;
+  clock: Clock;
+  /** Per-run caches keyed by a module's own name (e.g. kube clients per host). */
+  runCache: Map<string, unknown>;
+}
+
+export interface ModuleContext {
+  /** The inventory host the task runs for. */
+  host: string;
+  /** All variables visible to the task on this host (already merged by precedence). */
+  vars: Readonly<Vars>;
+  check: boolean;
+  diff: boolean;
+  /** Verbosity 0..4 (-v count). */
+  verbosity: number;
+  inventory: InventoryView;
+  services: ModuleServices;
+  log: ModuleLogger;
+  signal: AbortSignal;
+  /** Directory that relative file arguments resolve against (playbook or role dir). */
+  baseDir: string;
+  /** Search path for files: role files/ and templates/, then the playbook dir. */
+  searchPaths: string[];
+}
+
+export interface ModuleDefinition<A = Vars> {
+  name: string;
+  /** Other names that select it (e.g. `kubernetes.core.k8s` for `k8s`). */
+  aliases?: string[];
+  /** JSON Schema of the arguments; validated at load time when literal, at run time always. */
+  argsSchema: JSONSchemaType<A> | SchemaObject;
+  /** Accepts a free-form string (`command: ls -l`), delivered as `_raw_params`. */
+  freeForm?: boolean;
+  supportsCheckMode: boolean;
+  /** One-line description for --help and docs. */
+  description: string;
+  run(args: A, context: ModuleContext): Promise<ModuleResult>;
+}
+
+/** Looks modules up by name or alias. */
+export interface ModuleRegistry {
+  get(name: string): ModuleDefinition | undefined;
+  names(): string[];
+}
