@@ -4,9 +4,22 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, Node, ScalarTag } from 'yaml';
 import { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
+
+/**
+ * Ansible reads YAML with PyYAML, where yes/no/on/off are booleans. YAML 1.2 drops them and the
+ * yaml library's 1.1 schema adds y/n too (a key named `y` would become `true`), so only PyYAML's
+ * words are added to the 1.2 core schema.
+ */
+const ansibleBooleans: ScalarTag = {
+  identify: (value) => typeof value === 'boolean',
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)$/,
+  resolve: (text) => /^(?:yes|on)$/i.test(text),
+};
 
 export type YamlPath = readonly (string | number)[];
 
@@ -36,7 +49,13 @@ export async function readYamlFile(file: string, options: { allowEmpty?: boolean
 /** Parses YAML text: duplicate keys, tabs and syntax errors become LoadErrors with a location. */
 export function parseYaml(text: string, file: string, options: { allowEmpty?: boolean } = {}): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true, prettyErrors: false });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    prettyErrors: false,
+    customTags: (tags) => [...tags, ansibleBooleans],
+  });
   const at = (offset: number): SourceLocation => {
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };

@@ -28,6 +28,8 @@ export type EngineEvent =
       /** Loop item label when the result is for one item. */
       item?: string;
       durationMs: number;
+      /** The aggregate of a loop, sent after one event per item. */
+      loopSummary?: boolean;
       /** Set when the task output is hidden by no_log. */
       censored?: boolean;
     }

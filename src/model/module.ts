@@ -35,10 +35,17 @@ export interface InventoryView {
   hostVars(host: string): Vars;
 }
 
+/** Secret values (tokens, passwords) that renderers must mask wherever they would print them. */
+export interface SecretRegistry {
+  add(value: string): void;
+}
+
 /** Services wired once by the CLI and passed down; extended by later issues (kube clients). */
 export interface ModuleServices {
   processes: ProcessRunner;
   clock: Clock;
+  /** Modules register every secret they read (token files, passwords) here. */
+  secrets?: SecretRegistry;
   /** Per-run caches keyed by a module's own name (e.g. kube clients per host). */
   runCache: Map<string, unknown>;
 }

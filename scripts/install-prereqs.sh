@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the sandbox clusters, registries and roles need, when missing:
+# docker-registry (a real registry per sandbox cluster), skopeo (copy-image), openssl (sandbox
+# TLS), apache2-utils (htpasswd for registry auth). Needs root; prints what it would do otherwise.
+set -euo pipefail
+need=()
+command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
+command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-prereqs: missing Debian packages: ${need[*]}; run: sudo apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+echo "install-prereqs: apt-get install -y ${need[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

@@ -1,0 +1,134 @@
+/**
+ * `mcsync play` / `mcsync-play`: wires loader, inventory, templates, modules and a renderer once,
+ * then hands the playbook to the engine. Nothing here talks to a cluster.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { LoadError, UsageError } from '../errors.ts';
+import { runPlaybook, playHosts, EXIT } from '../engine/playbook-runner.ts';
+import type { EngineDeps, LoaderPort, RunOptions } from '../engine/ports.ts';
+import { loadInventory } from '../inventory/index.ts';
+import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/index.ts';
+import type { Playbook } from '../model/playbook.ts';
+import type { ModuleRegistry } from '../model/module.ts';
+import { createModuleRegistry } from '../modules/registry.ts';
+import { createDefaultServices } from '../modules/services.ts';
+import { createRenderer } from '../report/renderer.ts';
+import { createTemplar } from '../template/index.ts';
+import { parseExtraVars } from './extra-vars.ts';
+import { renderListing } from './listing.ts';
+import { parsePlayOptions, PLAY_HELP } from './play-options.ts';
+import type { PlayOptions } from './play-options.ts';
+import { readProjectConfig } from './project-config.ts';
+
+export interface CommandIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT. */
+  interrupt: AbortSignal;
+}
+
+/** Runs `mcsync play ARGV`; returns the exit code. Errors propagate to the top-level handler. */
+export async function runPlayCommand(argv: readonly string[], io: CommandIO, modules?: ModuleRegistry): Promise<number> {
+  const options = parsePlayOptions(argv);
+  if (options.help) {
+    io.stdout.write(PLAY_HELP + '\n');
+    return EXIT.ok;
+  }
+  const config = await readProjectConfig(io.cwd);
+  const registry = modules ?? createModuleRegistry();
+  const rolesPath = [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath];
+  const playbooks: Playbook[] = [];
+  for (const name of options.playbooks) {
+    playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), { modules: registry, rolesPath }));
+  }
+  const extraVars = await parseExtraVars(options.extraVars, { loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file)) });
+  const inventorySources = inventoryPaths(options, config.inventory, io.cwd);
+  const firstPlaybook = playbooks[0]?.file ?? io.cwd;
+  const inventory = await loadInventory(inventorySources, { playbookDir: dirname(firstPlaybook) });
+  const limit = expandLimit(options.limit, io.cwd);
+  const runOptions: RunOptions = {
+    check: options.check,
+    diff: options.diff,
+    forks: options.forks ?? config.forks ?? 10,
+    verbosity: options.verbosity,
+    extraVars,
+    limit,
+    tags: options.tags,
+    skipTags: options.skipTags,
+    ...(options.startAtTask === undefined ? {} : { startAtTask: options.startAtTask }),
+  };
+  if (options.syntaxCheck) {
+    for (const playbook of playbooks) io.stdout.write(`\nplaybook: ${playbook.file}\n`);
+    return EXIT.ok;
+  }
+  const loader: LoaderPort = {
+    loadVarsFile,
+    loadTasksFile: (file, role) => loadTasksFile(file, { modules: registry, rolesPath }, role),
+    loadRole: (name, params, fromDir, location) => loadRole(name, params, { modules: registry, rolesPath }, fromDir, location),
+  };
+  const color = !('NO_COLOR' in io.env) && io.stdout.isTTY === true;
+  const renderer = createRenderer(options.output, { out: io.stdout, verbosity: options.verbosity, color, diff: options.diff, profile: options.profile });
+  const deps: EngineDeps = {
+    templates: createTemplar({ env: io.env }),
+    inventory,
+    loader,
+    modules: registry,
+    services: createDefaultServices(),
+    sink: renderer,
+    interrupt: io.interrupt,
+  };
+  if (options.listHosts || options.listTasks || options.listTags) {
+    for (const playbook of playbooks) {
+      io.stdout.write(renderListing(playbook, { hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags, filter: runOptions, playHosts: (play) => playHosts(play, deps, runOptions) }));
+    }
+    return EXIT.ok;
+  }
+  let exitCode: number = EXIT.ok;
+  try {
+    for (const playbook of playbooks) {
+      const outcome = await runPlaybook(playbook, deps, runOptions);
+      exitCode = Math.max(exitCode, outcome.exitCode);
+      if (outcome.exitCode === EXIT.interrupted) break;
+    }
+  } finally {
+    await renderer.close();
+  }
+  return exitCode;
+}
+
+/** `sync.yml` is looked up as given, then under ./playbooks/. */
+export function findPlaybook(name: string, cwd: string): string {
+  const candidates = isAbsolute(name) ? [name] : [resolve(cwd, name), resolve(cwd, 'playbooks', name)];
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new LoadError(`playbook '${name}' not found; looked in ${candidates.join(', ')}`, { key: basename(name) });
+  }
+  return found;
+}
+
+function inventoryPaths(options: PlayOptions, fromConfig: string[], cwd: string): string[] {
+  if (options.inventory.length > 0) {
+    return options.inventory.map((path) => {
+      const full = resolve(cwd, path);
+      if (!existsSync(full)) throw new UsageError(`-i ${path}: no such inventory file or directory`);
+      return full;
+    });
+  }
+  if (fromConfig.length > 0) return fromConfig;
+  const fallback = resolve(cwd, 'inventory');
+  return existsSync(fallback) ? [fallback] : [];
+}
+
+/** `--limit @file` reads host names from a file, one per line. */
+function expandLimit(limit: string[], cwd: string): string[] {
+  return limit.flatMap((pattern) => {
+    if (!pattern.startsWith('@')) return [pattern];
+    const file = resolve(cwd, pattern.slice(1));
+    if (!existsSync(file)) throw new UsageError(`--limit ${pattern}: file not found`);
+    const hosts = readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    return [hosts.join(':')];
+  });
+}

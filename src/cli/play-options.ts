@@ -1,0 +1,132 @@
+/** Parses `mcsync play` arguments into typed options; every problem is a UsageError naming the flag. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.ts';
+
+export type OutputKind = 'auto' | 'plain' | 'tree' | 'json';
+
+export interface PlayOptions {
+  playbooks: string[];
+  inventory: string[];
+  extraVars: string[];
+  limit: string[];
+  tags: string[];
+  skipTags: string[];
+  check: boolean;
+  diff: boolean;
+  forks?: number;
+  verbosity: number;
+  syntaxCheck: boolean;
+  listHosts: boolean;
+  listTasks: boolean;
+  listTags: boolean;
+  startAtTask?: string;
+  output: OutputKind;
+  profile: boolean;
+  rolesPath: string[];
+  help: boolean;
+}
+
+export const PLAY_HELP = `Usage: mcsync-play [options] PLAYBOOK [PLAYBOOK...]
+       mcsync play [options] PLAYBOOK [PLAYBOOK...]
+
+Runs Ansible-style playbooks against an inventory of Kubernetes clusters.
+PLAYBOOK is a path; a bare name is also looked up in ./playbooks/.
+
+Options:
+  -i, --inventory PATH     inventory file or directory (repeatable; default: mcsync.yaml's, else ./inventory/)
+  -e, --extra-vars VARS    key=value pairs, @file.yml, or a JSON/YAML mapping (repeatable; highest precedence)
+  -l, --limit PATTERN      run only on hosts matching PATTERN; @file reads host names from a file
+  -t, --tags TAGS          run only tasks with these tags (comma-separated, repeatable)
+      --skip-tags TAGS     skip tasks with these tags
+  -C, --check              dry run: server-side dry-run where supported, no changes made
+  -D, --diff               show differences for changed objects
+  -f, --forks N            hosts run in parallel per task (default 10)
+  -v, --verbose            -v results, -vv diffs and arguments, -vvv API calls and stack traces
+      --syntax-check       load and validate everything, run nothing
+      --list-hosts         list the hosts each play would run on
+      --list-tasks         list the tasks each play would run
+      --list-tags          list the tags of each play
+      --start-at-task NAME start at the first task whose name matches NAME (globs allowed)
+      --output FORMAT      auto (default), plain, tree or json
+      --profile            print the slowest tasks after the recap
+      --roles-path DIR     extra directory to search for roles (repeatable)
+  -h, --help               show this help
+
+Exit codes: 0 ok, 2 a host failed, 4 a host was unreachable or the input is invalid,
+5 bad option, 99 interrupted, 250 unexpected error.
+
+Examples:
+  mcsync-play playbooks/sync.yml -i .sandbox/inventory.yml
+  mcsync-play sync.yml --check --diff --limit slaves
+  mcsync-play create.yml -e @vars/create.yml -e dry=true --tags projects`;
+
+const OUTPUTS: readonly OutputKind[] = ['auto', 'plain', 'tree', 'json'];
+
+/** Splits comma-separated values of repeatable flags. */
+function splitList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+}
+
+export function parsePlayOptions(argv: readonly string[]): PlayOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        inventory: { type: 'string', short: 'i', multiple: true },
+        'extra-vars': { type: 'string', short: 'e', multiple: true },
+        limit: { type: 'string', short: 'l', multiple: true },
+        tags: { type: 'string', short: 't', multiple: true },
+        'skip-tags': { type: 'string', multiple: true },
+        check: { type: 'boolean', short: 'C' },
+        diff: { type: 'boolean', short: 'D' },
+        forks: { type: 'string', short: 'f' },
+        verbose: { type: 'boolean', short: 'v', multiple: true },
+        'syntax-check': { type: 'boolean' },
+        'list-hosts': { type: 'boolean' },
+        'list-tasks': { type: 'boolean' },
+        'list-tags': { type: 'boolean' },
+        'start-at-task': { type: 'string' },
+        output: { type: 'string' },
+        profile: { type: 'boolean' },
+        'roles-path': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/, '')}\nRun 'mcsync-play --help' for usage.`);
+  }
+  const { values, positionals } = parsed;
+  const output = (values.output ?? 'auto') as OutputKind;
+  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be one of ${OUTPUTS.join(', ')}, got '${values.output}'`);
+  let forks: number | undefined;
+  if (values.forks !== undefined) {
+    forks = Number(values.forks);
+    if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks must be a positive integer, got '${values.forks}'`);
+  }
+  const help = values.help ?? false;
+  if (!help && positionals.length === 0) throw new UsageError(`no playbook given\nRun 'mcsync-play --help' for usage.`);
+  return {
+    playbooks: positionals,
+    inventory: values.inventory ?? [],
+    extraVars: values['extra-vars'] ?? [],
+    limit: splitList(values.limit),
+    tags: splitList(values.tags),
+    skipTags: splitList(values['skip-tags']),
+    check: values.check ?? false,
+    diff: values.diff ?? false,
+    ...(forks === undefined ? {} : { forks }),
+    verbosity: values.verbose?.length ?? 0,
+    syntaxCheck: values['syntax-check'] ?? false,
+    listHosts: values['list-hosts'] ?? false,
+    listTasks: values['list-tasks'] ?? false,
+    listTags: values['list-tags'] ?? false,
+    ...(values['start-at-task'] === undefined ? {} : { startAtTask: values['start-at-task'] }),
+    output,
+    profile: values.profile ?? false,
+    rolesPath: values['roles-path'] ?? [],
+    help,
+  };
+}

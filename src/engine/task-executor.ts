@@ -1,0 +1,248 @@
+/**
+ * Runs one task on one host: conditions, loops, check mode, the module call with retries/until,
+ * changed_when/failed_when, register, notify, and the events renderers listen to.
+ */
+import { errorMessage, McsyncError, UnreachableError } from '../errors.ts';
+import type { TaskRef } from '../model/events.ts';
+import type { ModuleContext, ModuleDefinition } from '../model/module.ts';
+import type { Task } from '../model/playbook.ts';
+import type { HostStatus, ModuleResult } from '../model/result.ts';
+import type { Vars } from '../model/vars.ts';
+import type { HostState } from './host-state.ts';
+import { itemLabel, loopItems } from './loop.ts';
+import { validateModuleArgs } from './module-args.ts';
+import type { EngineDeps, RenderWhere, RunOptions } from './ports.ts';
+import { taskVariables } from './variables.ts';
+import type { PlayScope, TaskScope } from './variables.ts';
+
+export interface TaskOutcome {
+  status: HostStatus;
+  result: ModuleResult;
+}
+
+/** Modules may name arguments that hold conditions (assert's `that`); the engine evaluates them. */
+interface ConditionArgsModule extends ModuleDefinition {
+  conditionArgs?: readonly string[];
+}
+
+const DEFAULT_UNTIL_RETRIES = 3;
+const DEFAULT_UNTIL_DELAY_S = 5;
+
+export class TaskExecutor {
+  readonly #deps: EngineDeps;
+  readonly #options: RunOptions;
+  readonly #play: PlayScope;
+
+  constructor(deps: EngineDeps, options: RunOptions, play: PlayScope) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#play = play;
+  }
+
+  /** Runs `task` for `host` and emits its result events. Never throws for task failures. */
+  async run(task: Task, ref: TaskRef, scope: Omit<TaskScope, 'taskVars'>, host: HostState): Promise<TaskOutcome> {
+    const started = Date.now();
+    const where: RenderWhere = { task: ref.name, location: task.location, baseDir: scope.role?.path };
+    const taskScope: TaskScope = { ...scope, taskVars: task.vars };
+    let outcome: TaskOutcome;
+    try {
+      outcome = task.loop
+        ? await this.#runLoop(task, ref, taskScope, host, where)
+        : await this.#runItem(task, taskScope, host, where, undefined);
+    } catch (error) {
+      outcome = failure(error);
+    }
+    if (task.register) host.facts[task.register] = stripInternal(outcome.result);
+    if (outcome.result.changed && (outcome.status === 'changed' || outcome.status === 'ignored')) {
+      for (const name of task.notify) host.notified.add(name);
+    }
+    this.#emit(task, ref, host, outcome, Date.now() - started, undefined, scope.blockVars, where);
+    return outcome;
+  }
+
+  async #runLoop(task: Task, ref: TaskRef, scope: TaskScope, host: HostState, where: RenderWhere): Promise<TaskOutcome> {
+    const loop = task.loop!;
+    const vars = taskVariables(host, this.#deps.inventory, this.#play, scope, this.#deps.templates, where);
+    const items = loopItems(loop, vars, this.#deps.templates, where);
+    const results: ModuleResult[] = [];
+    const statuses: HostStatus[] = [];
+    for (const [index, item] of items.entries()) {
+      if (this.#deps.interrupt.aborted) break;
+      const loopVars: Vars = { [loop.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+      if (loop.indexVar) loopVars[loop.indexVar] = index;
+      const itemScope: TaskScope = { ...scope, loopVars };
+      const started = Date.now();
+      const outcome = await this.#runItem(task, itemScope, host, where, item).catch(failure);
+      const itemVars = taskVariables(host, this.#deps.inventory, this.#play, itemScope, this.#deps.templates, where);
+      const label = itemLabel(item, loop.label === undefined ? undefined : this.#deps.templates.render(loop.label, itemVars, where));
+      results.push({ ...outcome.result, item, [loop.loopVar]: item });
+      statuses.push(outcome.status);
+      this.#emit(task, ref, host, outcome, Date.now() - started, label, scope.blockVars, where);
+      if (loop.pause) await this.#deps.services.clock.sleep(loop.pause * 1000, this.#deps.interrupt);
+    }
+    return summarizeLoop(results, statuses);
+  }
+
+  async #runItem(task: Task, scope: TaskScope, host: HostState, where: RenderWhere, _item: unknown): Promise<TaskOutcome> {
+    const { templates, modules } = this.#deps;
+    const vars = taskVariables(host, this.#deps.inventory, this.#play, scope, templates, where);
+    if (task.when.length > 0 && !templates.condition(task.when, vars, where)) {
+      return { status: 'skipped', result: { skipped: true, changed: false, msg: 'Conditional result was False' } };
+    }
+    const module = modules.get(task.module) as ConditionArgsModule | undefined;
+    if (!module) return failure(new McsyncError(`unknown module '${task.module}'`, { location: task.location }));
+    const check = task.checkMode === undefined ? this.#options.check : templates.condition(task.checkMode, vars, where);
+    if (check && !module.supportsCheckMode) {
+      return { status: 'skipped', result: { skipped: true, changed: false, msg: `skipped: module '${module.name}' does not support check mode` } };
+    }
+    const args = this.#renderArgs(module, task.args, vars, where);
+    validateModuleArgs(module, args, task.location);
+    const delegate = task.delegateTo === undefined ? host.name : String(templates.render(task.delegateTo, vars, where));
+    const context = this.#context(delegate, vars, check, scope);
+    const result = await this.#callWithUntil(task, module, args, context, vars, where);
+    const outcome = this.#classify(task, result, vars, where);
+    if (outcome.status !== 'failed' && outcome.status !== 'unreachable') {
+      Object.assign(host.facts, result.facts);
+      Object.assign(host.includedVars, result.includedVars);
+    }
+    return outcome;
+  }
+
+  #renderArgs(module: ConditionArgsModule, raw: Vars, vars: Vars, where: RenderWhere): Vars {
+    const conditionKeys = new Set(module.conditionArgs ?? []);
+    const plain: Vars = {};
+    for (const [key, value] of Object.entries(raw)) {
+      if (!conditionKeys.has(key)) plain[key] = value;
+    }
+    const rendered = this.#deps.templates.render(plain, vars, where) as Vars;
+    for (const key of conditionKeys) {
+      if (!(key in raw)) continue;
+      const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [raw[key]];
+      rendered[key] = list.map((condition) => ({
+        condition: String(condition),
+        result: this.#deps.templates.condition(condition as string | boolean, vars, where),
+      }));
+    }
+    return rendered;
+  }
+
+  #context(host: string, vars: Vars, check: boolean, scope: TaskScope): ModuleContext {
+    const { inventory, services, sink, interrupt } = this.#deps;
+    const baseDir = scope.role?.path ?? String(this.#play.magic['playbook_dir'] ?? process.cwd());
+    return {
+      host,
+      vars,
+      check,
+      diff: this.#options.diff,
+      verbosity: this.#options.verbosity,
+      inventory: {
+        hostNames: () => inventory.hostNames(),
+        groupHosts: (group) => inventory.groupHosts(group),
+        hostVars: (name) => (inventory.hasHost(name) ? inventory.hostVars(name) : {}),
+      },
+      services,
+      log: {
+        info: (message) => this.#options.verbosity >= 1 && sink.emit({ type: 'warning', message, host }),
+        debug: (message) => this.#options.verbosity >= 3 && sink.emit({ type: 'warning', message, host }),
+        warn: (message) => sink.emit({ type: 'warning', message, host }),
+      },
+      signal: interrupt,
+      baseDir,
+      searchPaths: scope.role ? [`${scope.role.path}/files`, `${scope.role.path}/templates`, scope.role.path, baseDir] : [baseDir],
+    };
+  }
+
+  async #callWithUntil(task: Task, module: ModuleDefinition, args: Vars, context: ModuleContext, vars: Vars, where: RenderWhere): Promise<ModuleResult> {
+    const attemptsAllowed = task.until ? (task.retries ?? DEFAULT_UNTIL_RETRIES) + 1 : 1;
+    const delayMs = (task.delay ?? DEFAULT_UNTIL_DELAY_S) * 1000;
+    let result: ModuleResult = {};
+    for (let attempt = 1; attempt <= attemptsAllowed; attempt++) {
+      result = await callModule(module, args, context);
+      if (!task.until || result.unreachable) return result;
+      const bound = withVars(vars, task.register ? { [task.register]: result, result } : { result });
+      if (this.#deps.templates.condition(task.until, bound, where)) return { ...result, attempts: attempt };
+      if (attempt < attemptsAllowed) await this.#deps.services.clock.sleep(delayMs, this.#deps.interrupt);
+    }
+    return { ...result, failed: true, attempts: attemptsAllowed, msg: result.msg ?? `retries exhausted: until condition never held` };
+  }
+
+  #classify(task: Task, raw: ModuleResult, vars: Vars, where: RenderWhere): TaskOutcome {
+    const result: ModuleResult = { changed: false, ...raw };
+    if (result.unreachable) return { status: 'unreachable', result };
+    const bound = withVars(vars, task.register ? { [task.register]: result, result } : { result });
+    if (task.changedWhen) result.changed = this.#deps.templates.condition(task.changedWhen, bound, where);
+    if (task.failedWhen) result.failed = this.#deps.templates.condition(task.failedWhen, bound, where);
+    if (result.skipped) return { status: 'skipped', result };
+    if (result.failed) {
+      const ignore = task.ignoreErrors !== undefined && this.#deps.templates.condition(task.ignoreErrors, vars, where);
+      return { status: ignore ? 'ignored' : 'failed', result };
+    }
+    return { status: result.changed ? 'changed' : 'ok', result };
+  }
+
+  #emit(task: Task, ref: TaskRef, host: HostState, outcome: TaskOutcome, durationMs: number, item: string | undefined, blockVars: Vars[], where: RenderWhere): void {
+    const censored = task.noLog !== undefined && this.#noLog(task, host, blockVars, where);
+    this.#deps.sink.emit({
+      type: 'host_result',
+      task: ref,
+      host: host.name,
+      status: outcome.status,
+      result: outcome.result,
+      durationMs,
+      ...(item === undefined ? {} : { item }),
+      ...(task.loop && item === undefined ? { loopSummary: true } : {}),
+      ...(censored ? { censored } : {}),
+    });
+  }
+
+  #noLog(task: Task, host: HostState, blockVars: Vars[], where: RenderWhere): boolean {
+    try {
+      const vars = taskVariables(host, this.#deps.inventory, this.#play, { role: task.role, blockVars, taskVars: task.vars }, this.#deps.templates, where);
+      return this.#deps.templates.condition(task.noLog!, vars, where);
+    } catch {
+      return true; // when in doubt, hide
+    }
+  }
+}
+
+async function callModule(module: ModuleDefinition, args: Vars, context: ModuleContext): Promise<ModuleResult> {
+  try {
+    return await module.run(args, context);
+  } catch (error) {
+    if (error instanceof UnreachableError) return { unreachable: true, failed: true, msg: errorMessage(error) };
+    return failure(error).result;
+  }
+}
+
+function failure(error: unknown): TaskOutcome {
+  const result: ModuleResult = { failed: true, changed: false, msg: errorMessage(error) };
+  if (error instanceof Error && !(error instanceof McsyncError)) result['exception'] = error.stack;
+  return { status: error instanceof UnreachableError ? 'unreachable' : 'failed', result };
+}
+
+/** A copy of `vars` (keeping lazy getters) with extra own properties. */
+export function withVars(vars: Vars, extra: Vars): Vars {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(vars)) as Vars;
+  return Object.assign(copy, extra);
+}
+
+function summarizeLoop(results: ModuleResult[], statuses: HostStatus[]): TaskOutcome {
+  const changed = results.some((result) => result.changed === true);
+  const unreachable = statuses.includes('unreachable');
+  const failed = statuses.includes('failed');
+  const skipped = results.length === 0 || statuses.every((status) => status === 'skipped');
+  const result: ModuleResult = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
+  if (failed) result.failed = true;
+  if (skipped) result.skipped = true;
+  if (unreachable) return { status: 'unreachable', result: { ...result, unreachable: true } };
+  if (failed) return { status: 'failed', result };
+  if (skipped) return { status: 'skipped', result };
+  if (statuses.includes('ignored')) return { status: 'ignored', result };
+  return { status: changed ? 'changed' : 'ok', result };
+}
+
+/** Registered results without engine bookkeeping keys. */
+function stripInternal(result: ModuleResult): ModuleResult {
+  const { facts: _facts, includedVars: _included, ...rest } = result;
+  return rest;
+}

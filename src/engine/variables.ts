@@ -1,0 +1,101 @@
+/**
+ * Variable precedence, in one function, lowest first (Ansible's order):
+ * role defaults < inventory (group vars, then host vars) < play vars < vars_files < role vars
+ * < block vars < task vars < include_vars < set_fact/registered < role params < extra vars.
+ *
+ * The result is lazy: a variable whose value is a template is rendered when first read, against
+ * the same merged variables, so `api_url: "https://{{ clusterhost }}"` in group vars works.
+ */
+import { TemplateError } from '../errors.ts';
+import type { RoleScope } from '../model/playbook.ts';
+import type { Vars } from '../model/vars.ts';
+import type { HostState } from './host-state.ts';
+import type { InventoryPort, RenderWhere, TemplatePort } from './ports.ts';
+
+export interface PlayScope {
+  vars: Vars;
+  varsFiles: Vars[];
+  extraVars: Vars;
+  /** Magic variables for every host of the play (playbook_dir, ansible_check_mode, ...). */
+  magic: Vars;
+}
+
+export interface TaskScope {
+  role?: RoleScope;
+  /** Vars of the enclosing blocks, outermost first. */
+  blockVars: Vars[];
+  taskVars: Vars;
+  /** Loop variable(s) for the current item. */
+  loopVars?: Vars;
+}
+
+/** Merges every layer for `host` and returns a lazily rendered view. */
+export function taskVariables(
+  host: HostState,
+  inventory: InventoryPort,
+  play: PlayScope,
+  task: TaskScope,
+  templates: TemplatePort,
+  where: RenderWhere,
+): Vars {
+  const hostVarsOf = (name: string): Vars => (inventory.hasHost(name) ? inventory.hostVars(name) : {});
+  const layers: Vars[] = [
+    task.role?.defaults ?? {},
+    hostVarsOf(host.name),
+    play.vars,
+    ...play.varsFiles,
+    task.role?.vars ?? {},
+    ...task.blockVars,
+    task.taskVars,
+    host.includedVars,
+    host.facts,
+    task.role?.params ?? {},
+    play.extraVars,
+    play.magic,
+    task.role ? { role_name: task.role.name, role_path: task.role.path } : {},
+    { inventory_hostname: host.name, hostvars: hostVarsProxy(inventory) },
+    task.loopVars ?? {},
+  ];
+  const merged: Vars = Object.assign({}, ...layers) as Vars;
+  return lazyVars(merged, templates, where);
+}
+
+/** `hostvars.<name>` reads another host's inventory variables on demand. */
+function hostVarsProxy(inventory: InventoryPort): Vars {
+  const view: Vars = {};
+  for (const name of inventory.hostNames()) {
+    Object.defineProperty(view, name, { enumerable: true, get: () => inventory.hostVars(name) });
+  }
+  return view;
+}
+
+/** Replaces templated values by getters that render once, detecting self-reference loops. */
+export function lazyVars(merged: Vars, templates: TemplatePort, where: RenderWhere): Vars {
+  const view: Vars = {};
+  const rendering = new Set<string>();
+  for (const [key, raw] of Object.entries(merged)) {
+    if (!templates.isTemplate(raw)) {
+      view[key] = raw;
+      continue;
+    }
+    let cached: { value: unknown } | undefined;
+    Object.defineProperty(view, key, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (cached) return cached.value;
+        if (rendering.has(key)) {
+          throw new TemplateError(`variable '${key}' refers to itself (recursive template)`, { location: where.location, key });
+        }
+        rendering.add(key);
+        try {
+          cached = { value: templates.render(raw, view, where) };
+        } finally {
+          rendering.delete(key);
+        }
+        return cached.value;
+      },
+    });
+  }
+  return view;
+}

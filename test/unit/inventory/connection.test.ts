@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LoadError } from '../../../src/errors.ts';
+import { hostConnection } from '../../../src/inventory/index.ts';
+
+describe('connection variables', () => {
+  it("accepts the PoC's clusterhost without a scheme as api_url over https", () => {
+    const connection = hostConnection({ clusterhost: 'east.example.com:8443', token: 'abc' }, 'east');
+    assert.equal(connection.apiUrl, 'https://east.example.com:8443');
+    assert.equal(connection.token, 'abc');
+    assert.equal(connection.hasCluster, true);
+    assert.equal(connection.insecureSkipTlsVerify, false);
+    assert.equal(connection.registry, undefined);
+  });
+
+  it('drops a trailing slash and accepts api_url equal to clusterhost', () => {
+    const connection = hostConnection({ api_url: 'https://e:6443/', clusterhost: 'e:6443' });
+    assert.equal(connection.apiUrl, 'https://e:6443');
+  });
+
+  it('rejects api_url and clusterhost that differ, naming the host and key', () => {
+    assert.throws(
+      () => hostConnection({ api_url: 'https://a:6443', clusterhost: 'b:6443' }, 'east'),
+      (error: LoadError) => {
+        assert.ok(error instanceof LoadError);
+        assert.equal(error.key, 'clusterhost');
+        assert.match(
+          error.message,
+          /api_url \(https:\/\/a:6443\) and its alias clusterhost \(https:\/\/b:6443\) of host 'east' differ/,
+        );
+        return true;
+      },
+    );
+  });
+
+  it('keeps token_file, token_env, kubeconfig, context and ca_file as given', () => {
+    assert.equal(hostConnection({ api_url: 'https://e', token_file: '/t' }).tokenFile, '/t');
+    assert.equal(hostConnection({ api_url: 'https://e', token_env: 'EAST_TOKEN' }).tokenEnv, 'EAST_TOKEN');
+    const viaKubeconfig = hostConnection({
+      kubeconfig: '~/.kube/config',
+      context: 'east',
+      ca_file: '/ca.crt',
+    });
+    assert.deepEqual(
+      [viaKubeconfig.kubeconfig, viaKubeconfig.context, viaKubeconfig.caFile, viaKubeconfig.apiUrl],
+      ['~/.kube/config', 'east', '/ca.crt', undefined],
+    );
+    assert.equal(viaKubeconfig.hasCluster, true);
+  });
+
+  it('rejects two token sources', () => {
+    assert.throws(
+      () => hostConnection({ api_url: 'https://e', token: 'x', token_file: '/t' }, 'east'),
+      /set token and token_file; set only one/,
+    );
+  });
+
+  it('rejects a token with no cluster to use it on', () => {
+    assert.throws(
+      () => hostConnection({ token: 'x' }, 'east'),
+      /token of host 'east' has no cluster.*api_url \(or clusterhost\)/,
+    );
+  });
+
+  it("reads insecure_skip_tls_verify from booleans and INI's strings", () => {
+    assert.equal(
+      hostConnection({ api_url: 'https://e', insecure_skip_tls_verify: 'true' }).insecureSkipTlsVerify,
+      true,
+    );
+    assert.equal(
+      hostConnection({ api_url: 'https://e', insecure_skip_tls_verify: 'False' }).insecureSkipTlsVerify,
+      false,
+    );
+    assert.equal(
+      hostConnection({ api_url: 'https://e', insecure_skip_tls_verify: true }).insecureSkipTlsVerify,
+      true,
+    );
+    assert.throws(
+      () => hostConnection({ api_url: 'https://e', insecure_skip_tls_verify: 'maybe' }),
+      /must be true or false, got 'maybe'/,
+    );
+  });
+
+  it('rejects ca_file together with insecure_skip_tls_verify', () => {
+    assert.throws(
+      () => hostConnection({ api_url: 'https://e', ca_file: '/ca', insecure_skip_tls_verify: 'yes' }),
+      /exclude each other/,
+    );
+  });
+
+  it('rejects non-http URLs and non-string values', () => {
+    assert.throws(() => hostConnection({ api_url: 'ftp://e' }), /must be an http\(s\) URL/);
+    assert.throws(
+      () => hostConnection({ api_url: 'https://e', token: ['a'] }),
+      /token must be a string, got a list/,
+    );
+  });
+
+  it('treats empty values (placeholders like token=) as unset', () => {
+    const connection = hostConnection({ clusterhost: 'e:8443', token: '' });
+    assert.equal(connection.token, undefined);
+  });
+
+  it('marks ansible_connection=local hosts and those without a cluster', () => {
+    const local = hostConnection({ ansible_connection: 'local' });
+    assert.equal(local.local, true);
+    assert.equal(local.hasCluster, false);
+    assert.equal(hostConnection({ ansible_connection: 'local', clusterhost: 'e:8443' }).hasCluster, true);
+  });
+
+  it('normalises the registry settings', () => {
+    const connection = hostConnection({
+      api_url: 'https://e',
+      registry: 'registry.east.example.com/',
+      registry_insecure: 'True',
+      registry_ca_file: '/reg-ca.crt',
+      registry_username: 'sync',
+      registry_password_file: '/pw',
+    });
+    assert.deepEqual(connection.registry, {
+      host: 'registry.east.example.com',
+      caFile: '/reg-ca.crt',
+      insecure: true,
+      username: 'sync',
+      passwordFile: '/pw',
+    });
+    assert.equal(hostConnection({ registry: 'r:5000' }).registry?.insecure, false);
+  });
+
+  it('rejects registry_* settings without registry', () => {
+    assert.throws(
+      () => hostConnection({ registry_username: 'u' }),
+      /registry_username is set but registry is not/,
+    );
+  });
+});
