@@ -76,7 +76,7 @@ export async function runPlayCommand(argv: readonly string[], io: CommandIO, mod
     inventory,
     loader,
     modules: registry,
-    services: createDefaultServices(),
+    services: createDefaultServices({ secrets: { add: (value) => renderer.addSecret(value) } }),
     sink: renderer,
     interrupt: io.interrupt,
   };

@@ -13,7 +13,8 @@ export interface ModuleResult {
   failed?: boolean;
   skipped?: boolean;
   unreachable?: boolean;
-  msg?: string;
+  /** Usually a sentence; debug may return a list or mapping as Ansible does. */
+  msg?: unknown;
   diff?: ResultDiff | ResultDiff[];
   /** Variables that become host facts (set_fact, registered-like data). */
   facts?: Vars;

@@ -1,0 +1,11 @@
+/** The Kubernetes modules, for the module registry: `createModuleRegistry(kubeModules)`. */
+import type { ModuleDefinition } from '../../model/module.ts';
+import { k8sInfoModule } from './k8s-info.module.ts';
+import { k8sModule } from './k8s.module.ts';
+
+export const kubeModules: ModuleDefinition[] = [k8sModule, k8sInfoModule] as ModuleDefinition[];
+
+export { k8sInfoModule, k8sModule };
+export type { K8sArgs } from './k8s-args.ts';
+export type { K8sInfoArgs } from './k8s-info.module.ts';
+export type { ObjectReport } from './k8s.module.ts';
