@@ -44,7 +44,11 @@ function parseKeyValues(value: string): Vars {
       throw new UsageError(`-e '${value}': expected key=value, @file or a JSON/YAML mapping`);
     }
     const raw = match[2] ?? '';
-    result[match[1]!] = raw.startsWith('"') ? (JSON.parse(raw) as string) : raw.startsWith("'") ? raw.slice(1, -1) : raw;
+    result[match[1]!] = raw.startsWith('"')
+      ? (JSON.parse(raw) as string)
+      : raw.startsWith("'")
+        ? raw.slice(1, -1)
+        : raw;
     rest = rest.slice(match[0].length).trimStart();
   }
   return result;

@@ -19,13 +19,18 @@ export function renderListing(playbook: Playbook, request: ListingRequest): stri
     lines.push('', `  play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${play.tags.join(', ')}]`);
     if (request.hosts) {
       const hosts = request.playHosts(play);
-      lines.push(`    pattern: ['${play.hosts}']`, `    hosts (${hosts.length}):`, ...hosts.map((host) => `      ${host}`));
+      lines.push(
+        `    pattern: ['${play.hosts}']`,
+        `    hosts (${hosts.length}):`,
+        ...hosts.map((host) => `      ${host}`),
+      );
     }
     const tasks = [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks];
     if (request.tasks) {
       lines.push('    tasks:');
       for (const entry of flatten(tasks, play.tags)) {
-        if (tagsAllow(entry.tags, request.filter)) lines.push(`      ${entry.name}\tTAGS: [${unique(entry.tags).join(', ')}]`);
+        if (tagsAllow(entry.tags, request.filter))
+          lines.push(`      ${entry.name}\tTAGS: [${unique(entry.tags).join(', ')}]`);
       }
     }
     if (request.tags) {

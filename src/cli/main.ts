@@ -59,7 +59,10 @@ function reportError(error: unknown, io: CommandIO, verbosity: number): number {
 }
 
 function countVerbosity(argv: readonly string[]): number {
-  return argv.reduce((count, arg) => (/^-v+$/.test(arg) ? count + arg.length - 1 : arg === '--verbose' ? count + 1 : count), 0);
+  return argv.reduce(
+    (count, arg) => (/^-v+$/.test(arg) ? count + arg.length - 1 : arg === '--verbose' ? count + 1 : count),
+    0,
+  );
 }
 
 function version(): string {
@@ -75,5 +78,11 @@ function processIO(): CommandIO {
     controller.abort();
     process.once('SIGINT', () => process.exit(EXIT.interrupted));
   });
-  return { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env, interrupt: controller.signal };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    interrupt: controller.signal,
+  };
 }

@@ -10,6 +10,7 @@ import type { EngineDeps, LoaderPort, RunOptions } from '../engine/ports.ts';
 import { loadInventory } from '../inventory/index.ts';
 import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/index.ts';
 import type { Playbook } from '../model/playbook.ts';
+import type { Vars } from '../model/vars.ts';
 import type { ModuleRegistry } from '../model/module.ts';
 import { createModuleRegistry } from '../modules/registry.ts';
 import { createDefaultServices } from '../modules/services.ts';
@@ -31,7 +32,11 @@ export interface CommandIO {
 }
 
 /** Runs `mcsync play ARGV`; returns the exit code. Errors propagate to the top-level handler. */
-export async function runPlayCommand(argv: readonly string[], io: CommandIO, modules?: ModuleRegistry): Promise<number> {
+export async function runPlayCommand(
+  argv: readonly string[],
+  io: CommandIO,
+  modules?: ModuleRegistry,
+): Promise<number> {
   const options = parsePlayOptions(argv);
   if (options.help) {
     io.stdout.write(PLAY_HELP + '\n');
@@ -39,38 +44,39 @@ export async function runPlayCommand(argv: readonly string[], io: CommandIO, mod
   }
   const config = await readProjectConfig(io.cwd);
   const registry = modules ?? createModuleRegistry();
-  const rolesPath = [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath];
-  const playbooks: Playbook[] = [];
-  for (const name of options.playbooks) {
-    playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), { modules: registry, rolesPath }));
-  }
-  const extraVars = await parseExtraVars(options.extraVars, { loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file)) });
-  const inventorySources = inventoryPaths(options, config.inventory, io.cwd);
-  const firstPlaybook = playbooks[0]?.file ?? io.cwd;
-  const inventory = await loadInventory(inventorySources, { playbookDir: dirname(firstPlaybook) });
-  const limit = expandLimit(options.limit, io.cwd);
-  const runOptions: RunOptions = {
-    check: options.check,
-    diff: options.diff,
-    forks: options.forks ?? config.forks ?? 10,
-    verbosity: options.verbosity,
-    extraVars,
-    limit,
-    tags: options.tags,
-    skipTags: options.skipTags,
-    ...(options.startAtTask === undefined ? {} : { startAtTask: options.startAtTask }),
+  const loadOptions = {
+    modules: registry,
+    rolesPath: [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath],
   };
+  // Everything is loaded and validated before anything runs.
+  const playbooks: Playbook[] = [];
+  for (const name of options.playbooks)
+    playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), loadOptions));
+  const extraVars = await parseExtraVars(options.extraVars, {
+    loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file)),
+  });
+  const inventory = await loadInventory(inventoryPaths(options, config.inventory, io.cwd), {
+    playbookDir: dirname(playbooks[0]?.file ?? io.cwd),
+  });
+  const runOptions = toRunOptions(options, config.forks, extraVars, io.cwd);
   if (options.syntaxCheck) {
     for (const playbook of playbooks) io.stdout.write(`\nplaybook: ${playbook.file}\n`);
     return EXIT.ok;
   }
   const loader: LoaderPort = {
     loadVarsFile,
-    loadTasksFile: (file, role) => loadTasksFile(file, { modules: registry, rolesPath }, role),
-    loadRole: (name, params, fromDir, location) => loadRole(name, params, { modules: registry, rolesPath }, fromDir, location),
+    loadTasksFile: (file, role) => loadTasksFile(file, loadOptions, role),
+    loadRole: (name, params, fromDir, location) => loadRole(name, params, loadOptions, fromDir, location),
   };
   const color = !('NO_COLOR' in io.env) && io.stdout.isTTY === true;
-  const renderer = createRenderer(options.output, { out: io.stdout, verbosity: options.verbosity, color, diff: options.diff, profile: options.profile });
+  const renderer = createRenderer(options.output, {
+    out: io.stdout,
+    verbosity: options.verbosity,
+    color,
+    diff: options.diff,
+    profile: options.profile,
+    env: io.env,
+  });
   const deps: EngineDeps = {
     templates: createTemplar({ env: io.env }),
     inventory,
@@ -82,14 +88,31 @@ export async function runPlayCommand(argv: readonly string[], io: CommandIO, mod
   };
   if (options.listHosts || options.listTasks || options.listTags) {
     for (const playbook of playbooks) {
-      io.stdout.write(renderListing(playbook, { hosts: options.listHosts, tasks: options.listTasks, tags: options.listTags, filter: runOptions, playHosts: (play) => playHosts(play, deps, runOptions) }));
+      io.stdout.write(
+        renderListing(playbook, {
+          hosts: options.listHosts,
+          tasks: options.listTasks,
+          tags: options.listTags,
+          filter: runOptions,
+          playHosts: (play) => playHosts(play, deps, runOptions),
+        }),
+      );
     }
     return EXIT.ok;
   }
+  return runAll(playbooks, deps, runOptions, renderer);
+}
+
+async function runAll(
+  playbooks: Playbook[],
+  deps: EngineDeps,
+  options: RunOptions,
+  renderer: { close(): Promise<void> },
+): Promise<number> {
   let exitCode: number = EXIT.ok;
   try {
     for (const playbook of playbooks) {
-      const outcome = await runPlaybook(playbook, deps, runOptions);
+      const outcome = await runPlaybook(playbook, deps, options);
       exitCode = Math.max(exitCode, outcome.exitCode);
       if (outcome.exitCode === EXIT.interrupted) break;
     }
@@ -99,12 +122,33 @@ export async function runPlayCommand(argv: readonly string[], io: CommandIO, mod
   return exitCode;
 }
 
+function toRunOptions(
+  options: PlayOptions,
+  configForks: number | undefined,
+  extraVars: Vars,
+  cwd: string,
+): RunOptions {
+  return {
+    check: options.check,
+    diff: options.diff,
+    forks: options.forks ?? configForks ?? 10,
+    verbosity: options.verbosity,
+    extraVars,
+    limit: expandLimit(options.limit, cwd),
+    tags: options.tags,
+    skipTags: options.skipTags,
+    ...(options.startAtTask === undefined ? {} : { startAtTask: options.startAtTask }),
+  };
+}
+
 /** `sync.yml` is looked up as given, then under ./playbooks/. */
 export function findPlaybook(name: string, cwd: string): string {
   const candidates = isAbsolute(name) ? [name] : [resolve(cwd, name), resolve(cwd, 'playbooks', name)];
   const found = candidates.find((path) => existsSync(path));
   if (!found) {
-    throw new LoadError(`playbook '${name}' not found; looked in ${candidates.join(', ')}`, { key: basename(name) });
+    throw new LoadError(`playbook '${name}' not found; looked in ${candidates.join(', ')}`, {
+      key: basename(name),
+    });
   }
   return found;
 }
@@ -128,7 +172,10 @@ function expandLimit(limit: string[], cwd: string): string[] {
     if (!pattern.startsWith('@')) return [pattern];
     const file = resolve(cwd, pattern.slice(1));
     if (!existsSync(file)) throw new UsageError(`--limit ${pattern}: file not found`);
-    const hosts = readFileSync(file, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const hosts = readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     return [hosts.join(':')];
   });
 }

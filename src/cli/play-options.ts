@@ -64,7 +64,10 @@ const OUTPUTS: readonly OutputKind[] = ['auto', 'plain', 'tree', 'json'];
 
 /** Splits comma-separated values of repeatable flags. */
 function splitList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }
 
 export function parsePlayOptions(argv: readonly string[]): PlayOptions {
@@ -96,18 +99,15 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/, '')}\nRun 'mcsync-play --help' for usage.`);
+    throw new UsageError(
+      `${(error as Error).message.replace(/\. To specify.*$/, '')}\nRun 'mcsync-play --help' for usage.`,
+    );
   }
   const { values, positionals } = parsed;
-  const output = (values.output ?? 'auto') as OutputKind;
-  if (!OUTPUTS.includes(output)) throw new UsageError(`--output must be one of ${OUTPUTS.join(', ')}, got '${values.output}'`);
-  let forks: number | undefined;
-  if (values.forks !== undefined) {
-    forks = Number(values.forks);
-    if (!Number.isInteger(forks) || forks < 1) throw new UsageError(`--forks must be a positive integer, got '${values.forks}'`);
-  }
   const help = values.help ?? false;
-  if (!help && positionals.length === 0) throw new UsageError(`no playbook given\nRun 'mcsync-play --help' for usage.`);
+  if (!help && positionals.length === 0)
+    throw new UsageError(`no playbook given\nRun 'mcsync-play --help' for usage.`);
+  const flag = (value: boolean | undefined): boolean => value ?? false;
   return {
     playbooks: positionals,
     inventory: values.inventory ?? [],
@@ -115,18 +115,37 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
     limit: splitList(values.limit),
     tags: splitList(values.tags),
     skipTags: splitList(values['skip-tags']),
-    check: values.check ?? false,
-    diff: values.diff ?? false,
-    ...(forks === undefined ? {} : { forks }),
+    check: flag(values.check),
+    diff: flag(values.diff),
+    ...optional('forks', parseForks(values.forks)),
     verbosity: values.verbose?.length ?? 0,
-    syntaxCheck: values['syntax-check'] ?? false,
-    listHosts: values['list-hosts'] ?? false,
-    listTasks: values['list-tasks'] ?? false,
-    listTags: values['list-tags'] ?? false,
-    ...(values['start-at-task'] === undefined ? {} : { startAtTask: values['start-at-task'] }),
-    output,
-    profile: values.profile ?? false,
+    syntaxCheck: flag(values['syntax-check']),
+    listHosts: flag(values['list-hosts']),
+    listTasks: flag(values['list-tasks']),
+    listTags: flag(values['list-tags']),
+    ...optional('startAtTask', values['start-at-task']),
+    output: parseOutput(values.output),
+    profile: flag(values.profile),
     rolesPath: values['roles-path'] ?? [],
     help,
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function parseOutput(value: string | undefined): OutputKind {
+  const output = (value ?? 'auto') as OutputKind;
+  if (!OUTPUTS.includes(output))
+    throw new UsageError(`--output must be one of ${OUTPUTS.join(', ')}, got '${value}'`);
+  return output;
+}
+
+function parseForks(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const forks = Number(value);
+  if (!Number.isInteger(forks) || forks < 1)
+    throw new UsageError(`--forks must be a positive integer, got '${value}'`);
+  return forks;
 }

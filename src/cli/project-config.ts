@@ -18,7 +18,9 @@ const KEYS = new Set(['inventory', 'roles_path', 'forks']);
 
 /** Reads ./mcsync.yaml (or .yml) when present; relative paths resolve against its directory. */
 export async function readProjectConfig(cwd: string): Promise<ProjectConfig> {
-  const file = ['mcsync.yaml', 'mcsync.yml'].map((name) => resolve(cwd, name)).find((path) => existsSync(path));
+  const file = ['mcsync.yaml', 'mcsync.yml']
+    .map((name) => resolve(cwd, name))
+    .find((path) => existsSync(path));
   if (!file) return { inventory: [], rolesPath: [] };
   const source = await readYamlFile(file, { allowEmpty: true });
   const value = (source.value ?? {}) as Record<string, unknown>;
@@ -27,7 +29,10 @@ export async function readProjectConfig(cwd: string): Promise<ProjectConfig> {
   }
   for (const key of Object.keys(value)) {
     if (!KEYS.has(key)) {
-      throw new LoadError(`unknown key '${key}' in mcsync.yaml; expected one of ${[...KEYS].join(', ')}`, { location: source.locateKey([key]), key });
+      throw new LoadError(`unknown key '${key}' in mcsync.yaml; expected one of ${[...KEYS].join(', ')}`, {
+        location: source.locateKey([key]),
+        key,
+      });
     }
   }
   const base = dirname(file);
@@ -36,13 +41,24 @@ export async function readProjectConfig(cwd: string): Promise<ProjectConfig> {
     if (raw === undefined) return [];
     const items = Array.isArray(raw) ? raw : [raw];
     if (!items.every((item) => typeof item === 'string')) {
-      throw new LoadError(`'${key}' must be a path or a list of paths`, { location: source.locate([key]), key });
+      throw new LoadError(`'${key}' must be a path or a list of paths`, {
+        location: source.locate([key]),
+        key,
+      });
     }
     return items.map((item) => resolve(base, item));
   };
   const forks = value['forks'];
   if (forks !== undefined && (typeof forks !== 'number' || !Number.isInteger(forks) || forks < 1)) {
-    throw new LoadError(`'forks' must be a positive integer`, { location: source.locate(['forks']), key: 'forks' });
+    throw new LoadError(`'forks' must be a positive integer`, {
+      location: source.locate(['forks']),
+      key: 'forks',
+    });
   }
-  return { file, inventory: list('inventory'), rolesPath: list('roles_path'), ...(forks === undefined ? {} : { forks }) };
+  return {
+    file,
+    inventory: list('inventory'),
+    rolesPath: list('roles_path'),
+    ...(forks === undefined ? {} : { forks }),
+  };
 }

@@ -18,7 +18,15 @@ export interface HostState {
 }
 
 export function newHostState(name: string): HostState {
-  return { name, facts: {}, includedVars: {}, notified: new Set(), failed: false, unreachable: false, recap: emptyRecap() };
+  return {
+    name,
+    facts: {},
+    includedVars: {},
+    notified: new Set(),
+    failed: false,
+    unreachable: false,
+    recap: emptyRecap(),
+  };
 }
 
 /** A host still taking tasks. */

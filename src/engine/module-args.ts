@@ -25,5 +25,8 @@ export function validateModuleArgs(module: ModuleDefinition, args: unknown, loca
     }
     return `${key ? `'${key}' ` : ''}${error.message ?? 'is invalid'}`;
   });
-  throw new ModuleArgsError(`invalid arguments for module '${module.name}': ${problems.join('; ')}`, { location, key: module.name });
+  throw new ModuleArgsError(`invalid arguments for module '${module.name}': ${problems.join('; ')}`, {
+    location,
+    key: module.name,
+  });
 }

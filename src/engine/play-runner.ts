@@ -5,7 +5,16 @@
  */
 import { errorMessage } from '../errors.ts';
 import type { TaskRef } from '../model/events.ts';
-import type { Block, Condition, DynamicInclude, Handler, Play, RoleScope, Task, TaskNode } from '../model/playbook.ts';
+import type {
+  Block,
+  Condition,
+  DynamicInclude,
+  Handler,
+  Play,
+  RoleScope,
+  Task,
+  TaskNode,
+} from '../model/playbook.ts';
 import type { HostStatus } from '../model/result.ts';
 import type { Vars } from '../model/vars.ts';
 import { isActive } from './host-state.ts';
@@ -72,7 +81,9 @@ export class PlayRunner {
   }
 
   #activeIn(hosts: HostState[], frame: Frame): HostState[] {
-    return hosts.filter((host) => isActive(host) && !frame.catchers.some((catcher) => catcher.halted.has(host.name)));
+    return hosts.filter(
+      (host) => isActive(host) && !frame.catchers.some((catcher) => catcher.halted.has(host.name)),
+    );
   }
 
   async #runNodes(nodes: readonly TaskNode[], hosts: HostState[], frame: Frame): Promise<void> {
@@ -98,7 +109,9 @@ export class PlayRunner {
 
   async #runBlock(block: Block, hosts: HostState[], frame: Frame): Promise<void> {
     const catches = block.rescue.length > 0 || block.always.length > 0;
-    const catcher: Catcher | undefined = catches ? { halted: new Set(), rescues: block.rescue.length > 0 } : undefined;
+    const catcher: Catcher | undefined = catches
+      ? { halted: new Set(), rescues: block.rescue.length > 0 }
+      : undefined;
     const inner = this.#inner(frame, block, block.vars, catcher);
     await this.#runNodes(block.block, hosts, inner);
     if (!catcher) return;
@@ -106,13 +119,21 @@ export class PlayRunner {
     const withoutCatcher: Frame = { ...inner, catchers: frame.catchers };
     if (block.rescue.length > 0 && stillFailed.length > 0) {
       const rescueCatcher: Catcher = { halted: new Set(), rescues: false };
-      await this.#runNodes(block.rescue, stillFailed, { ...withoutCatcher, catchers: [...frame.catchers, rescueCatcher] });
+      await this.#runNodes(block.rescue, stillFailed, {
+        ...withoutCatcher,
+        catchers: [...frame.catchers, rescueCatcher],
+      });
       stillFailed = stillFailed.filter((host) => rescueCatcher.halted.has(host.name));
     }
     if (block.always.length > 0) {
       const alwaysCatcher: Catcher = { halted: new Set(), rescues: false };
-      await this.#runNodes(block.always, hosts, { ...withoutCatcher, catchers: [...frame.catchers, alwaysCatcher] });
-      stillFailed = [...new Set([...stillFailed, ...hosts.filter((host) => alwaysCatcher.halted.has(host.name))])];
+      await this.#runNodes(block.always, hosts, {
+        ...withoutCatcher,
+        catchers: [...frame.catchers, alwaysCatcher],
+      });
+      stillFailed = [
+        ...new Set([...stillFailed, ...hosts.filter((host) => alwaysCatcher.halted.has(host.name))]),
+      ];
     }
     for (const host of stillFailed) this.#propagateFailure(host, frame);
   }
@@ -127,13 +148,22 @@ export class PlayRunner {
   #taskRef(task: Task, handler = false): TaskRef {
     const role = task.role?.name;
     const base = task.name ?? task.module;
-    return { name: role ? `${role} : ${base}` : base, module: task.module, location: task.location, ...(role ? { role } : {}), ...(handler ? { handler } : {}) };
+    return {
+      name: role ? `${role} : ${base}` : base,
+      module: task.module,
+      location: task.location,
+      ...(role ? { role } : {}),
+      ...(handler ? { handler } : {}),
+    };
   }
 
   #selected(task: Task, frame: Frame): boolean {
     if (!this.#started) {
       const name = task.name ?? '';
-      if (!globMatch(this.#options.startAtTask ?? '', name) && !globMatch(this.#options.startAtTask ?? '', this.#taskRef(task).name)) {
+      if (
+        !globMatch(this.#options.startAtTask ?? '', name) &&
+        !globMatch(this.#options.startAtTask ?? '', this.#taskRef(task).name)
+      ) {
         return false;
       }
       this.#started = true;
@@ -149,9 +179,12 @@ export class PlayRunner {
     this.#deps.sink.emit({ type: 'task_start', task: ref, hosts: targets.map((host) => host.name) });
     const started = Date.now();
     const scope = { role: task.role ?? frame.role, blockVars: frame.blockVars };
-    const outcomes = await mapBounded(targets, this.#options.forks, (host) => this.#executor.run(effective, ref, scope, host));
+    const outcomes = await mapBounded(targets, this.#options.forks, (host) =>
+      this.#executor.run(effective, ref, scope, host),
+    );
     for (const [index, host] of targets.entries()) this.#account(host, outcomes[index]!, frame);
-    if (task.runOnce && targets[0] && outcomes[0]) this.#shareRunOnce(task, targets[0], hosts.slice(1), outcomes[0]);
+    if (task.runOnce && targets[0] && outcomes[0])
+      this.#shareRunOnce(task, targets[0], hosts.slice(1), outcomes[0]);
     this.#deps.sink.emit({ type: 'task_end', task: ref, durationMs: Date.now() - started });
     this.#checkFailureLimits(targets, outcomes);
   }
@@ -189,9 +222,14 @@ export class PlayRunner {
   }
 
   #checkFailureLimits(targets: HostState[], outcomes: TaskOutcome[]): void {
-    const failed = outcomes.filter((outcome) => outcome.status === 'failed' || outcome.status === 'unreachable').length;
+    const failed = outcomes.filter(
+      (outcome) => outcome.status === 'failed' || outcome.status === 'unreachable',
+    ).length;
     if (failed === 0) return;
-    if (this.#play.anyErrorsFatal && outcomes.some((outcome, i) => outcome.status === 'failed' && !isActive(targets[i]!))) {
+    if (
+      this.#play.anyErrorsFatal &&
+      outcomes.some((outcome, i) => outcome.status === 'failed' && !isActive(targets[i]!))
+    ) {
       this.#halted = true;
       return;
     }
@@ -203,21 +241,46 @@ export class PlayRunner {
   }
 
   async #runInclude(node: DynamicInclude, hosts: HostState[], frame: Frame): Promise<void> {
-    const where: RenderWhere = { task: `include_${node.include}`, location: node.location, baseDir: node.baseDir };
+    const where: RenderWhere = {
+      task: `include_${node.include}`,
+      location: node.location,
+      baseDir: node.baseDir,
+    };
     for (const host of hosts) {
       if (this.#stopped()) return;
-      const vars = taskVariables(host, this.#deps.inventory, this.#scope, { role: frame.role, blockVars: frame.blockVars, taskVars: node.vars }, this.#deps.templates, where);
+      const vars = taskVariables(
+        host,
+        this.#deps.inventory,
+        this.#scope,
+        { role: frame.role, blockVars: frame.blockVars, taskVars: node.vars },
+        this.#deps.templates,
+        where,
+      );
       const whens = [...frame.whens, ...node.when];
       if (whens.length > 0 && !this.#deps.templates.condition(whens, vars, where)) continue;
       const items = node.loop ? loopItems(node.loop, vars, this.#deps.templates, where) : [undefined];
       for (const item of items) {
         const itemVars = node.loop ? withVars(vars, { [node.loop.loopVar]: item }) : vars;
-        await this.#includeFor(node, host, itemVars, node.loop ? { [node.loop.loopVar]: item } : {}, frame, where);
+        await this.#includeFor(
+          node,
+          host,
+          itemVars,
+          node.loop ? { [node.loop.loopVar]: item } : {},
+          frame,
+          where,
+        );
       }
     }
   }
 
-  async #includeFor(node: DynamicInclude, host: HostState, vars: Vars, loopVars: Vars, frame: Frame, where: RenderWhere): Promise<void> {
+  async #includeFor(
+    node: DynamicInclude,
+    host: HostState,
+    vars: Vars,
+    loopVars: Vars,
+    frame: Frame,
+    where: RenderWhere,
+  ): Promise<void> {
     try {
       const target = String(this.#deps.templates.render(node.target, vars, where));
       const params = this.#deps.templates.render(node.params, vars, where) as Vars;
@@ -225,11 +288,26 @@ export class PlayRunner {
         node.include === 'role'
           ? [await this.#deps.loader.loadRole(target, params, node.baseDir, node.location)]
           : await this.#deps.loader.loadTasksFile(resolveFrom(node.baseDir, target), frame.role);
-      const inner = this.#inner({ ...frame, whens: [] }, { ...node, when: [] }, { ...node.vars, ...params, ...loopVars });
+      const inner = this.#inner(
+        { ...frame, whens: [] },
+        { ...node, when: [] },
+        { ...node.vars, ...params, ...loopVars },
+      );
       await this.#runNodes(loaded, [host], inner);
     } catch (error) {
-      const ref: TaskRef = { name: `include_${node.include}`, module: `include_${node.include}`, location: node.location };
-      this.#deps.sink.emit({ type: 'host_result', task: ref, host: host.name, status: 'failed', result: { failed: true, msg: errorMessage(error) }, durationMs: 0 });
+      const ref: TaskRef = {
+        name: `include_${node.include}`,
+        module: `include_${node.include}`,
+        location: node.location,
+      };
+      this.#deps.sink.emit({
+        type: 'host_result',
+        task: ref,
+        host: host.name,
+        status: 'failed',
+        result: { failed: true, msg: errorMessage(error) },
+        durationMs: 0,
+      });
       this.#account(host, { status: 'failed', result: { failed: true } }, frame);
     }
   }
@@ -240,14 +318,20 @@ export class PlayRunner {
     for (const host of hosts) {
       for (const name of host.notified) {
         if (!known.has(name)) {
-          this.#deps.sink.emit({ type: 'warning', host: host.name, message: `handler '${name}' was notified but no handler has that name or listens to it` });
+          this.#deps.sink.emit({
+            type: 'warning',
+            host: host.name,
+            message: `handler '${name}' was notified but no handler has that name or listens to it`,
+          });
           host.notified.delete(name);
         }
       }
     }
     for (const handler of handlers) {
       if (this.#stopped()) return;
-      const notified = hosts.filter((host) => isActive(host) && handler.listen.some((name) => host.notified.has(name)));
+      const notified = hosts.filter(
+        (host) => isActive(host) && handler.listen.some((name) => host.notified.has(name)),
+      );
       if (notified.length === 0) continue;
       for (const host of notified) for (const name of handler.listen) host.notified.delete(name);
       await this.#runTask(handler, notified, { whens: [], tags: [], blockVars: [], catchers: [] }, true);
@@ -261,6 +345,11 @@ function resolveFrom(baseDir: string, file: string): string {
 
 /** Shell-style `*` and `?` match, used by --start-at-task as Ansible does. */
 export function globMatch(pattern: string, text: string): boolean {
-  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
   return regex.test(text);
 }

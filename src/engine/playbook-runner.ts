@@ -16,7 +16,15 @@ import { lazyVars } from './variables.ts';
 import type { PlayScope } from './variables.ts';
 
 /** ansible-playbook's exit codes. */
-export const EXIT = { ok: 0, failed: 2, unreachable: 4, parseError: 4, badOption: 5, interrupted: 99, unexpected: 250 } as const;
+export const EXIT = {
+  ok: 0,
+  failed: 2,
+  unreachable: 4,
+  parseError: 4,
+  badOption: 5,
+  interrupted: 99,
+  unexpected: 250,
+} as const;
 
 export interface PlaybookOutcome {
   exitCode: number;
@@ -24,7 +32,11 @@ export interface PlaybookOutcome {
 }
 
 /** Runs every play and emits the recap; returns the exit code ansible-playbook would. */
-export async function runPlaybook(playbook: Playbook, deps: EngineDeps, options: RunOptions): Promise<PlaybookOutcome> {
+export async function runPlaybook(
+  playbook: Playbook,
+  deps: EngineDeps,
+  options: RunOptions,
+): Promise<PlaybookOutcome> {
   const started = Date.now();
   const hosts = new Map<string, HostState>();
   deps.sink.emit({ type: 'playbook_start', file: playbook.file, check: options.check });
@@ -55,7 +67,13 @@ export function playHosts(play: Play, deps: EngineDeps, options: RunOptions): st
   return names;
 }
 
-async function runPlay(play: Play, playbook: Playbook, hosts: Map<string, HostState>, deps: EngineDeps, options: RunOptions): Promise<void> {
+async function runPlay(
+  play: Play,
+  playbook: Playbook,
+  hosts: Map<string, HostState>,
+  deps: EngineDeps,
+  options: RunOptions,
+): Promise<void> {
   const names = playHosts(play, deps, options);
   for (const name of names) if (!hosts.has(name)) hosts.set(name, newHostState(name));
   const states = names.map((name) => hosts.get(name)!).filter(isActive);
@@ -77,12 +95,24 @@ async function runPlay(play: Play, playbook: Playbook, hosts: Map<string, HostSt
   }
   for (const batch of batches(states, play.serial)) {
     if (deps.interrupt.aborted) return;
-    const runner = new PlayRunner(deps, { ...options, check: play.checkMode ?? options.check }, play, scope, batch.length);
+    const runner = new PlayRunner(
+      deps,
+      { ...options, check: play.checkMode ?? options.check },
+      play,
+      scope,
+      batch.length,
+    );
     await runner.runBatch(batch);
   }
 }
 
-async function playScope(play: Play, playbook: Playbook, first: HostState, deps: EngineDeps, options: RunOptions): Promise<PlayScope> {
+async function playScope(
+  play: Play,
+  playbook: Playbook,
+  first: HostState,
+  deps: EngineDeps,
+  options: RunOptions,
+): Promise<PlayScope> {
   const magic: Vars = {
     playbook_dir: play.baseDir,
     ansible_check_mode: play.checkMode ?? options.check,
@@ -98,22 +128,47 @@ async function playScope(play: Play, playbook: Playbook, first: HostState, deps:
       continue;
     }
     // Templated paths render with the play's variables for the first host, then the first that exists wins.
-    const base: Vars = Object.assign({}, deps.inventory.hasHost(first.name) ? deps.inventory.hostVars(first.name) : {}, play.vars, ...varsFiles, options.extraVars, magic, { inventory_hostname: first.name });
+    const base: Vars = Object.assign(
+      {},
+      deps.inventory.hasHost(first.name) ? deps.inventory.hostVars(first.name) : {},
+      play.vars,
+      ...varsFiles,
+      options.extraVars,
+      magic,
+      { inventory_hostname: first.name },
+    );
     const view = lazyVars(base, deps.templates, { location: ref.location, baseDir: play.baseDir });
-    const candidates = ref.paths.map((path) => String(deps.templates.render(path, view, { location: ref.location })));
-    const found = candidates.map((path) => (isAbsolute(path) ? path : resolve(play.baseDir, path))).find((path) => existsSync(path));
+    const candidates = ref.paths.map((path) =>
+      String(deps.templates.render(path, view, { location: ref.location })),
+    );
+    const found = candidates
+      .map((path) => (isAbsolute(path) ? path : resolve(play.baseDir, path)))
+      .find((path) => existsSync(path));
     if (!found) {
-      throw new LoadError(`vars_files: none of ${candidates.map((c) => `'${c}'`).join(', ')} exists (relative to ${play.baseDir})`, { location: ref.location, key: 'vars_files' });
+      throw new LoadError(
+        `vars_files: none of ${candidates.map((c) => `'${c}'`).join(', ')} exists (relative to ${play.baseDir})`,
+        { location: ref.location, key: 'vars_files' },
+      );
     }
     varsFiles.push(await deps.loader.loadVarsFile(found));
   }
-  return { vars: play.vars, varsFiles, extraVars: options.extraVars, magic: { ...magic, playbook_dir: play.baseDir || dirname(playbook.file) } };
+  return {
+    vars: play.vars,
+    varsFiles,
+    extraVars: options.extraVars,
+    magic: { ...magic, playbook_dir: play.baseDir || dirname(playbook.file) },
+  };
 }
 
 /** Splits hosts by `serial`: a number, a percentage, or a list of either (the last repeats). */
 export function batches<T>(hosts: T[], serial: number | string | undefined): T[][] {
   if (serial === undefined || serial === 0 || serial === '0') return [hosts];
-  const size = typeof serial === 'number' ? serial : serial.endsWith('%') ? Math.max(1, Math.floor((hosts.length * Number(serial.slice(0, -1))) / 100)) : Number(serial);
+  const size =
+    typeof serial === 'number'
+      ? serial
+      : serial.endsWith('%')
+        ? Math.max(1, Math.floor((hosts.length * Number(serial.slice(0, -1))) / 100))
+        : Number(serial);
   if (!Number.isFinite(size) || size <= 0) return [hosts];
   const result: T[][] = [];
   for (let i = 0; i < hosts.length; i += size) result.push(hosts.slice(i, i + size));

@@ -11,13 +11,24 @@ export interface TagFilter {
 export function tagsAllow(taskTags: readonly string[], filter: TagFilter): boolean {
   const has = (tag: string): boolean => taskTags.includes(tag);
   const selected = filter.tags.length === 0 ? ['all'] : filter.tags;
-  if (filter.skipTags.some((tag) => has(tag) || (tag === 'tagged' && taskTags.length > 0) || (tag === 'untagged' && taskTags.length === 0))) {
+  if (
+    filter.skipTags.some(
+      (tag) =>
+        has(tag) ||
+        (tag === 'tagged' && taskTags.length > 0) ||
+        (tag === 'untagged' && taskTags.length === 0),
+    )
+  ) {
     return false;
   }
   if (filter.skipTags.includes('all') && !has('always')) return false;
   if (has('always') && !filter.skipTags.includes('always')) return true;
   if (has('never') && !selected.some((tag) => tag !== 'all' && has(tag))) return false;
   return selected.some(
-    (tag) => tag === 'all' || has(tag) || (tag === 'tagged' && taskTags.length > 0) || (tag === 'untagged' && taskTags.length === 0),
+    (tag) =>
+      tag === 'all' ||
+      has(tag) ||
+      (tag === 'tagged' && taskTags.length > 0) ||
+      (tag === 'untagged' && taskTags.length === 0),
   );
 }

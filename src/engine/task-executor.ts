@@ -40,7 +40,12 @@ export class TaskExecutor {
   }
 
   /** Runs `task` for `host` and emits its result events. Never throws for task failures. */
-  async run(task: Task, ref: TaskRef, scope: Omit<TaskScope, 'taskVars'>, host: HostState): Promise<TaskOutcome> {
+  async run(
+    task: Task,
+    ref: TaskRef,
+    scope: Omit<TaskScope, 'taskVars'>,
+    host: HostState,
+  ): Promise<TaskOutcome> {
     const started = Date.now();
     const where: RenderWhere = { task: ref.name, location: task.location, baseDir: scope.role?.path };
     const taskScope: TaskScope = { ...scope, taskVars: task.vars };
@@ -60,7 +65,13 @@ export class TaskExecutor {
     return outcome;
   }
 
-  async #runLoop(task: Task, ref: TaskRef, scope: TaskScope, host: HostState, where: RenderWhere): Promise<TaskOutcome> {
+  async #runLoop(
+    task: Task,
+    ref: TaskRef,
+    scope: TaskScope,
+    host: HostState,
+    where: RenderWhere,
+  ): Promise<TaskOutcome> {
     const loop = task.loop!;
     const vars = taskVariables(host, this.#deps.inventory, this.#play, scope, this.#deps.templates, where);
     const items = loopItems(loop, vars, this.#deps.templates, where);
@@ -68,13 +79,32 @@ export class TaskExecutor {
     const statuses: HostStatus[] = [];
     for (const [index, item] of items.entries()) {
       if (this.#deps.interrupt.aborted) break;
-      const loopVars: Vars = { [loop.loopVar]: item, ansible_loop: { index: index + 1, index0: index, first: index === 0, last: index === items.length - 1, length: items.length } };
+      const loopVars: Vars = {
+        [loop.loopVar]: item,
+        ansible_loop: {
+          index: index + 1,
+          index0: index,
+          first: index === 0,
+          last: index === items.length - 1,
+          length: items.length,
+        },
+      };
       if (loop.indexVar) loopVars[loop.indexVar] = index;
       const itemScope: TaskScope = { ...scope, loopVars };
       const started = Date.now();
       const outcome = await this.#runItem(task, itemScope, host, where, item).catch(failure);
-      const itemVars = taskVariables(host, this.#deps.inventory, this.#play, itemScope, this.#deps.templates, where);
-      const label = itemLabel(item, loop.label === undefined ? undefined : this.#deps.templates.render(loop.label, itemVars, where));
+      const itemVars = taskVariables(
+        host,
+        this.#deps.inventory,
+        this.#play,
+        itemScope,
+        this.#deps.templates,
+        where,
+      );
+      const label = itemLabel(
+        item,
+        loop.label === undefined ? undefined : this.#deps.templates.render(loop.label, itemVars, where),
+      );
       results.push({ ...outcome.result, item, [loop.loopVar]: item });
       statuses.push(outcome.status);
       this.#emit(task, ref, host, outcome, Date.now() - started, label, scope.blockVars, where);
@@ -83,21 +113,40 @@ export class TaskExecutor {
     return summarizeLoop(results, statuses);
   }
 
-  async #runItem(task: Task, scope: TaskScope, host: HostState, where: RenderWhere, _item: unknown): Promise<TaskOutcome> {
+  async #runItem(
+    task: Task,
+    scope: TaskScope,
+    host: HostState,
+    where: RenderWhere,
+    _item: unknown,
+  ): Promise<TaskOutcome> {
     const { templates, modules } = this.#deps;
     const vars = taskVariables(host, this.#deps.inventory, this.#play, scope, templates, where);
     if (task.when.length > 0 && !templates.condition(task.when, vars, where)) {
-      return { status: 'skipped', result: { skipped: true, changed: false, msg: 'Conditional result was False' } };
+      return {
+        status: 'skipped',
+        result: { skipped: true, changed: false, msg: 'Conditional result was False' },
+      };
     }
     const module = modules.get(task.module) as ConditionArgsModule | undefined;
-    if (!module) return failure(new McsyncError(`unknown module '${task.module}'`, { location: task.location }));
-    const check = task.checkMode === undefined ? this.#options.check : templates.condition(task.checkMode, vars, where);
+    if (!module)
+      return failure(new McsyncError(`unknown module '${task.module}'`, { location: task.location }));
+    const check =
+      task.checkMode === undefined ? this.#options.check : templates.condition(task.checkMode, vars, where);
     if (check && !module.supportsCheckMode) {
-      return { status: 'skipped', result: { skipped: true, changed: false, msg: `skipped: module '${module.name}' does not support check mode` } };
+      return {
+        status: 'skipped',
+        result: {
+          skipped: true,
+          changed: false,
+          msg: `skipped: module '${module.name}' does not support check mode`,
+        },
+      };
     }
     const args = this.#renderArgs(module, task.args, vars, where);
     validateModuleArgs(module, args, task.location);
-    const delegate = task.delegateTo === undefined ? host.name : String(templates.render(task.delegateTo, vars, where));
+    const delegate =
+      task.delegateTo === undefined ? host.name : String(templates.render(task.delegateTo, vars, where));
     const context = this.#context(delegate, vars, check, scope);
     const result = await this.#callWithUntil(task, module, args, context, vars, where);
     const outcome = this.#classify(task, result, vars, where);
@@ -148,11 +197,20 @@ export class TaskExecutor {
       },
       signal: interrupt,
       baseDir,
-      searchPaths: scope.role ? [`${scope.role.path}/files`, `${scope.role.path}/templates`, scope.role.path, baseDir] : [baseDir],
+      searchPaths: scope.role
+        ? [`${scope.role.path}/files`, `${scope.role.path}/templates`, scope.role.path, baseDir]
+        : [baseDir],
     };
   }
 
-  async #callWithUntil(task: Task, module: ModuleDefinition, args: Vars, context: ModuleContext, vars: Vars, where: RenderWhere): Promise<ModuleResult> {
+  async #callWithUntil(
+    task: Task,
+    module: ModuleDefinition,
+    args: Vars,
+    context: ModuleContext,
+    vars: Vars,
+    where: RenderWhere,
+  ): Promise<ModuleResult> {
     const attemptsAllowed = task.until ? (task.retries ?? DEFAULT_UNTIL_RETRIES) + 1 : 1;
     const delayMs = (task.delay ?? DEFAULT_UNTIL_DELAY_S) * 1000;
     let result: ModuleResult = {};
@@ -163,7 +221,12 @@ export class TaskExecutor {
       if (this.#deps.templates.condition(task.until, bound, where)) return { ...result, attempts: attempt };
       if (attempt < attemptsAllowed) await this.#deps.services.clock.sleep(delayMs, this.#deps.interrupt);
     }
-    return { ...result, failed: true, attempts: attemptsAllowed, msg: result.msg ?? `retries exhausted: until condition never held` };
+    return {
+      ...result,
+      failed: true,
+      attempts: attemptsAllowed,
+      msg: result.msg ?? `retries exhausted: until condition never held`,
+    };
   }
 
   #classify(task: Task, raw: ModuleResult, vars: Vars, where: RenderWhere): TaskOutcome {
@@ -174,13 +237,23 @@ export class TaskExecutor {
     if (task.failedWhen) result.failed = this.#deps.templates.condition(task.failedWhen, bound, where);
     if (result.skipped) return { status: 'skipped', result };
     if (result.failed) {
-      const ignore = task.ignoreErrors !== undefined && this.#deps.templates.condition(task.ignoreErrors, vars, where);
+      const ignore =
+        task.ignoreErrors !== undefined && this.#deps.templates.condition(task.ignoreErrors, vars, where);
       return { status: ignore ? 'ignored' : 'failed', result };
     }
     return { status: result.changed ? 'changed' : 'ok', result };
   }
 
-  #emit(task: Task, ref: TaskRef, host: HostState, outcome: TaskOutcome, durationMs: number, item: string | undefined, blockVars: Vars[], where: RenderWhere): void {
+  #emit(
+    task: Task,
+    ref: TaskRef,
+    host: HostState,
+    outcome: TaskOutcome,
+    durationMs: number,
+    item: string | undefined,
+    blockVars: Vars[],
+    where: RenderWhere,
+  ): void {
     const censored = task.noLog !== undefined && this.#noLog(task, host, blockVars, where);
     this.#deps.sink.emit({
       type: 'host_result',
@@ -197,7 +270,14 @@ export class TaskExecutor {
 
   #noLog(task: Task, host: HostState, blockVars: Vars[], where: RenderWhere): boolean {
     try {
-      const vars = taskVariables(host, this.#deps.inventory, this.#play, { role: task.role, blockVars, taskVars: task.vars }, this.#deps.templates, where);
+      const vars = taskVariables(
+        host,
+        this.#deps.inventory,
+        this.#play,
+        { role: task.role, blockVars, taskVars: task.vars },
+        this.#deps.templates,
+        where,
+      );
       return this.#deps.templates.condition(task.noLog!, vars, where);
     } catch {
       return true; // when in doubt, hide
@@ -205,11 +285,16 @@ export class TaskExecutor {
   }
 }
 
-async function callModule(module: ModuleDefinition, args: Vars, context: ModuleContext): Promise<ModuleResult> {
+async function callModule(
+  module: ModuleDefinition,
+  args: Vars,
+  context: ModuleContext,
+): Promise<ModuleResult> {
   try {
     return await module.run(args, context);
   } catch (error) {
-    if (error instanceof UnreachableError) return { unreachable: true, failed: true, msg: errorMessage(error) };
+    if (error instanceof UnreachableError)
+      return { unreachable: true, failed: true, msg: errorMessage(error) };
     return failure(error).result;
   }
 }
@@ -231,7 +316,11 @@ function summarizeLoop(results: ModuleResult[], statuses: HostStatus[]): TaskOut
   const unreachable = statuses.includes('unreachable');
   const failed = statuses.includes('failed');
   const skipped = results.length === 0 || statuses.every((status) => status === 'skipped');
-  const result: ModuleResult = { changed, results, msg: failed ? 'One or more items failed' : 'All items completed' };
+  const result: ModuleResult = {
+    changed,
+    results,
+    msg: failed ? 'One or more items failed' : 'All items completed',
+  };
   if (failed) result.failed = true;
   if (skipped) result.skipped = true;
   if (unreachable) return { status: 'unreachable', result: { ...result, unreachable: true } };

@@ -85,7 +85,10 @@ export function lazyVars(merged: Vars, templates: TemplatePort, where: RenderWhe
       get: () => {
         if (cached) return cached.value;
         if (rendering.has(key)) {
-          throw new TemplateError(`variable '${key}' refers to itself (recursive template)`, { location: where.location, key });
+          throw new TemplateError(`variable '${key}' refers to itself (recursive template)`, {
+            location: where.location,
+            key,
+          });
         }
         rendering.add(key);
         try {

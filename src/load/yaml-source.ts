@@ -34,14 +34,20 @@ export interface YamlSource {
 }
 
 /** Reads and parses one YAML file; an empty file is an error unless `allowEmpty`. */
-export async function readYamlFile(file: string, options: { allowEmpty?: boolean } = {}): Promise<YamlSource> {
+export async function readYamlFile(
+  file: string,
+  options: { allowEmpty?: boolean } = {},
+): Promise<YamlSource> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : String(error);
-    throw new LoadError(`cannot read ${file}: ${why}`, { location: { file, line: 1, column: 1 }, cause: error });
+    throw new LoadError(`cannot read ${file}: ${why}`, {
+      location: { file, line: 1, column: 1 },
+      cause: error,
+    });
   }
   return parseYaml(text, file, options);
 }
@@ -71,7 +77,10 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
       problem.code === 'DUPLICATE_KEY'
         ? `duplicate key '${source.replace(/:$/, '')}' in a mapping`
         : `invalid YAML: ${problem.message.split('\n')[0] ?? problem.message}`;
-    throw new LoadError(message, { location: at(problem.pos[0]), key: problem.code === 'DUPLICATE_KEY' ? source : undefined });
+    throw new LoadError(message, {
+      location: at(problem.pos[0]),
+      key: problem.code === 'DUPLICATE_KEY' ? source : undefined,
+    });
   }
   if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     if (!options.allowEmpty) {
@@ -112,7 +121,9 @@ function keyNodeAt(doc: Document, path: YamlPath): Node | undefined {
   const parent = nodeAt(doc, path.slice(0, -1));
   const last = path[path.length - 1];
   if (!isMap(parent)) return undefined;
-  const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(last));
+  const pair = parent.items.find(
+    (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(last),
+  );
   return pair && isNode(pair.key) ? pair.key : undefined;
 }
 

@@ -10,7 +10,13 @@ import type { Vars } from './vars.ts';
 export interface ProcessRunner {
   run(
     argv: readonly string[],
-    options?: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; signal?: AbortSignal; timeoutMs?: number },
+    options?: {
+      cwd?: string;
+      env?: NodeJS.ProcessEnv;
+      input?: string;
+      signal?: AbortSignal;
+      timeoutMs?: number;
+    },
   ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 

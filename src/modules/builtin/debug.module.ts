@@ -3,7 +3,6 @@
  * as Ansible does; `verbosity: N` hides it below -v×N.
  */
 import type { ModuleDefinition } from '../../model/module.ts';
-import type { ModuleResult } from '../../model/result.ts';
 import type { Vars } from '../../model/vars.ts';
 
 export interface DebugArgs {

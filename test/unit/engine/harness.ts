@@ -14,7 +14,17 @@ export function task(module: string, args: Vars = {}, extra: Partial<Task> = {})
 }
 
 export function block(body: TaskNode[], extra: Partial<Block> = {}): Block {
-  return { kind: 'block', block: body, rescue: [], always: [], when: [], tags: [], vars: {}, location: loc, ...extra };
+  return {
+    kind: 'block',
+    block: body,
+    rescue: [],
+    always: [],
+    when: [],
+    tags: [],
+    vars: {},
+    location: loc,
+    ...extra,
+  };
 }
 
 export function handler(name: string, module: string, args: Vars = {}): Handler {
@@ -23,8 +33,21 @@ export function handler(name: string, module: string, args: Vars = {}): Handler 
 
 export function play(tasks: TaskNode[], extra: Partial<Play> = {}): Play {
   return {
-    name: 'test play', hosts: 'all', vars: {}, varsFiles: [], preTasks: [], roles: [], tasks, postTasks: [], handlers: [],
-    anyErrorsFatal: false, gatherFacts: false, tags: [], location: loc, baseDir: '/tmp', ...extra,
+    name: 'test play',
+    hosts: 'all',
+    vars: {},
+    varsFiles: [],
+    preTasks: [],
+    roles: [],
+    tasks,
+    postTasks: [],
+    handlers: [],
+    anyErrorsFatal: false,
+    gatherFacts: false,
+    tags: [],
+    location: loc,
+    baseDir: '/tmp',
+    ...extra,
   };
 }
 
@@ -32,12 +55,54 @@ export function play(tasks: TaskNode[], extra: Partial<Play> = {}): Play {
 export function testModules(calls: string[] = []): ModuleRegistry {
   const any = { type: 'object' } as const;
   const defs: ModuleDefinition[] = [
-    { name: 'ok', description: '', argsSchema: any, supportsCheckMode: true, run: async (_a, c) => (calls.push(`ok:${c.host}`), { changed: false }) },
-    { name: 'change', description: '', argsSchema: any, supportsCheckMode: false, run: async (_a, c) => (calls.push(`change:${c.host}`), { changed: true }) },
-    { name: 'boom', description: '', argsSchema: any, supportsCheckMode: true, run: async (a, c) => (calls.push(`boom:${c.host}`), { failed: a['only'] === undefined || a['only'] === c.host, msg: 'boom' }) },
-    { name: 'gone', description: '', argsSchema: any, supportsCheckMode: true, run: async (a, c) => ({ unreachable: a['only'] === undefined || a['only'] === c.host, msg: 'connection refused' }) },
-    { name: 'echo', description: '', argsSchema: any, supportsCheckMode: true, run: async (a, c) => (calls.push(`echo:${c.host}:${JSON.stringify(a)}`), { changed: false, args: a }) },
-    { name: 'set_fact', description: '', argsSchema: any, supportsCheckMode: true, run: async (a) => ({ changed: false, facts: a }) },
+    {
+      name: 'ok',
+      description: '',
+      argsSchema: any,
+      supportsCheckMode: true,
+      run: async (_a, c) => (calls.push(`ok:${c.host}`), { changed: false }),
+    },
+    {
+      name: 'change',
+      description: '',
+      argsSchema: any,
+      supportsCheckMode: false,
+      run: async (_a, c) => (calls.push(`change:${c.host}`), { changed: true }),
+    },
+    {
+      name: 'boom',
+      description: '',
+      argsSchema: any,
+      supportsCheckMode: true,
+      run: async (a, c) => (
+        calls.push(`boom:${c.host}`),
+        { failed: a['only'] === undefined || a['only'] === c.host, msg: 'boom' }
+      ),
+    },
+    {
+      name: 'gone',
+      description: '',
+      argsSchema: any,
+      supportsCheckMode: true,
+      run: async (a, c) => ({
+        unreachable: a['only'] === undefined || a['only'] === c.host,
+        msg: 'connection refused',
+      }),
+    },
+    {
+      name: 'echo',
+      description: '',
+      argsSchema: any,
+      supportsCheckMode: true,
+      run: async (a, c) => (calls.push(`echo:${c.host}:${JSON.stringify(a)}`), { changed: false, args: a }),
+    },
+    {
+      name: 'set_fact',
+      description: '',
+      argsSchema: any,
+      supportsCheckMode: true,
+      run: async (a) => ({ changed: false, facts: a }),
+    },
   ];
   return { get: (name) => defs.find((d) => d.name === name), names: () => defs.map((d) => d.name) };
 }
@@ -50,7 +115,11 @@ export interface RunResult {
 
 export async function run(
   playbook: Play[] | Playbook,
-  options: Partial<RunOptions> & { hosts?: Record<string, Vars>; modules?: ModuleRegistry; interrupt?: AbortSignal } = {},
+  options: Partial<RunOptions> & {
+    hosts?: Record<string, Vars>;
+    modules?: ModuleRegistry;
+    interrupt?: AbortSignal;
+  } = {},
 ): Promise<RunResult> {
   const hostVars = options.hosts ?? { east: {}, west: {} };
   const names = Object.keys(hostVars);
@@ -62,7 +131,8 @@ export async function run(
       groupHosts: (group) => (group === 'all' ? names : []),
       hostVars: (name) => ({ ...hostVars[name], inventory_hostname: name }),
       hasHost: (name) => name in hostVars,
-      selectHosts: (pattern) => pattern.split(':').flatMap((p) => (p === 'all' ? names : names.filter((n) => n === p))),
+      selectHosts: (pattern) =>
+        pattern.split(':').flatMap((p) => (p === 'all' ? names : names.filter((n) => n === p))),
     },
     loader: {
       loadVarsFile: async () => ({}),
@@ -70,16 +140,39 @@ export async function run(
       loadRole: async () => block([]),
     },
     modules: options.modules ?? testModules(),
-    services: { processes: { run: async () => ({ exitCode: 0, stdout: '', stderr: '' }) }, clock: { now: () => 0, sleep: async () => {} }, runCache: new Map() },
+    services: {
+      processes: { run: async () => ({ exitCode: 0, stdout: '', stderr: '' }) },
+      clock: { now: () => 0, sleep: async () => {} },
+      runCache: new Map(),
+    },
     sink: { emit: (event) => events.push(event) },
     interrupt: options.interrupt ?? new AbortController().signal,
   };
   const book: Playbook = Array.isArray(playbook) ? { file: 'test.yml', plays: playbook } : playbook;
-  const runOptions: RunOptions = { check: false, diff: false, forks: 10, verbosity: 0, extraVars: {}, limit: [], tags: [], skipTags: [], ...options };
+  const runOptions: RunOptions = {
+    check: false,
+    diff: false,
+    forks: 10,
+    verbosity: 0,
+    extraVars: {},
+    limit: [],
+    tags: [],
+    skipTags: [],
+    ...options,
+  };
   const outcome = await runPlaybook(book, deps, runOptions);
-  return { exitCode: outcome.exitCode, recap: outcome.recap as unknown as Record<string, Record<string, number>>, events };
+  return {
+    exitCode: outcome.exitCode,
+    recap: outcome.recap as unknown as Record<string, Record<string, number>>,
+    events,
+  };
 }
 
-export function resultsOf(events: EngineEvent[], host: string): Extract<EngineEvent, { type: 'host_result' }>[] {
-  return events.filter((e): e is Extract<EngineEvent, { type: 'host_result' }> => e.type === 'host_result' && e.host === host);
+export function resultsOf(
+  events: EngineEvent[],
+  host: string,
+): Extract<EngineEvent, { type: 'host_result' }>[] {
+  return events.filter(
+    (e): e is Extract<EngineEvent, { type: 'host_result' }> => e.type === 'host_result' && e.host === host,
+  );
 }

@@ -1,0 +1,126 @@
+/**
+ * The keywords mcsync understands at each level of a playbook, and the Ansible keywords it
+ * deliberately refuses (with the reason shown to the user). Kept in one place so the schemas, the
+ * did-you-mean suggestions and the docs agree.
+ */
+
+/** Keywords valid on every task, block and include. */
+export const COMMON_KEYWORDS = [
+  'name',
+  'when',
+  'tags',
+  'vars',
+  'ignore_errors',
+  'run_once',
+  'delegate_to',
+  'no_log',
+  'check_mode',
+  'environment',
+] as const;
+
+/** Loop keywords on tasks and dynamic includes. */
+export const LOOP_KEYWORDS = ['loop', 'with_items', 'with_dict', 'with_subelements', 'with_list'] as const;
+
+/** Keywords valid on a task that calls a module. */
+export const TASK_KEYWORDS: readonly string[] = [
+  ...COMMON_KEYWORDS,
+  ...LOOP_KEYWORDS,
+  'loop_control',
+  'register',
+  'failed_when',
+  'changed_when',
+  'until',
+  'retries',
+  'delay',
+  'notify',
+  'args',
+];
+
+/** Keywords valid on a handler: a task's plus `listen`. */
+export const HANDLER_KEYWORDS: readonly string[] = [...TASK_KEYWORDS, 'listen'];
+
+/** Keywords valid on a block. */
+export const BLOCK_KEYWORDS: readonly string[] = [...COMMON_KEYWORDS, 'block', 'rescue', 'always'];
+
+/** Keys that include or import tasks or roles; they take a task's module position. */
+export const INCLUDE_ACTIONS = ['include_tasks', 'import_tasks', 'include_role', 'import_role'] as const;
+export type IncludeAction = (typeof INCLUDE_ACTIONS)[number];
+
+/** Keywords valid beside an include or import (loops only on `include_*`). */
+export const INCLUDE_KEYWORDS: readonly string[] = [...COMMON_KEYWORDS, ...LOOP_KEYWORDS, 'loop_control'];
+
+/** Keywords valid on a play. */
+export const PLAY_KEYWORDS: readonly string[] = [
+  'name',
+  'hosts',
+  'vars',
+  'vars_files',
+  'roles',
+  'pre_tasks',
+  'tasks',
+  'post_tasks',
+  'handlers',
+  'serial',
+  'any_errors_fatal',
+  'max_fail_percentage',
+  'gather_facts',
+  'tags',
+  'check_mode',
+  'environment',
+];
+
+/** Keys of a `roles:` entry besides role parameters. */
+export const ROLE_ENTRY_KEYWORDS: readonly string[] = ['role', 'name', 'tags', 'when', 'vars'];
+
+/** Options of `include_role`/`import_role`. */
+export const ROLE_INCLUDE_OPTIONS: readonly string[] = ['name', 'tasks_from'];
+
+/** Ansible keywords mcsync refuses, with the reason users see. */
+export const UNSUPPORTED_KEYWORDS: Readonly<Record<string, string>> = {
+  become: 'there is no privilege escalation on a cluster API; use a token with the rights needed',
+  become_user: 'there is no privilege escalation on a cluster API; use a token with the rights needed',
+  become_method: 'there is no privilege escalation on a cluster API',
+  become_flags: 'there is no privilege escalation on a cluster API',
+  become_exe: 'there is no privilege escalation on a cluster API',
+  connection: 'hosts are clusters reached through their API; set api_url/token host variables instead',
+  remote_user: 'hosts are clusters reached through their API; there is no remote user',
+  port: 'set the port in api_url instead',
+  async: 'modules manage their own waiting; use until/retries/delay instead',
+  poll: 'modules manage their own waiting; use until/retries/delay instead',
+  delegate_facts: 'facts are per host; use set_fact on the host that needs them',
+  local_action: 'every module already runs locally against the cluster API; use the module directly',
+  action: 'name the module as the task key instead (e.g. `debug:`)',
+  strategy: 'only the linear strategy exists',
+  throttle: 'use serial or --forks instead',
+  timeout: 'modules take their own timeout arguments',
+  collections: 'modules are built in; no collections to search',
+  module_defaults: 'pass arguments to each task (YAML anchors and merge keys help)',
+  vars_prompt: 'pass values with -e instead',
+  gather_subset: 'there are no facts to gather on a cluster',
+  gather_timeout: 'there are no facts to gather on a cluster',
+  fact_path: 'there are no facts to gather on a cluster',
+  force_handlers: 'handlers run at the end of the play only for hosts that did not fail',
+  order: 'hosts run in inventory order',
+  debugger: 'there is no task debugger',
+  diff: 'use --diff on the command line',
+  ignore_unreachable: 'an unreachable cluster always stops that host',
+  include: 'use include_tasks (dynamic) or import_tasks (static)',
+  include_playbook: 'use import_playbook at the top level of a playbook',
+  with_nested: 'use loop with a list built by a template',
+  with_together: 'use loop with a list built by a template',
+  with_sequence: 'use loop with a list built by a template',
+  with_fileglob: 'use loop with a list built by a template',
+  with_indexed_items: 'use loop with loop_control.index_var',
+  with_first_found: 'use vars_files with a list of alternatives',
+};
+
+/** The message for an unsupported keyword. */
+export function unsupportedMessage(keyword: string, where: string): string {
+  const reason = UNSUPPORTED_KEYWORDS[keyword];
+  return `mcsync does not support '${keyword}' in ${where}${reason === undefined ? '' : `: ${reason}`}`;
+}
+
+/** Whether a key is one of the refused Ansible keywords (own property only). */
+export function isUnsupported(keyword: string): boolean {
+  return Object.hasOwn(UNSUPPORTED_KEYWORDS, keyword);
+}
