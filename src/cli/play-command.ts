@@ -48,17 +48,17 @@ export async function runPlayCommand(
     modules: registry,
     rolesPath: [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath],
   };
-  // Everything is loaded and validated before anything runs.
-  const playbooks: Playbook[] = [];
-  for (const name of options.playbooks)
-    playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), loadOptions));
   const extraVars = await parseExtraVars(options.extraVars, {
     loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file)),
   });
+  const runOptions = toRunOptions(options, config.forks, extraVars, io.cwd);
+  // Options first (exit 5), then every file is loaded and validated before anything runs (exit 4).
+  const playbooks: Playbook[] = [];
+  for (const name of options.playbooks)
+    playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), loadOptions));
   const inventory = await loadInventory(inventoryPaths(options, config.inventory, io.cwd), {
     playbookDir: dirname(playbooks[0]?.file ?? io.cwd),
   });
-  const runOptions = toRunOptions(options, config.forks, extraVars, io.cwd);
   if (options.syntaxCheck) {
     for (const playbook of playbooks) io.stdout.write(`\nplaybook: ${playbook.file}\n`);
     return EXIT.ok;
