@@ -18,7 +18,7 @@ import { roleBlock } from './roles.ts';
 import { toCommon, toLoop } from './task-fields.ts';
 import { convertTaskList } from './task-loader.ts';
 import { validateAs } from './validate.ts';
-import { readYaml } from './yaml-read.ts';
+import { readYamlFile as readYaml } from './yaml-source.ts';
 import type { YamlPath } from './yaml-source.ts';
 
 interface Target {

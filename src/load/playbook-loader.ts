@@ -15,7 +15,7 @@ import { convertPlay } from './play-loader.ts';
 import { roleBlock } from './roles.ts';
 import { typeOf } from './friendly-errors.ts';
 import { validateAs } from './validate.ts';
-import { readYaml } from './yaml-read.ts';
+import { readYamlFile as readYaml } from './yaml-source.ts';
 import type { YamlSource } from './yaml-source.ts';
 
 /**

@@ -19,7 +19,7 @@ import type { TaskScope } from './load-context.ts';
 import { toConditions, toTags } from './task-fields.ts';
 import { convertHandlers } from './task-loader.ts';
 import { validateAs } from './validate.ts';
-import { readYaml } from './yaml-read.ts';
+import { readYamlFile as readYaml } from './yaml-source.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 
 /** One request to bring a role into a play or a task list. */

@@ -12,7 +12,7 @@ import { isMapping, isTemplated, report } from './load-context.ts';
 import type { LoadRun } from './load-context.ts';
 import { toStrings } from './task-fields.ts';
 import { validateAs } from './validate.ts';
-import { readYaml } from './yaml-read.ts';
+import { readYamlFile as readYaml } from './yaml-source.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 
 /**

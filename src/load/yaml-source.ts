@@ -3,8 +3,8 @@
  * through here so that any later error can name `file:line:column` of the offending key or value.
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, ScalarTag } from 'yaml';
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import type { Alias, Document, Node, ScalarTag } from 'yaml';
 import { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
 
@@ -72,7 +72,7 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
   }
   const problem = doc.errors[0];
   if (problem) {
-    const source = text.slice(problem.pos[0], problem.pos[1]).split('\n')[0]?.trim() ?? '';
+    const source = problem.code === 'DUPLICATE_KEY' ? keyAt(text, problem.pos[0]) : '';
     const message =
       problem.code === 'DUPLICATE_KEY'
         ? `duplicate key '${source.replace(/:$/, '')}' in a mapping`
@@ -87,6 +87,16 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
       throw new LoadError('file is empty; expected YAML content', { location: { file, line: 1, column: 1 } });
     }
   }
+  const alias = firstUnresolvedAlias(doc);
+  if (alias) {
+    throw new LoadError(
+      `undefined YAML alias '*${alias.source}': no anchor '&${alias.source}' is set before it`,
+      {
+        location: at(alias.range?.[0] ?? 0),
+        key: alias.source,
+      },
+    );
+  }
   const value: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? null;
   return {
     file,
@@ -94,6 +104,27 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
     locate: (path) => at(nodeAt(doc, path)?.range?.[0] ?? 0),
     locateKey: (path) => at(keyNodeAt(doc, path)?.range?.[0] ?? nodeAt(doc, path)?.range?.[0] ?? 0),
   };
+}
+
+/** The mapping key that starts at `offset` (the parser's range can cover only part of it). */
+function keyAt(text: string, offset: number): string {
+  const line = text.slice(offset).split('\n')[0] ?? '';
+  return /^(["']?)([^:"']+)\1\s*:/.exec(line)?.[2]?.trim() ?? line.trim();
+}
+
+/** An alias whose anchor is not defined before it (toJS would throw a bare ReferenceError). */
+function firstUnresolvedAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        found = node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Finds a tab in leading indentation (YAML forbids it; the parser's own message is obscure). */
