@@ -66,36 +66,12 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
   };
-  const tab = findIndentingTab(text);
-  if (tab !== undefined) {
-    throw new LoadError('tab character used for indentation; YAML needs spaces', { location: at(tab) });
-  }
-  const problem = doc.errors[0];
+  const problem = structuralProblem(text, doc, options.allowEmpty ?? false);
   if (problem) {
-    const source = problem.code === 'DUPLICATE_KEY' ? keyAt(text, problem.pos[0]) : '';
-    const message =
-      problem.code === 'DUPLICATE_KEY'
-        ? `duplicate key '${source.replace(/:$/, '')}' in a mapping`
-        : `invalid YAML: ${problem.message.split('\n')[0] ?? problem.message}`;
-    throw new LoadError(message, {
-      location: at(problem.pos[0]),
-      key: problem.code === 'DUPLICATE_KEY' ? source : undefined,
+    throw new LoadError(problem.message, {
+      location: problem.offset === undefined ? { file, line: 1, column: 1 } : at(problem.offset),
+      key: problem.key,
     });
-  }
-  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
-    if (!options.allowEmpty) {
-      throw new LoadError('file is empty; expected YAML content', { location: { file, line: 1, column: 1 } });
-    }
-  }
-  const alias = firstUnresolvedAlias(doc);
-  if (alias) {
-    throw new LoadError(
-      `undefined YAML alias '*${alias.source}': no anchor '&${alias.source}' is set before it`,
-      {
-        location: at(alias.range?.[0] ?? 0),
-        key: alias.source,
-      },
-    );
   }
   const value: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? null;
   return {
@@ -104,6 +80,41 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
     locate: (path) => at(nodeAt(doc, path)?.range?.[0] ?? 0),
     locateKey: (path) => at(keyNodeAt(doc, path)?.range?.[0] ?? nodeAt(doc, path)?.range?.[0] ?? 0),
   };
+}
+
+interface Problem {
+  message: string;
+  offset?: number;
+  key?: string;
+}
+
+/** The first thing that makes the text unusable: tabs, syntax, duplicate keys, emptiness, aliases. */
+function structuralProblem(text: string, doc: Document, allowEmpty: boolean): Problem | undefined {
+  const tab = findIndentingTab(text);
+  if (tab !== undefined)
+    return { message: 'tab character used for indentation; YAML needs spaces', offset: tab };
+  const error = doc.errors[0];
+  if (error?.code === 'DUPLICATE_KEY') {
+    const key = keyAt(text, error.pos[0]);
+    return { message: `duplicate key '${key}' in a mapping`, offset: error.pos[0], key };
+  }
+  if (error)
+    return {
+      message: `invalid YAML: ${error.message.split('\n')[0] ?? error.message}`,
+      offset: error.pos[0],
+    };
+  const empty = doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null);
+  if (empty && !allowEmpty) return { message: 'file is empty; expected YAML content' };
+  const alias = firstUnresolvedAlias(doc);
+  if (alias) {
+    const name = alias.source;
+    return {
+      message: `undefined YAML alias '*${name}': no anchor '&${name}' is set before it`,
+      offset: alias.range?.[0] ?? 0,
+      key: name,
+    };
+  }
+  return undefined;
 }
 
 /** The mapping key that starts at `offset` (the parser's range can cover only part of it). */
