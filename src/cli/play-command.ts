@@ -12,6 +12,7 @@ import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/ind
 import type { Playbook } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
 import type { ModuleRegistry } from '../model/module.ts';
+import { kubeModules } from '../modules/kube/index.ts';
 import { createModuleRegistry } from '../modules/registry.ts';
 import { createDefaultServices } from '../modules/services.ts';
 import { createRenderer } from '../report/renderer.ts';
@@ -43,7 +44,7 @@ export async function runPlayCommand(
     return EXIT.ok;
   }
   const config = await readProjectConfig(io.cwd);
-  const registry = modules ?? createModuleRegistry();
+  const registry = modules ?? createModuleRegistry(kubeModules);
   const loadOptions = {
     modules: registry,
     rolesPath: [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath],

@@ -37,7 +37,12 @@ export interface K8sArgs {
   managed_by_label?: boolean;
 }
 
-const stringOrList = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 }] };
+const stringOrList = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+  ],
+};
 
 export const k8sArgsSchema: SchemaObject = {
   type: 'object',

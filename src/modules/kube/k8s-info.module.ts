@@ -51,7 +51,12 @@ export const k8sInfoModule: ModuleDefinition<K8sInfoArgs> = {
     const apiVersion = args.api_version ?? 'v1';
     try {
       if (args.name !== undefined) {
-        const found = await getObject(client, { apiVersion, kind: args.kind, name: args.name, namespace: args.namespace });
+        const found = await getObject(client, {
+          apiVersion,
+          kind: args.kind,
+          name: args.name,
+          namespace: args.namespace,
+        });
         return { changed: false, api_found: true, resources: found ? [found] : [] };
       }
       const { items } = await listObjects(client, {

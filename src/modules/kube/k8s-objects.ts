@@ -7,25 +7,37 @@ import type { K8sArgs } from './k8s-args.ts';
 import { definitionObjects, srcObjects, templateObjects } from './manifest-sources.ts';
 import type { SourcedObject } from './manifest-sources.ts';
 
-const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /**
  * Objects from `definition`, `src` and `template` (in that order), or the single object named
  * by `api_version` + `kind` + `name`. `api_version`/`kind` also fill in objects that lack them.
  * Throws a McsyncError naming the source of an object without apiVersion, kind or name.
  */
-export async function collectObjects(args: K8sArgs, context: ModuleContext, state: string): Promise<SourcedObject[]> {
+export async function collectObjects(
+  args: K8sArgs,
+  context: ModuleContext,
+  state: string,
+): Promise<SourcedObject[]> {
   const sourced: SourcedObject[] = [];
-  if (args.definition !== undefined && args.definition !== null) sourced.push(...definitionObjects(args.definition));
+  if (args.definition !== undefined && args.definition !== null)
+    sourced.push(...definitionObjects(args.definition));
   sourced.push(...(await srcObjects(list(args.src), context)));
   sourced.push(...(await templateObjects(list(args.template), context)));
   const given = args.definition !== undefined || args.src !== undefined || args.template !== undefined;
   if (!given) {
     if (!args.kind || !args.name) {
-      throw new McsyncError('k8s needs definition, src or template, or api_version + kind + name of one object', { key: 'definition' });
+      throw new McsyncError(
+        'k8s needs definition, src or template, or api_version + kind + name of one object',
+        { key: 'definition' },
+      );
     }
     const metadata = { name: args.name, ...(args.namespace ? { namespace: args.namespace } : {}) };
-    sourced.push({ object: { apiVersion: args.api_version ?? 'v1', kind: args.kind, metadata }, origin: 'api_version/kind/name' });
+    sourced.push({
+      object: { apiVersion: args.api_version ?? 'v1', kind: args.kind, metadata },
+      origin: 'api_version/kind/name',
+    });
   }
   return sourced.map((s) => ({ ...s, object: checked(withDefaults(s.object, args), s.origin, state) }));
 }
@@ -44,11 +56,16 @@ function checked(object: KubeObject, origin: string, state: string): KubeObject 
   if (typeof object.kind !== 'string' || !object.kind) missing.push('kind');
   const metadata = object.metadata;
   if (!isRecord(metadata) || typeof metadata['name'] !== 'string' || !metadata['name']) {
-    const hint = isRecord(metadata) && metadata['generateName'] ? ' (generateName is not supported: server-side apply needs a name)' : '';
+    const hint =
+      isRecord(metadata) && metadata['generateName']
+        ? ' (generateName is not supported: server-side apply needs a name)'
+        : '';
     missing.push(`metadata.name${hint}`);
   }
   if (missing.length) {
-    throw new McsyncError(`${origin}: object to make ${state} has no ${missing.join(', ')}`, { key: 'definition' });
+    throw new McsyncError(`${origin}: object to make ${state} has no ${missing.join(', ')}`, {
+      key: 'definition',
+    });
   }
   return object;
 }

@@ -42,8 +42,10 @@ export interface StepSettings {
 /** Records, in check mode, what a `created` Namespace or CRD makes possible for later objects. */
 function remember(outcome: ObjectOutcome, object: KubeObject, settings: StepSettings): void {
   if (!settings.check || outcome.action !== 'created') return;
-  if (object.kind === 'Namespace' || object.kind === 'Project') settings.planned.namespaces.add(outcome.ref.name);
-  if (object.kind === 'CustomResourceDefinition') for (const key of crdKinds(object)) settings.planned.kinds.add(key);
+  if (object.kind === 'Namespace' || object.kind === 'Project')
+    settings.planned.namespaces.add(outcome.ref.name);
+  if (object.kind === 'CustomResourceDefinition')
+    for (const key of crdKinds(object)) settings.planned.kinds.add(key);
 }
 
 /** `group/version/Kind` keys a CRD defines. */
@@ -57,7 +59,8 @@ export function crdKinds(crd: KubeObject): string[] {
 /** True when a dry-run failed only because a namespace or kind is still to be created by this task. */
 function dependsOnPlanned(error: unknown, object: KubeObject, settings: StepSettings): boolean {
   if (!settings.check) return false;
-  if (error instanceof UnknownKindError) return settings.planned.kinds.has(`${object.apiVersion}/${object.kind}`);
+  if (error instanceof UnknownKindError)
+    return settings.planned.kinds.has(`${object.apiVersion}/${object.kind}`);
   const ns = object.metadata?.namespace ?? settings.namespace;
   return isApiStatus(error, 404) && ns !== undefined && settings.planned.namespaces.has(ns);
 }
@@ -70,7 +73,13 @@ export async function presentStep(object: KubeObject, settings: StepSettings): P
       dryRun: settings.check,
       defaultNamespace: settings.namespace,
     });
-    const outcome: ObjectOutcome = { ref: result.ref, action: result.action, changed: result.changed, before: result.before, after: result.after };
+    const outcome: ObjectOutcome = {
+      ref: result.ref,
+      action: result.action,
+      changed: result.changed,
+      before: result.before,
+      after: result.after,
+    };
     remember(outcome, object, settings);
     return outcome;
   } catch (error) {
@@ -78,7 +87,14 @@ export async function presentStep(object: KubeObject, settings: StepSettings): P
     const ref = refOf(object);
     const namespace = ref.namespace ?? settings.namespace;
     const after = { ...object, metadata: { ...object.metadata, namespace } };
-    return { ref: { ...ref, namespace }, action: 'created', changed: true, before: undefined, after, msg: 'would be created (after its namespace or CRD)' };
+    return {
+      ref: { ...ref, namespace },
+      action: 'created',
+      changed: true,
+      before: undefined,
+      after,
+      msg: 'would be created (after its namespace or CRD)',
+    };
   }
 }
 
@@ -86,7 +102,9 @@ export async function presentStep(object: KubeObject, settings: StepSettings): P
 async function scopedRef(object: KubeObject, settings: StepSettings): Promise<ObjectRef> {
   const given = refOf(object);
   const info = await settings.client.resource(given.apiVersion, given.kind);
-  const namespace = info.namespaced ? (given.namespace ?? settings.namespace ?? settings.client.connection.defaultNamespace ?? 'default') : undefined;
+  const namespace = info.namespaced
+    ? (given.namespace ?? settings.namespace ?? settings.client.connection.defaultNamespace ?? 'default')
+    : undefined;
   return { ...given, namespace };
 }
 
@@ -95,11 +113,27 @@ export async function absentStep(object: KubeObject, settings: StepSettings): Pr
   let ref: ObjectRef = refOf(object);
   try {
     ref = await scopedRef(object, settings);
-    const result = await deleteObject(settings.client, ref, { ...settings.deleteOptions, dryRun: settings.check });
-    return { ref, action: result.changed ? 'deleted' : 'unchanged', changed: result.changed, before: result.before, after: undefined };
+    const result = await deleteObject(settings.client, ref, {
+      ...settings.deleteOptions,
+      dryRun: settings.check,
+    });
+    return {
+      ref,
+      action: result.changed ? 'deleted' : 'unchanged',
+      changed: result.changed,
+      before: result.before,
+      after: undefined,
+    };
   } catch (error) {
     if (!(error instanceof UnknownKindError)) throw error;
-    return { ref, action: 'unchanged', changed: false, before: undefined, after: undefined, msg: error.message };
+    return {
+      ref,
+      action: 'unchanged',
+      changed: false,
+      before: undefined,
+      after: undefined,
+      msg: error.message,
+    };
   }
 }
 
@@ -113,6 +147,16 @@ export async function patchedStep(object: KubeObject, settings: StepSettings): P
   delete patch.metadata?.namespace;
   if (patch.metadata && Object.keys(patch.metadata).length === 0) delete patch.metadata;
   const result = await patchObject(settings.client, ref, patch, { type: 'merge', dryRun: settings.check });
-  const msg = result.action === 'missing' ? `${describeRef(ref)} does not exist; state: patched only changes existing objects` : undefined;
-  return { ref, action: result.action, changed: result.changed, before: result.before, after: result.after, ...(msg ? { msg } : {}) };
+  const msg =
+    result.action === 'missing'
+      ? `${describeRef(ref)} does not exist; state: patched only changes existing objects`
+      : undefined;
+  return {
+    ref,
+    action: result.action,
+    changed: result.changed,
+    before: result.before,
+    after: result.after,
+    ...(msg ? { msg } : {}),
+  };
 }

@@ -13,8 +13,13 @@ import type { ObjectOutcome, StepSettings } from './k8s-steps.ts';
 export function waitCondition(args: K8sArgs): WaitCondition | undefined {
   const c = args.wait_condition;
   if (!c) return undefined;
-  const status = c.status === undefined ? 'True' : c.status === true ? 'True' : c.status === false ? 'False' : c.status;
-  return { type: c.type, status: status as WaitCondition['status'], ...(c.reason ? { reason: c.reason } : {}) };
+  const status =
+    c.status === undefined ? 'True' : c.status === true ? 'True' : c.status === false ? 'False' : c.status;
+  return {
+    type: c.type,
+    status: status as WaitCondition['status'],
+    ...(c.reason ? { reason: c.reason } : {}),
+  };
 }
 
 /** Waits for every written object; throws the first timeout (a McsyncError naming the object). */
@@ -45,12 +50,21 @@ export async function waitForOutcomes(
  * After a wave with CRDs: waits (up to 60 s) until each written CRD is Established, then drops
  * the discovery cache so the next wave sees the new kinds.
  */
-export async function settleCrds(outcomes: readonly ObjectOutcome[], settings: StepSettings, context: ModuleContext): Promise<void> {
+export async function settleCrds(
+  outcomes: readonly ObjectOutcome[],
+  settings: StepSettings,
+  context: ModuleContext,
+): Promise<void> {
   const crds = outcomes.filter((o) => o.ref.kind === 'CustomResourceDefinition' && o.changed);
   if (!crds.length || settings.check) return;
   await Promise.all(
     crds.map((o) =>
-      waitForObject(settings.client, o.ref, { timeoutMs: 60_000, sleepMs: 500, clock: context.services.clock, signal: context.signal }),
+      waitForObject(settings.client, o.ref, {
+        timeoutMs: 60_000,
+        sleepMs: 500,
+        clock: context.services.clock,
+        signal: context.signal,
+      }),
     ),
   );
   settings.client.discovery.invalidate();

@@ -26,7 +26,14 @@ export async function settleWave(
     const object = wave[index] as KubeObject;
     const ref = refOf(object);
     return {
-      outcome: { ref, action: 'failed', changed: false, before: undefined, after: undefined, msg: errorMessage(result.reason) },
+      outcome: {
+        ref,
+        action: 'failed',
+        changed: false,
+        before: undefined,
+        after: undefined,
+        msg: errorMessage(result.reason),
+      },
       error: result.reason,
     };
   });

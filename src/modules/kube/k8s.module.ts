@@ -39,7 +39,9 @@ export const k8sModule: ModuleDefinition<K8sArgs> = {
   argsSchema: k8sArgsSchema,
   async run(args, context) {
     if (args.apply === false) {
-      throw new McsyncError('apply: false is not supported: mcsync always writes with server-side apply', { key: 'apply' });
+      throw new McsyncError('apply: false is not supported: mcsync always writes with server-side apply', {
+        key: 'apply',
+      });
     }
     const state = args.state ?? 'present';
     const sourced = await collectObjects(args, context, state);
@@ -47,7 +49,13 @@ export const k8sModule: ModuleDefinition<K8sArgs> = {
     const label = state === 'present' && args.managed_by_label !== false;
     const objects = sourced.map((s) => (label ? withManagedBy(s.object) : s.object));
     const settings = await stepSettings(args, context);
-    const { outcomes, failures } = await runWaves(objects, state, settings, args.continue_on_error ?? false, context);
+    const { outcomes, failures } = await runWaves(
+      objects,
+      state,
+      settings,
+      args.continue_on_error ?? false,
+      context,
+    );
     if (args.wait && !context.check && !failures.length) {
       await waitForOutcomes(outcomes, settings, args, state, context);
     }
@@ -87,7 +95,12 @@ async function runWaves(
       if (item.error !== undefined) failures.push(errorMessage(item.error));
     }
     if (failures.length && !continueOnError) break;
-    if (state === 'present') await settleCrds(settled.map((item) => item.outcome), settings, context);
+    if (state === 'present')
+      await settleCrds(
+        settled.map((item) => item.outcome),
+        settings,
+        context,
+      );
   }
   return { outcomes, failures };
 }
@@ -111,11 +124,17 @@ function summary(outcomes: readonly ObjectOutcome[]): string {
   return [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
 }
 
-function buildResult(outcomes: readonly ObjectOutcome[], failures: readonly string[], context: ModuleContext): ModuleResult {
+function buildResult(
+  outcomes: readonly ObjectOutcome[],
+  failures: readonly string[],
+  context: ModuleContext,
+): ModuleResult {
   const changed = outcomes.some((o) => o.changed);
   const result: ModuleResult = { changed, objects: outcomes.map(report) };
   if (context.diff) {
-    const diffs: ResultDiff[] = outcomes.filter((o) => o.changed).map((o) => objectDiff(o.before, o.after as KubeObject | undefined));
+    const diffs: ResultDiff[] = outcomes
+      .filter((o) => o.changed)
+      .map((o) => objectDiff(o.before, o.after as KubeObject | undefined));
     if (diffs.length) result.diff = diffs;
   }
   if (failures.length) {

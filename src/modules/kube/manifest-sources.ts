@@ -23,7 +23,8 @@ export interface SourcedObject {
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 /** Template directories and globs also pick up Handlebars files (`deploy.yaml.hbs`). */
 const TEMPLATE_EXTENSIONS = new Set([...MANIFEST_EXTENSIONS, '.hbs', '.handlebars', '.tpl']);
-const extensionsFor = (key: string): Set<string> => (key === 'template' ? TEMPLATE_EXTENSIONS : MANIFEST_EXTENSIONS);
+const extensionsFor = (key: string): Set<string> =>
+  key === 'template' ? TEMPLATE_EXTENSIONS : MANIFEST_EXTENSIONS;
 
 /**
  * Parses multi-document YAML or JSON. Empty documents are skipped; `kind: List` (and `*List`
@@ -52,7 +53,9 @@ export function parseManifests(text: string, origin: string): SourcedObject[] {
 export function expand(value: unknown, origin: string): SourcedObject[] {
   if (Array.isArray(value)) return value.flatMap((item, i) => expand(item, `${origin}[${i}]`));
   if (!isRecord(value)) {
-    throw new McsyncError(`${origin}: expected a Kubernetes object (a mapping with apiVersion, kind, metadata), got ${typeof value}`);
+    throw new McsyncError(
+      `${origin}: expected a Kubernetes object (a mapping with apiVersion, kind, metadata), got ${typeof value}`,
+    );
   }
   const kind = value['kind'];
   if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value['items'])) {
@@ -72,7 +75,13 @@ async function locate(file: string, context: ModuleContext): Promise<string | un
   if (path.isAbsolute(file)) return file;
   for (const dir of [...context.searchPaths, context.baseDir]) {
     const candidate = path.resolve(dir, file);
-    if (await stat(candidate).then(() => true, () => false)) return candidate;
+    if (
+      await stat(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }
@@ -88,7 +97,10 @@ export async function manifestFiles(entry: string, context: ModuleContext, key: 
       const files = found.filter((f) => extensionsFor(key).has(path.extname(f))).sort();
       if (files.length) return files;
     }
-    throw new McsyncError(`${key} '${entry}' matches no ${[...extensionsFor(key)].join(', ')} file (searched ${searched(context)})`, { key });
+    throw new McsyncError(
+      `${key} '${entry}' matches no ${[...extensionsFor(key)].join(', ')} file (searched ${searched(context)})`,
+      { key },
+    );
   }
   const file = await locate(entry, context);
   if (!file) throw new McsyncError(`${key} '${entry}' not found (searched ${searched(context)})`, { key });
@@ -97,7 +109,11 @@ export async function manifestFiles(entry: string, context: ModuleContext, key: 
   for await (const match of glob('*', { cwd: file })) {
     if (extensionsFor(key).has(path.extname(match))) files.push(path.join(file, match));
   }
-  if (!files.length) throw new McsyncError(`${key} '${entry}' is a directory without ${[...extensionsFor(key)].join(', ')} files`, { key });
+  if (!files.length)
+    throw new McsyncError(
+      `${key} '${entry}' is a directory without ${[...extensionsFor(key)].join(', ')} files`,
+      { key },
+    );
   return files.sort();
 }
 
@@ -109,15 +125,22 @@ async function readManifestFile(file: string, key: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    throw new McsyncError(`${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { key, cause: error });
+    throw new McsyncError(
+      `${key}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      { key, cause: error },
+    );
   }
 }
 
 /** The objects of every `src` entry, in the order given (files of one entry sorted by name). */
-export async function srcObjects(entries: readonly string[], context: ModuleContext): Promise<SourcedObject[]> {
+export async function srcObjects(
+  entries: readonly string[],
+  context: ModuleContext,
+): Promise<SourcedObject[]> {
   const out: SourcedObject[] = [];
   for (const entry of entries) {
-    for (const file of await manifestFiles(entry, context, 'src')) out.push(...parseManifests(await readManifestFile(file, 'src'), file));
+    for (const file of await manifestFiles(entry, context, 'src'))
+      out.push(...parseManifests(await readManifestFile(file, 'src'), file));
   }
   return out;
 }
@@ -134,12 +157,17 @@ function templarOf(context: ModuleContext): Templar {
 }
 
 /** Renders each template file with the task's variables and parses the result. */
-export async function templateObjects(entries: readonly string[], context: ModuleContext): Promise<SourcedObject[]> {
+export async function templateObjects(
+  entries: readonly string[],
+  context: ModuleContext,
+): Promise<SourcedObject[]> {
   const out: SourcedObject[] = [];
   for (const entry of entries) {
     for (const file of await manifestFiles(entry, context, 'template')) {
       const text = await readManifestFile(file, 'template');
-      const rendered = templarOf(context).render(text, context.vars as Record<string, unknown>, { baseDir: path.dirname(file) });
+      const rendered = templarOf(context).render(text, context.vars as Record<string, unknown>, {
+        baseDir: path.dirname(file),
+      });
       out.push(...(typeof rendered === 'string' ? parseManifests(rendered, file) : expand(rendered, file)));
     }
   }

@@ -1,0 +1,64 @@
+/**
+ * One KubeClient per host per run, kept in `context.services.runCache` under `kube:<host>`.
+ * Creating it resolves the host's connection (reading token files and kubeconfig once) and warns
+ * once when TLS verification is off.
+ */
+import type { ModuleContext } from '../model/module.ts';
+import { KubeClient } from './client.ts';
+import type { ClientOptions } from './client.ts';
+import { resolveConnection } from './connection.ts';
+
+/** The run-cache key of a host's client. */
+export function clientCacheKey(host: string): string {
+  return `kube:${host}`;
+}
+
+/**
+ * The client of `host` (default: the task's host) scoped to this task's logger, signal and
+ * clock. Another host's variables come from `context.inventory.hostVars(host)` (k8s_sync reads
+ * from the master this way). Concurrent callers share one creation.
+ */
+export async function kubeClientFor(
+  context: ModuleContext,
+  host: string = context.host,
+  options: ClientOptions = {},
+): Promise<KubeClient> {
+  const key = clientCacheKey(host);
+  const cache = context.services.runCache;
+  let pending = cache.get(key) as Promise<KubeClient> | undefined;
+  if (pending === undefined) {
+    pending = createClient(context, host, options);
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  const client = await pending;
+  return client.withScope({ log: context.log, signal: context.signal, clock: context.services.clock });
+}
+
+async function createClient(
+  context: ModuleContext,
+  host: string,
+  options: ClientOptions,
+): Promise<KubeClient> {
+  const vars = host === context.host ? context.vars : context.inventory.hostVars(host);
+  const conn = await resolveConnection(vars, host, { secrets: context.services.secrets });
+  if (conn.insecure) {
+    context.log.warn(
+      `host '${host}': TLS verification is off (insecure_skip_tls_verify); anyone on the path can read the token`,
+    );
+  }
+  return new KubeClient(conn, options);
+}
+
+/** Closes every kube client in a run cache (end of run, tests). */
+export async function closeKubeClients(runCache: Map<string, unknown>): Promise<void> {
+  for (const [key, value] of runCache) {
+    if (!key.startsWith('kube:')) continue;
+    runCache.delete(key);
+    try {
+      (await (value as Promise<KubeClient>)).close();
+    } catch {
+      // a client that never connected has nothing to close
+    }
+  }
+}

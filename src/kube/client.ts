@@ -1,0 +1,279 @@
+/**
+ * The API client of one host: JSON requests over a keep-alive agent with retries, classified
+ * errors and -vvv call logging. One client per host per run lives in the run cache
+ * (`kubeClientFor`); `withScope` gives a task its own logger and abort signal while sharing the
+ * sockets, the identity and the discovery cache.
+ */
+import { RetryableError, UnreachableError } from '../errors.ts';
+import type { Clock, ModuleLogger } from '../model/module.ts';
+import { apiError } from './api-error.ts';
+import type { KubeConnection } from './connection.ts';
+import { Discovery } from './discovery.ts';
+import { readStatus } from './errors.ts';
+import { requestInfo } from './request-info.ts';
+import { backoffMs, DEFAULT_RETRY, shouldRetry } from './retry.ts';
+import type { RetryPolicy } from './retry.ts';
+import { Transport } from './transport.ts';
+import type { RawResponse } from './transport.ts';
+import { isRecord } from './types.ts';
+import type { ResourceInfo } from './types.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface KubeRequest {
+  method: HttpMethod;
+  /** Path without query, e.g. `/api/v1/namespaces/demo/configmaps`. */
+  path: string;
+  /** Query parameters; undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON-serialised unless it is a string. */
+  body?: unknown;
+  /** Default `application/json` when there is a body. */
+  contentType?: string;
+  /** Default `application/json`. */
+  accept?: string;
+  /** Retry 409 Conflict (default true for POST/PUT/DELETE and non-apply PATCH). */
+  retryConflicts?: boolean;
+  timeoutMs?: number;
+}
+
+export interface KubeResponse<T = unknown> {
+  status: number;
+  /** Parsed JSON (null when the body is empty or not JSON). */
+  body: T;
+  contentType: string;
+}
+
+/** Per-task services: where -vvv lines go, when to stop retrying, how to sleep. */
+export interface ClientScope {
+  log?: ModuleLogger | undefined;
+  signal?: AbortSignal | undefined;
+  clock?: Clock | undefined;
+}
+
+export interface ClientOptions {
+  retry?: RetryPolicy;
+  /** Socket idle timeout per request (default 30 s). */
+  timeoutMs?: number;
+  maxSockets?: number;
+}
+
+/** State shared by every scope of one host's client. */
+interface Shared {
+  conn: KubeConnection;
+  transport: Transport;
+  discovery: Discovery;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  identity?: Promise<string | undefined>;
+}
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      const timer = setTimeout(resolve, ms);
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), {
+        once: true,
+      });
+    }),
+};
+
+export class KubeClient {
+  readonly #shared: Shared;
+  readonly #scope: ClientScope;
+
+  /** Builds a client for a resolved connection; prefer `kubeClientFor(context)` in modules. */
+  constructor(conn: KubeConnection, options: ClientOptions = {}, scope: ClientScope = {}, shared?: Shared) {
+    this.#shared = shared ?? {
+      conn,
+      transport: new Transport(conn, { maxSockets: options.maxSockets ?? 16 }),
+      discovery: new Discovery(),
+      retry: options.retry ?? DEFAULT_RETRY,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    };
+    this.#scope = scope;
+  }
+
+  /** The inventory host this client talks to. */
+  get host(): string {
+    return this.#shared.conn.host;
+  }
+
+  /** The resolved connection. Holds the token: never print it. */
+  get connection(): KubeConnection {
+    return this.#shared.conn;
+  }
+
+  /** Discovery cache of this host (shared by every scope). */
+  get discovery(): Discovery {
+    return this.#shared.discovery;
+  }
+
+  /** Resolves apiVersion + kind through this host's discovery cache (see Discovery.resolve). */
+  resource(apiVersion: string, kind: string): Promise<ResourceInfo> {
+    return this.#shared.discovery.resolve(this, apiVersion, kind);
+  }
+
+  /** True when the cluster serves an apiVersion or API group (e.g. `project.openshift.io`). */
+  serves(apiVersionOrGroup: string): Promise<boolean> {
+    return this.#shared.discovery.serves(this, apiVersionOrGroup);
+  }
+
+  /** `east (https://127.0.0.1:6443)` for messages. */
+  get label(): string {
+    return `${this.#shared.conn.host} (${this.#shared.conn.server})`;
+  }
+
+  /** The same client (sockets, caches) with another task's logger, signal and clock. */
+  withScope(scope: ClientScope): KubeClient {
+    return new KubeClient(this.#shared.conn, {}, scope, this.#shared);
+  }
+
+  /**
+   * Sends a request and parses the JSON answer. Retries 429/5xx (and 409 Conflict on non-apply
+   * writes) with backoff; throws UnreachableError for transport failures and KubeApiError for
+   * any other non-2xx answer.
+   */
+  async request<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>> {
+    const path = withQuery(req.path, req.query);
+    const conflicts =
+      req.retryConflicts ?? (req.method !== 'GET' && req.contentType !== 'application/apply-patch+yaml');
+    const { attempts } = this.#shared.retry;
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.#attempt(req, path, attempt, attempts);
+      if (res === 'retry') continue;
+      const body = parseJson(res.text);
+      if (res.status >= 200 && res.status < 300) {
+        return {
+          status: res.status,
+          body: body as T,
+          contentType: String(res.headers['content-type'] ?? ''),
+        };
+      }
+      const reason = readStatus(body).reason;
+      if (attempt + 1 < attempts && shouldRetry(res.status, reason, conflicts)) {
+        await this.#pause(attempt, res.headers['retry-after'], `HTTP ${res.status}`, req.method, path);
+        continue;
+      }
+      throw await this.#error(req.method, path, res, body);
+    }
+  }
+
+  /** GET returning the parsed body. */
+  async get<T = unknown>(path: string, query?: KubeRequest['query']): Promise<T> {
+    return (await this.request<T>({ method: 'GET', path, query })).body;
+  }
+
+  /**
+   * The username the server sees (SelfSubjectReview, cached); undefined when the server does not
+   * serve it or refuses. Used to name the identity in 403 messages.
+   */
+  identity(): Promise<string | undefined> {
+    this.#shared.identity ??= this.request<unknown>({
+      method: 'POST',
+      path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    }).then(
+      (res) => {
+        const status = isRecord(res.body) && isRecord(res.body['status']) ? res.body['status'] : {};
+        const info = isRecord(status['userInfo']) ? status['userInfo'] : {};
+        return typeof info['username'] === 'string' ? info['username'] : undefined;
+      },
+      () => undefined,
+    );
+    return this.#shared.identity;
+  }
+
+  /** Closes idle sockets; the client must not be used afterwards. */
+  close(): void {
+    this.#shared.transport.close();
+  }
+
+  async #attempt(
+    req: KubeRequest,
+    path: string,
+    attempt: number,
+    attempts: number,
+  ): Promise<RawResponse | 'retry'> {
+    const started = Date.now();
+    const headers: Record<string, string> = { accept: req.accept ?? 'application/json' };
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] = req.contentType ?? 'application/json';
+    }
+    try {
+      const res = await this.#shared.transport.send({
+        method: req.method,
+        path,
+        headers,
+        body,
+        timeoutMs: req.timeoutMs ?? this.#shared.timeoutMs,
+      });
+      this.#scope.log?.debug(
+        `kube ${this.host}: ${req.method} ${path} ${res.status} ${Date.now() - started}ms`,
+      );
+      return res;
+    } catch (error) {
+      this.#scope.log?.debug(
+        `kube ${this.host}: ${req.method} ${path} failed after ${Date.now() - started}ms: ${(error as Error).message}`,
+      );
+      if (error instanceof RetryableError && attempt + 1 < attempts) {
+        await this.#pause(attempt, undefined, 'connection reset', req.method, path);
+        return 'retry';
+      }
+      if (error instanceof RetryableError) throw new UnreachableError(error.message, { cause: error });
+      throw error;
+    }
+  }
+
+  async #pause(
+    attempt: number,
+    retryAfter: string | string[] | undefined,
+    why: string,
+    method: string,
+    path: string,
+  ): Promise<void> {
+    const ms = backoffMs(attempt, retryAfter, this.#shared.retry);
+    this.#scope.log?.debug(`kube ${this.host}: ${method} ${path}: ${why}, retry ${attempt + 1} in ${ms}ms`);
+    if (this.#scope.signal?.aborted) throw this.#scope.signal.reason;
+    await (this.#scope.clock ?? realClock).sleep(ms, this.#scope.signal);
+  }
+
+  async #error(method: string, path: string, res: RawResponse, body: unknown): Promise<Error> {
+    const info = requestInfo(method, path);
+    const needsIdentity = res.status === 403 && !/User "/.test(readStatus(body).message ?? '');
+    return apiError({
+      status: res.status,
+      body,
+      text: res.text,
+      method,
+      path,
+      info,
+      cluster: this.label,
+      identity: needsIdentity ? await this.identity() : undefined,
+      credentials: this.#shared.conn.credentials,
+    });
+  }
+}
+
+/** Appends a query string; keys with undefined values are skipped. */
+export function withQuery(path: string, query: KubeRequest['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined) params.append(key, String(value));
+  const text = params.toString();
+  return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
