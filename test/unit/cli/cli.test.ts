@@ -95,13 +95,20 @@ describe('mcsync-play: exit codes and errors', () => {
   });
 
   it('SIGINT lets the task in flight finish, prints the recap and exits 99', async () => {
+    let interrupted = false;
     const dir = await workspace({
       'p.yml':
         '- hosts: localhost\n  tasks:\n    - command: {argv: [sleep, "1"]}\n    - debug: {msg: second}\n',
     });
     const run = await runCli(['p.yml'], {
       cwd: dir,
-      onStart: (pid) => setTimeout(() => process.kill(pid, 'SIGINT'), 500),
+      onStdout: (soFar, pid) => {
+        // Interrupt once the sleep task has started, so the signal lands mid-task.
+        if (soFar.includes('TASK [command]') && !interrupted) {
+          interrupted = true;
+          process.kill(pid, 'SIGINT');
+        }
+      },
     });
     assert.equal(run.code, 99);
     assert.match(run.stdout, /PLAY RECAP/);

@@ -12,7 +12,12 @@ export interface CliRun {
 
 export function runCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; bin?: string; onStart?: (pid: number) => void } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    bin?: string;
+    onStdout?: (soFar: string, pid: number) => void;
+  } = {},
 ): Promise<CliRun> {
   const bin = `${repoRoot}bin/${options.bin ?? 'mcsync-play.js'}`;
   return new Promise((resolve, reject) => {
@@ -23,10 +28,12 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (child.pid !== undefined) options.onStdout?.(stdout, child.pid);
+    });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    if (child.pid !== undefined) options.onStart?.(child.pid);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
