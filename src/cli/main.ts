@@ -15,7 +15,7 @@ Keeps Kubernetes and OpenShift clusters in step with Ansible-style playbooks.
 
 Commands:
   play      run playbooks against an inventory (same as mcsync-play)
-  sandbox   start, stop and inspect local test clusters and registries
+  sandbox   start, stop and inspect local test clusters and registries (see docs/sandbox.md)
 
 Run 'mcsync COMMAND --help' for the options of a command.
   mcsync --version   print the version`;

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { run } from './exec.ts';
+
+async function writeBlob(layout: string, data: Buffer | string): Promise<{ digest: string; size: number }> {
+  const buf = Buffer.isBuffer(data) ? data : Buffer.from(data);
+  const hex = createHash('sha256').update(buf).digest('hex');
+  await writeFile(path.join(layout, 'blobs', 'sha256', hex), buf);
+  return { digest: `sha256:${hex}`, size: buf.length };
+}
+
+/**
+ * Writes a tiny single-layer OCI image layout to `dir` (tag `latest`), so tests
+ * and the demo can push a real image with `skopeo copy oci:DIR:latest docker://…`
+ * without any network access. The layer holds one file with `content`.
+ */
+export async function writeOciImage(dir: string, content: string): Promise<string> {
+  await mkdir(path.join(dir, 'blobs', 'sha256'), { recursive: true });
+  const work = await mkdtemp(path.join(tmpdir(), 'mcsync-oci-'));
+  try {
+    await writeFile(path.join(work, 'hello.txt'), content);
+    const tarFile = path.join(work, 'layer.tar');
+    await run('tar', [
+      '--sort=name',
+      '--mtime=@0',
+      '--owner=0',
+      '--group=0',
+      '-cf',
+      tarFile,
+      '-C',
+      work,
+      'hello.txt',
+    ]);
+    const layer = await writeBlob(dir, await readFile(tarFile));
+    const config = await writeBlob(
+      dir,
+      JSON.stringify({
+        architecture: 'amd64',
+        os: 'linux',
+        config: { Cmd: ['/hello.txt'] },
+        rootfs: { type: 'layers', diff_ids: [layer.digest] },
+      }),
+    );
+    const manifest = await writeBlob(
+      dir,
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
+      }),
+    );
+    await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    await writeFile(
+      path.join(dir, 'index.json'),
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [
+          {
+            mediaType: 'application/vnd.oci.image.manifest.v1+json',
+            ...manifest,
+            annotations: { 'org.opencontainers.image.ref.name': 'latest' },
+          },
+        ],
+      }),
+    );
+    return manifest.digest;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
