@@ -20,6 +20,11 @@ export default tseslint.config(
     },
   },
   {
+    // The bin launchers and this config are plain Node ESM scripts.
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/explicit-module-boundary-types': 'off', complexity: 'off' },
   },

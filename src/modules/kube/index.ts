@@ -2,10 +2,17 @@
 import type { ModuleDefinition } from '../../model/module.ts';
 import { k8sInfoModule } from './k8s-info.module.ts';
 import { k8sModule } from './k8s.module.ts';
+import { k8sSyncModule } from './k8s-sync.module.ts';
 
-export const kubeModules: ModuleDefinition[] = [k8sModule, k8sInfoModule] as ModuleDefinition[];
+export const kubeModules: ModuleDefinition[] = [
+  k8sModule,
+  k8sInfoModule,
+  k8sSyncModule,
+] as ModuleDefinition[];
 
-export { k8sInfoModule, k8sModule };
+export { k8sInfoModule, k8sModule, k8sSyncModule };
+export type { K8sSyncArgs, SyncSelector } from './k8s-sync-args.ts';
+export type { SyncObjectReport } from './k8s-sync.module.ts';
 export type { K8sArgs } from './k8s-args.ts';
 export type { K8sInfoArgs } from './k8s-info.module.ts';
 export type { ObjectReport } from './k8s.module.ts';

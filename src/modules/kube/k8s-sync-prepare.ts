@@ -1,0 +1,97 @@
+/**
+ * What k8s_sync writes, and what the target already has: source objects sanitized, renamed,
+ * overridden and marked (managed-by label, origin annotations, content hash); the target's live
+ * objects listed once per kind.
+ */
+import {
+  isManagedByMcsync,
+  listObjects,
+  ORIGIN_CLUSTER_ANNOTATION,
+  ORIGIN_UID_ANNOTATION,
+  sanitizeForSync,
+  UnknownKindError,
+  withAnnotations,
+  withManagedBy,
+} from '../../kube/index.ts';
+import type { KubeClient, KubeObject } from '../../kube/index.ts';
+import type { SyncOverride } from './k8s-sync-args.ts';
+import { applyOverride, contentHash } from './k8s-sync-patch.ts';
+import type { SyncScope } from './k8s-sync-source.ts';
+
+/** Hash of what k8s_sync last wrote; a rerun with the same content and no drift sends nothing. */
+export const SYNC_HASH_ANNOTATION = 'mcsync.io/origin-hash';
+
+export interface PrepareOptions {
+  source: string;
+  overrides: readonly SyncOverride[];
+  prefix: string;
+  suffix: string;
+}
+
+/** The object as it is written to the target. Pure; the input is not mutated. */
+export function prepareForTarget(object: KubeObject, options: PrepareOptions): KubeObject {
+  let out = sanitizeForSync(object);
+  const name = `${options.prefix}${out.metadata?.name ?? ''}${options.suffix}`;
+  out = { ...out, metadata: { ...out.metadata, name } };
+  for (const override of options.overrides) out = applyOverride(out, override);
+  out = withAnnotations(withManagedBy(out), {
+    [ORIGIN_CLUSTER_ANNOTATION]: options.source,
+    [ORIGIN_UID_ANNOTATION]: object.metadata?.uid ?? '',
+  });
+  return withAnnotations(out, { [SYNC_HASH_ANNOTATION]: contentHash(out) });
+}
+
+/** `Kind|namespace|name`: identity of an object on one cluster. */
+export function keyOf(
+  kind: string | undefined,
+  namespace: string | undefined,
+  name: string | undefined,
+): string {
+  return `${kind ?? ''}|${namespace ?? ''}|${name ?? ''}`;
+}
+
+/** True when mcsync synced this object from `source` (both marks present). */
+export function syncedFrom(object: KubeObject, source: string): boolean {
+  return isManagedByMcsync(object) && object.metadata?.annotations?.[ORIGIN_CLUSTER_ANNOTATION] === source;
+}
+
+export interface LiveIndex {
+  /** Live object by key; absent key with `listed(kind)` true means known not to exist. */
+  objects: Map<string, KubeObject>;
+  listedKinds: Set<string>;
+}
+
+/**
+ * Lists the target once per kind — one namespace when everything of that kind lives in one,
+ * else all namespaces. A kind the target does not serve yet (a CRD synced in the same task)
+ * is left unlisted.
+ */
+export async function listTarget(
+  client: KubeClient,
+  desired: readonly KubeObject[],
+  scopes: readonly SyncScope[],
+): Promise<LiveIndex> {
+  const kinds = new Map<string, { apiVersion: string; kind: string; namespaces: Set<string | undefined> }>();
+  const note = (apiVersion: string, kind: string, namespaces: (string | undefined)[]): void => {
+    const entry = kinds.get(kind) ?? { apiVersion, kind, namespaces: new Set() };
+    for (const ns of namespaces) entry.namespaces.add(ns);
+    kinds.set(kind, entry);
+  };
+  for (const o of desired) note(o.apiVersion ?? 'v1', o.kind ?? '', [o.metadata?.namespace]);
+  for (const s of scopes) note(s.apiVersion, s.kind, s.namespaces ?? [undefined]);
+  const index: LiveIndex = { objects: new Map(), listedKinds: new Set() };
+  await Promise.all(
+    [...kinds.values()].map(async ({ apiVersion, kind, namespaces }) => {
+      const only = namespaces.size === 1 ? [...namespaces][0] : undefined;
+      try {
+        const { items } = await listObjects(client, { apiVersion, kind, namespace: only });
+        for (const item of items)
+          index.objects.set(keyOf(kind, item.metadata?.namespace, item.metadata?.name), item);
+        index.listedKinds.add(kind);
+      } catch (error) {
+        if (!(error instanceof UnknownKindError)) throw error;
+      }
+    }),
+  );
+  return index;
+}

@@ -1,0 +1,177 @@
+/**
+ * The source side of k8s_sync: which host to read from, and the selected objects read from it —
+ * one list per kind and namespace (all namespaces when the selector names none), shared by the
+ * target hosts that run the same task at the same time.
+ */
+import { McsyncError, UnreachableError } from '../../errors.ts';
+import type { ModuleContext } from '../../model/module.ts';
+import { getObject, isServiceAccountToken, listObjects } from '../../kube/index.ts';
+import type { KubeClient, KubeObject, ObjectList } from '../../kube/index.ts';
+import type { SyncSelector } from './k8s-sync-args.ts';
+import { matchesAnnotations } from './k8s-sync-patch.ts';
+
+/** Where one selector may prune on the target: a kind in some namespaces (undefined: all). */
+export interface SyncScope {
+  apiVersion: string;
+  kind: string;
+  namespaced: boolean;
+  namespaces: string[] | undefined;
+}
+
+export interface SourceRead {
+  objects: KubeObject[];
+  scopes: SyncScope[];
+  /** Service account links to make on the target: namespace, service account, secret names. */
+  links: { namespace: string; serviceAccount: string; secrets: string[] }[];
+}
+
+/**
+ * The source host: `from`, else the single host of group `master`. No master, or more than one,
+ * is an error that says what to do.
+ */
+export function sourceHost(from: string | undefined, context: ModuleContext): string {
+  if (from) {
+    if (!context.inventory.hostNames().includes(from))
+      throw new McsyncError(`k8s_sync: from: '${from}' is not a host of the inventory`, { key: 'from' });
+    return from;
+  }
+  const masters = context.inventory.groupHosts('master');
+  if (masters.length === 1) return masters[0] as string;
+  if (masters.length === 0)
+    throw new McsyncError("k8s_sync: the inventory has no host in group 'master'; set from: <host>", {
+      key: 'from',
+    });
+  throw new McsyncError(
+    `k8s_sync: group 'master' has ${masters.length} hosts (${masters.join(', ')}); ` +
+      'sync needs exactly one source: keep one master or set from: <host>',
+    { key: 'from' },
+  );
+}
+
+const INFLIGHT = 'k8s_sync:inflight';
+
+/** Lists through a map of in-flight promises so concurrent hosts share one request per list. */
+function sharedList(
+  context: ModuleContext,
+  key: string,
+  load: () => Promise<ObjectList>,
+): Promise<ObjectList> {
+  let inflight = context.services.runCache.get(INFLIGHT) as Map<string, Promise<ObjectList>> | undefined;
+  if (!inflight) {
+    inflight = new Map();
+    context.services.runCache.set(INFLIGHT, inflight);
+  }
+  const running = inflight.get(key);
+  if (running) return running;
+  const map = inflight;
+  const promise = load().finally(() => map.delete(key));
+  map.set(key, promise);
+  return promise;
+}
+
+function namespacesOf(selector: SyncSelector): string[] | undefined {
+  if (selector.namespaces) return selector.namespaces;
+  return selector.namespace ? [selector.namespace] : undefined;
+}
+
+function dockerConfigText(secret: KubeObject): string {
+  const data = (secret['data'] ?? {}) as Record<string, string>;
+  const raw = data['.dockerconfigjson'] ?? data['.dockercfg'] ?? '';
+  return Buffer.from(raw, 'base64').toString('utf8');
+}
+
+async function linkedSecretNames(
+  client: KubeClient,
+  source: string,
+  selector: SyncSelector,
+  namespace: string | undefined,
+): Promise<string[]> {
+  const sa = selector.service_account as string;
+  if (!namespace)
+    throw new McsyncError(`k8s_sync: service_account '${sa}' needs a namespace in its selector`, {
+      key: 'objects',
+    });
+  const found = await getObject(client, { apiVersion: 'v1', kind: 'ServiceAccount', name: sa, namespace });
+  if (!found)
+    throw new McsyncError(`k8s_sync: service account ${namespace}/${sa} does not exist on source ${source}`);
+  const refs = Array.isArray(found['imagePullSecrets'])
+    ? (found['imagePullSecrets'] as { name?: unknown }[])
+    : [];
+  return refs.map((r) => r.name).filter((n): n is string => typeof n === 'string');
+}
+
+async function readSelector(
+  client: KubeClient,
+  source: string,
+  selector: SyncSelector,
+  context: ModuleContext,
+  read: SourceRead,
+): Promise<void> {
+  const info = await client.resource(selector.api_version ?? 'v1', selector.kind);
+  const namespaces = info.namespaced ? namespacesOf(selector) : undefined;
+  read.scopes.push({ apiVersion: info.apiVersion, kind: info.kind, namespaced: info.namespaced, namespaces });
+  let names = selector.names;
+  if (selector.service_account) {
+    const linked = await linkedSecretNames(client, source, selector, namespaces?.[0]);
+    names = names ? names.filter((n) => linked.includes(n)) : linked;
+  }
+  const lists = await Promise.all(
+    (namespaces ?? [undefined]).map((namespace) =>
+      sharedList(
+        context,
+        [source, info.apiVersion, info.kind, namespace ?? '*', selector.label_selector ?? ''].join('|'),
+        () =>
+          listObjects(client, {
+            apiVersion: info.apiVersion,
+            kind: info.kind,
+            namespace,
+            labelSelector: selector.label_selector,
+          }),
+      ),
+    ),
+  );
+  const picked = lists
+    .flatMap((l) => l.items)
+    .filter((o) => !isServiceAccountToken(o))
+    .filter((o) => !names || names.includes(o.metadata?.name ?? ''))
+    .filter(
+      (o) =>
+        !selector.annotation_selector ||
+        matchesAnnotations(o.metadata?.annotations, selector.annotation_selector),
+    )
+    .filter((o) => !selector.registry_host || dockerConfigText(o).includes(selector.registry_host));
+  read.objects.push(...picked);
+  if (selector.service_account && namespaces?.[0])
+    read.links.push({
+      namespace: namespaces[0],
+      serviceAccount: selector.service_account,
+      secrets: picked.map((o) => o.metadata?.name ?? ''),
+    });
+}
+
+/** Reads every selector's objects from the source (deduplicated by uid). */
+export async function readSource(
+  client: KubeClient,
+  source: string,
+  selectors: readonly SyncSelector[],
+  context: ModuleContext,
+): Promise<SourceRead> {
+  const read: SourceRead = { objects: [], scopes: [], links: [] };
+  try {
+    for (const selector of selectors) await readSelector(client, source, selector, context, read);
+  } catch (error) {
+    if (error instanceof UnreachableError)
+      throw new McsyncError(`k8s_sync: source host ${source} could not be read: ${error.message}`, {
+        cause: error,
+      });
+    throw error;
+  }
+  const seen = new Set<string>();
+  read.objects = read.objects.filter((o) => {
+    const id = o.metadata?.uid ?? `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return read;
+}

@@ -1,0 +1,115 @@
+/**
+ * k8s_sync: copies selected objects from a source host (default: the single host of group
+ * `master`) onto the task's host. Objects are sanitized (nothing that belongs to the source
+ * cluster), marked (managed-by label, origin annotations), overridden per target, written in
+ * waves (namespaces and CRDs, service accounts and RBAC, the rest) and only when they differ.
+ * `prune` deletes what mcsync synced earlier from this source and is no longer selected;
+ * `conflict` decides about target objects mcsync did not write. Check mode is a server dry run.
+ */
+import type { ModuleContext, ModuleDefinition } from '../../model/module.ts';
+import type { ModuleResult, ResultDiff } from '../../model/result.ts';
+import { kubeClientFor, objectDiff } from '../../kube/index.ts';
+import type { KubeObject } from '../../kube/index.ts';
+import { k8sSyncArgsSchema } from './k8s-sync-args.ts';
+import type { K8sSyncArgs } from './k8s-sync-args.ts';
+import { overridesFor } from './k8s-sync-patch.ts';
+import { listTarget, prepareForTarget } from './k8s-sync-prepare.ts';
+import { readSource, sourceHost } from './k8s-sync-source.ts';
+import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
+import { createNamespaces, linkServiceAccounts, pruneObjects, writeObjects } from './k8s-sync-write.ts';
+
+/** How one object is reported in the result's `objects` list. */
+export interface SyncObjectReport {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  action: SyncOutcome['action'];
+  msg?: string;
+}
+
+export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
+  name: 'k8s_sync',
+  aliases: ['mcsync.k8s_sync'],
+  description:
+    'Copy selected objects from a source host (default: the master) onto the host; prune and conflict safe.',
+  supportsCheckMode: true,
+  argsSchema: k8sSyncArgsSchema,
+  async run(args, context) {
+    const source = sourceHost(args.from, context);
+    if (source === context.host)
+      return { skipped: true, changed: false, msg: `${context.host} is the source of this sync` };
+    const sourceClient = await kubeClientFor(context, source);
+    const read = await readSource(sourceClient, source, args.objects, context);
+    const prefix = args.name_prefix ?? '';
+    const suffix = args.name_suffix ?? '';
+    const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
+    const desired = read.objects.map((o) => prepareForTarget(o, { source, overrides, prefix, suffix }));
+    const client = await kubeClientFor(context);
+    const settings: WriteSettings = {
+      client,
+      host: context.host,
+      source,
+      check: context.check,
+      conflict: args.conflict ?? 'fail',
+      concurrency: args.concurrency ?? 8,
+      live: await listTarget(client, desired, args.prune ? read.scopes : []),
+      newNamespaces: new Set(),
+    };
+    const outcomes: SyncOutcome[] = args.create_namespace ? await createNamespaces(desired, settings) : [];
+    const written = await writeObjects(desired, settings);
+    outcomes.push(...written.outcomes);
+    if (!written.failures.length) {
+      if (args.prune) outcomes.push(...(await pruneObjects(desired, read.scopes, settings)));
+      const rename = (name: string): string => `${prefix}${name}${suffix}`;
+      outcomes.push(...(await linkServiceAccounts(read.links, rename, settings)));
+    }
+    return buildResult(source, outcomes, context);
+  },
+};
+
+function report(o: SyncOutcome): SyncObjectReport {
+  return {
+    apiVersion: o.ref.apiVersion,
+    kind: o.ref.kind,
+    ...(o.ref.namespace ? { namespace: o.ref.namespace } : {}),
+    name: o.ref.name,
+    action: o.action,
+    ...(o.msg ? { msg: o.msg } : {}),
+  };
+}
+
+/** Counts per action, every action present (zeros included) so scripts can read them. */
+function countActions(outcomes: readonly SyncOutcome[]): Record<SyncOutcome['action'], number> {
+  const counts = { created: 0, configured: 0, unchanged: 0, pruned: 0, skipped: 0, failed: 0 };
+  for (const o of outcomes) counts[o.action] += 1;
+  return counts;
+}
+
+function buildResult(source: string, outcomes: readonly SyncOutcome[], context: ModuleContext): ModuleResult {
+  const counts = countActions(outcomes);
+  const failed = outcomes.filter((o) => o.action === 'failed');
+  const summary = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([action, n]) => `${n} ${action}`)
+    .join(', ');
+  const result: ModuleResult = {
+    changed: outcomes.some((o) => o.changed),
+    source,
+    counts,
+    objects: outcomes.map(report),
+    msg: failed.length
+      ? `${failed.length} object(s) failed: ${failed.map((o) => o.msg).join('; ')}`
+      : `from ${source}: ${summary || 'nothing selected'}${context.check ? ' (check mode: nothing written)' : ''}`,
+  };
+  if (failed.length) result.failed = true;
+  if (context.diff) {
+    const diffs: ResultDiff[] = outcomes
+      .filter((o) => o.changed)
+      .map((o) =>
+        objectDiff(o.before, o.action === 'pruned' ? undefined : (o.after as KubeObject | undefined)),
+      );
+    if (diffs.length) result.diff = diffs;
+  }
+  return result;
+}
