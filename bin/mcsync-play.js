@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `mcsync-play ARGS` is `mcsync play ARGS`, like ansible-playbook beside ansible.
-import { main } from '../dist/cli/main.js';
+import './node-version.js';
 
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(['play', ...process.argv.slice(2)]);
