@@ -114,7 +114,7 @@ async function playScope(
   options: RunOptions,
 ): Promise<PlayScope> {
   const magic: Vars = {
-    playbook_dir: play.baseDir,
+    playbook_dir: play.baseDir || dirname(playbook.file),
     ansible_check_mode: play.checkMode ?? options.check,
     ansible_diff_mode: options.diff,
     ansible_play_name: play.name,
@@ -156,7 +156,7 @@ async function playScope(
     vars: play.vars,
     varsFiles,
     extraVars: options.extraVars,
-    magic: { ...magic, playbook_dir: play.baseDir || dirname(playbook.file) },
+    magic,
   };
 }
 

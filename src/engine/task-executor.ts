@@ -53,7 +53,7 @@ export class TaskExecutor {
     try {
       outcome = task.loop
         ? await this.#runLoop(task, ref, taskScope, host, where)
-        : await this.#runItem(task, taskScope, host, where, undefined);
+        : await this.#runItem(task, taskScope, host, where, this.#vars(host, taskScope, where));
     } catch (error) {
       outcome = failure(error);
     }
@@ -73,7 +73,7 @@ export class TaskExecutor {
     where: RenderWhere,
   ): Promise<TaskOutcome> {
     const loop = task.loop!;
-    const vars = taskVariables(host, this.#deps.inventory, this.#play, scope, this.#deps.templates, where);
+    const vars = this.#vars(host, scope, where);
     const items = loopItems(loop, vars, this.#deps.templates, where);
     const results: ModuleResult[] = [];
     const statuses: HostStatus[] = [];
@@ -91,16 +91,10 @@ export class TaskExecutor {
       };
       if (loop.indexVar) loopVars[loop.indexVar] = index;
       const itemScope: TaskScope = { ...scope, loopVars };
+      // One variables view per item serves the module call and the label.
+      const itemVars = this.#vars(host, itemScope, where);
       const started = Date.now();
-      const outcome = await this.#runItem(task, itemScope, host, where, item).catch(failure);
-      const itemVars = taskVariables(
-        host,
-        this.#deps.inventory,
-        this.#play,
-        itemScope,
-        this.#deps.templates,
-        where,
-      );
+      const outcome = await this.#runItem(task, itemScope, host, where, itemVars).catch(failure);
       const label = itemLabel(
         item,
         loop.label === undefined ? undefined : this.#deps.templates.render(loop.label, itemVars, where),
@@ -113,15 +107,18 @@ export class TaskExecutor {
     return summarizeLoop(results, statuses);
   }
 
+  #vars(host: HostState, scope: TaskScope, where: RenderWhere): Vars {
+    return taskVariables(host, this.#deps.inventory, this.#play, scope, this.#deps.templates, where);
+  }
+
   async #runItem(
     task: Task,
     scope: TaskScope,
     host: HostState,
     where: RenderWhere,
-    _item: unknown,
+    vars: Vars,
   ): Promise<TaskOutcome> {
     const { templates, modules } = this.#deps;
-    const vars = taskVariables(host, this.#deps.inventory, this.#play, scope, templates, where);
     if (task.when.length > 0 && !templates.condition(task.when, vars, where)) {
       return {
         status: 'skipped',
@@ -191,8 +188,8 @@ export class TaskExecutor {
       },
       services,
       log: {
-        info: (message) => this.#options.verbosity >= 1 && sink.emit({ type: 'warning', message, host }),
-        debug: (message) => this.#options.verbosity >= 3 && sink.emit({ type: 'warning', message, host }),
+        info: (message) => this.#options.verbosity >= 1 && sink.emit({ type: 'log', message, host }),
+        debug: (message) => this.#options.verbosity >= 3 && sink.emit({ type: 'log', message, host }),
         warn: (message) => sink.emit({ type: 'warning', message, host }),
       },
       signal: interrupt,
@@ -270,14 +267,7 @@ export class TaskExecutor {
 
   #noLog(task: Task, host: HostState, blockVars: Vars[], where: RenderWhere): boolean {
     try {
-      const vars = taskVariables(
-        host,
-        this.#deps.inventory,
-        this.#play,
-        { role: task.role, blockVars, taskVars: task.vars },
-        this.#deps.templates,
-        where,
-      );
+      const vars = this.#vars(host, { role: task.role, blockVars, taskVars: task.vars }, where);
       return this.#deps.templates.condition(task.noLog!, vars, where);
     } catch {
       return true; // when in doubt, hide

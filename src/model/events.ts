@@ -35,6 +35,8 @@ export type EngineEvent =
     }
   | { type: 'task_end'; task: TaskRef; durationMs: number }
   | { type: 'warning'; message: string; host?: string }
+  /** Module detail for -v (info) or -vvv (debug); the engine only sends what the verbosity asks for. */
+  | { type: 'log'; message: string; host?: string }
   | { type: 'recap'; hosts: Record<string, RecapCounts>; durationMs: number; interrupted: boolean };
 
 export interface EventSink {

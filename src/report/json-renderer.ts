@@ -41,6 +41,8 @@ export interface JsonDocument {
   check?: boolean;
   plays: JsonPlay[];
   warnings: { message: string; host?: string }[];
+  /** -v/-vvv module detail; present only when there is some. */
+  logs?: { message: string; host?: string }[];
   recap: Record<string, RecapCounts>;
   durationMs: number;
   interrupted: boolean;
@@ -84,6 +86,13 @@ export class JsonRenderer implements Renderer {
         return;
       case 'warning':
         this.#doc.warnings.push(
+          event.host === undefined
+            ? { message: event.message }
+            : { message: event.message, host: event.host },
+        );
+        return;
+      case 'log':
+        (this.#doc.logs ??= []).push(
           event.host === undefined
             ? { message: event.message }
             : { message: event.message, host: event.host },

@@ -34,6 +34,11 @@ export function taskBanner(task: TaskRef): string {
 }
 
 /** The warning line, `[WARNING]: message` (with the host when there is one). */
+/** Module detail at -v/-vvv, prefixed with the host as Ansible's verbose lines are. */
+export function logLine(message: string, host: string | undefined): string {
+  return host === undefined ? message : `<${host}> ${message}`;
+}
+
 export function warningLine(message: string, host: string | undefined, paint: Painter): string {
   return paint(`[WARNING]: ${host ? `[${host}]: ` : ''}${message}`, 'magenta');
 }
@@ -82,6 +87,8 @@ export class PlainRenderer implements Renderer {
         return [];
       case 'warning':
         return [warningLine(event.message, event.host, paint)];
+      case 'log':
+        return [logLine(event.message, event.host)];
       case 'recap':
         return [
           ...recapBlock(event, paint),

@@ -14,7 +14,7 @@ import type { TaskTiming } from './format.ts';
 import { hostResultLines, isVerboseAlways, visibleItem, visibleResult } from './host-lines.ts';
 import type { HostResultEvent } from './host-lines.ts';
 import { SecretSet } from './mask.ts';
-import { recapBlock, warningLine } from './plain-renderer.ts';
+import { logLine, recapBlock, warningLine } from './plain-renderer.ts';
 import type { Renderer, ResolvedRendererOptions } from './renderer.ts';
 
 type HostWrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
@@ -71,6 +71,8 @@ export class TreeRenderer implements Renderer {
         return;
       case 'warning':
         return this.#print([warningLine(event.message, event.host, this.#paint)]);
+      case 'log':
+        return this.#print([logLine(event.message, event.host)]);
       case 'recap': {
         const profile = this.#options.profile ? [...profileLines(this.#timings), ''] : [];
         return this.#print([...recapBlock(event, this.#paint), ...profile]);

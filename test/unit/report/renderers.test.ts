@@ -179,3 +179,23 @@ describe('tree renderer', () => {
     assert.match(await render('tree', {}, events), /PLAY RECAP/);
   });
 });
+
+describe('module log lines', () => {
+  const events: EngineEvent[] = [
+    { type: 'log', host: 'east', message: `kind not served; token ${SECRET}` },
+    { type: 'recap', hosts: { east: emptyRecap() }, durationMs: 1, interrupted: false },
+  ];
+
+  it('plain prints -v detail as a host-prefixed line, not a warning, with secrets masked', async () => {
+    const text = await render('plain', {}, events);
+    assert.match(text, /^<east> kind not served; token \*{8}$/m);
+    assert.doesNotMatch(text, /WARNING/);
+    assert.ok(!text.includes(SECRET));
+  });
+
+  it('json keeps them under logs, apart from warnings', async () => {
+    const doc = JSON.parse(await render('json', {}, events)) as { logs: unknown[]; warnings: unknown[] };
+    assert.equal(doc.logs.length, 1);
+    assert.deepEqual(doc.warnings, []);
+  });
+});
