@@ -1,0 +1,93 @@
+/**
+ * The seams of watch mode (issue 5), fixed first so the watch machinery and the `mcsync observe`
+ * command can be built side by side. client-go's split: a reflector lists and watches one
+ * resource on one cluster and turns changes into events; the observer keys them into a work
+ * queue that de-duplicates; workers run a trigger (a command, or a playbook in-process) per key.
+ */
+import type { KubeClient } from '../kube/client.ts';
+import type { KubeObject, ResourceInfo } from '../kube/types.ts';
+
+/** oc observe's event types: Sync for the initial list and every resync. */
+export type ObserveEventType = 'Sync' | 'Added' | 'Updated' | 'Deleted';
+
+/** One change to one object on one cluster. */
+export interface ObservedEvent {
+  type: ObserveEventType;
+  /** Inventory host (or kubeconfig context) the object lives on. */
+  cluster: string;
+  /** '' for cluster-scoped objects. */
+  namespace: string;
+  name: string;
+  /** The object as last seen (for Deleted: its final state). */
+  object: KubeObject;
+}
+
+/** `cluster/namespace/name`: the work queue's key; namespace is '' for cluster-scoped kinds. */
+export function eventKey(event: Pick<ObservedEvent, 'cluster' | 'namespace' | 'name'>): string {
+  return `${event.cluster}/${event.namespace}/${event.name}`;
+}
+
+export interface ReflectorOptions {
+  client: KubeClient;
+  cluster: string;
+  resource: ResourceInfo;
+  /** Undefined: all namespaces (or a cluster-scoped kind). */
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  /** Re-emit every cached object as Sync this often (0: never). */
+  resyncPeriodMs?: number | undefined;
+  /** Restart a watch that has sent nothing (not even a bookmark) for this long. */
+  watchdogMs?: number | undefined;
+  /** Called in order, one event at a time, for every change; never concurrently. */
+  onEvent(event: ObservedEvent): void;
+  /** Called after every failed list/watch before the reflector backs off and tries again. */
+  onError?(error: Error): void;
+  signal: AbortSignal;
+}
+
+export interface Reflector {
+  /** Resolves after the first successful list has been emitted as Sync events. */
+  readonly synced: Promise<void>;
+  /** The objects currently known, by `namespace/name`. */
+  readonly store: ReadonlyMap<string, KubeObject>;
+  /** Counters for metrics: how often the watch reconnected, relisted after 410, timed out. */
+  readonly stats: { reconnects: number; relists: number; watchdogRestarts: number; lastSyncMs: number };
+  /** Stops watching; resolves once every connection is closed. */
+  stop(): Promise<void>;
+}
+
+/** client-go's rate-limited work queue, for string keys. */
+export interface WorkQueue {
+  /** Queue a key; a key already waiting is not queued twice; a key being processed is re-queued after done(). */
+  add(key: string): void;
+  /** Queue after the key's backoff (per key, exponential: base doubling to cap). */
+  addRateLimited(key: string): void;
+  /** Reset a key's backoff after it succeeded. */
+  forget(key: string): void;
+  /** Failures counted for a key since its last forget(). */
+  retries(key: string): number;
+  /** The next key, or undefined once shut down and drained. */
+  get(): Promise<string | undefined>;
+  /** Marks a key processed (required after every get()). */
+  done(key: string): void;
+  /** Keys waiting (not counting delayed ones). */
+  readonly length: number;
+  /** Stop accepting keys; get() drains what is queued, then returns undefined. */
+  shutDown(): void;
+}
+
+/** Leader election on a coordination.k8s.io/v1 Lease. */
+export interface LeaderElectionOptions {
+  client: KubeClient;
+  namespace: string;
+  name: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  /** Runs while this process leads; its signal aborts when leadership is lost or on stop. */
+  onStartedLeading(signal: AbortSignal): Promise<void>;
+  onStoppedLeading?(): void;
+  signal: AbortSignal;
+}
