@@ -10,8 +10,39 @@ export class ModuleArgsError extends McsyncError {}
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const compiled = new WeakMap<ModuleDefinition, ValidateFunction>();
 
-/** Throws ModuleArgsError naming the module and the offending argument. */
+const TRUE = /^(true|yes|on|1)$/i;
+const FALSE = /^(false|no|off|0)$/i;
+
+/**
+ * Ansible converts rendered strings to the argument's declared type (`prune: "{{ x }}"` with
+ * `-e x=true` is the boolean true); so does mcsync, for top-level boolean and integer arguments.
+ * Anything else that doesn't fit is left for the schema to reject.
+ */
+function coerceScalars(schema: unknown, args: unknown): void {
+  if (!isObject(args) || !isObject(schema) || !isObject(schema['properties'])) return;
+  for (const [key, value] of Object.entries(args)) {
+    const property = schema['properties'][key];
+    if (typeof value !== 'string' || !isObject(property)) continue;
+    if (property['type'] === 'boolean' && TRUE.test(value.trim())) args[key] = true;
+    else if (property['type'] === 'boolean' && FALSE.test(value.trim())) args[key] = false;
+    else if (
+      (property['type'] === 'integer' || property['type'] === 'number') &&
+      /^-?\d+$/.test(value.trim())
+    )
+      args[key] = Number(value);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Converts string scalars where the schema wants booleans or integers (in place), then validates;
+ * throws ModuleArgsError naming the module and the offending argument.
+ */
 export function validateModuleArgs(module: ModuleDefinition, args: unknown, location: SourceLocation): void {
+  coerceScalars(module.argsSchema, args);
   let validate = compiled.get(module);
   if (!validate) {
     validate = ajv.compile(module.argsSchema);

@@ -35,12 +35,17 @@ export interface K8sArgs {
   continue_on_error?: boolean;
   /** Add `app.kubernetes.io/managed-by: mcsync` to written objects. Default true. */
   managed_by_label?: boolean;
+  /** Name of an apply set: written objects get the label `mcsync.io/apply-set: NAME`. */
+  apply_set?: string;
+  /** With `apply_set`: delete members of the set this task no longer applies. Default false. */
+  prune?: boolean;
 }
 
 const stringOrList = {
   oneOf: [
     { type: 'string', minLength: 1 },
-    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+    // An empty list is allowed so a role can pass its (maybe empty) list variable as it is.
+    { type: 'array', items: { type: 'string', minLength: 1 } },
   ],
 };
 
@@ -86,5 +91,7 @@ export const k8sArgsSchema: SchemaObject = {
     },
     continue_on_error: { type: 'boolean' },
     managed_by_label: { type: 'boolean' },
+    apply_set: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$' },
+    prune: { type: 'boolean' },
   },
 };

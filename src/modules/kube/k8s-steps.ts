@@ -16,7 +16,8 @@ import {
 } from '../../kube/index.ts';
 import type { DeleteOptions, KubeClient, KubeObject, ObjectRef } from '../../kube/index.ts';
 
-export type ObjectAction = 'created' | 'configured' | 'unchanged' | 'deleted' | 'missing' | 'failed';
+export type ObjectAction =
+  'created' | 'configured' | 'unchanged' | 'deleted' | 'missing' | 'pruned' | 'failed';
 
 /** The outcome of one object; `before`/`after` feed the diff. */
 export interface ObjectOutcome {

@@ -16,6 +16,7 @@ import { settleWave } from './k8s-waves.ts';
 import type { ObjectOutcome, StepSettings } from './k8s-steps.ts';
 import { absentStep, patchedStep, presentStep } from './k8s-steps.ts';
 import { settleCrds, waitForOutcomes } from './k8s-wait.ts';
+import { pruneApplySet, withApplySet } from './k8s-prune.ts';
 
 /** How one object is reported in the result's `objects` list. */
 export interface ObjectReport {
@@ -44,10 +45,13 @@ export const k8sModule: ModuleDefinition<K8sArgs> = {
       });
     }
     const state = args.state ?? 'present';
+    checkApplySetArgs(args, state);
     const sourced = await collectObjects(args, context, state);
-    if (!sourced.length) return { changed: false, objects: [], msg: 'no objects given' };
+    if (!sourced.length && !args.prune) return { changed: false, objects: [], msg: 'no objects given' };
     const label = state === 'present' && args.managed_by_label !== false;
-    const objects = sourced.map((s) => (label ? withManagedBy(s.object) : s.object));
+    const objects = sourced
+      .map((s) => (label ? withManagedBy(s.object) : s.object))
+      .map((o) => (args.apply_set === undefined ? o : withApplySet(o, args.apply_set)));
     const settings = await stepSettings(args, context);
     const { outcomes, failures } = await runWaves(
       objects,
@@ -59,9 +63,42 @@ export const k8sModule: ModuleDefinition<K8sArgs> = {
     if (args.wait && !context.check && !failures.length) {
       await waitForOutcomes(outcomes, settings, args, state, context);
     }
+    // Prune only after every object applied: a half-applied set must not lose its old members.
+    if (args.prune && !failures.length) await prune(args, settings, outcomes, failures);
     return buildResult(outcomes, failures, context);
   },
 };
+
+async function prune(
+  args: K8sArgs,
+  settings: StepSettings,
+  outcomes: ObjectOutcome[],
+  failures: string[],
+): Promise<void> {
+  const pruned = await pruneApplySet(
+    outcomes.map((o) => o.ref),
+    {
+      client: settings.client,
+      setName: args.apply_set ?? '',
+      namespace: args.namespace ?? settings.client.connection.defaultNamespace ?? 'default',
+      check: settings.check,
+    },
+  );
+  outcomes.push(...pruned);
+  for (const o of pruned) if (o.action === 'failed') failures.push(o.msg ?? 'prune failed');
+}
+
+/** `prune` needs a set to prune and only makes sense when applying. */
+function checkApplySetArgs(args: K8sArgs, state: State): void {
+  if (args.prune && args.apply_set === undefined) {
+    throw new McsyncError('prune: true needs apply_set: NAME (the set whose old members may be deleted)', {
+      key: 'prune',
+    });
+  }
+  if (args.prune && state !== 'present') {
+    throw new McsyncError(`prune: true works with state: present, not state: ${state}`, { key: 'prune' });
+  }
+}
 
 async function stepSettings(args: K8sArgs, context: ModuleContext): Promise<StepSettings> {
   return {

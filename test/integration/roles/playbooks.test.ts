@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
-import { changedPerHost, cleanupNamespace, mcsyncPlay, project, seedMaster } from './helpers.ts';
+import {
+  changedPerHost,
+  cleanupNamespace,
+  mcsyncPlay,
+  project,
+  seedMaster,
+  type PlayRun,
+} from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const [east, west, south] = sandbox.clusters as [
@@ -48,6 +55,56 @@ describe('the shipped playbooks', () => {
     const second = await mcsyncPlay([...args, '--output', 'json']);
     assert.match(second.stdout, /unchanged: ConfigMap apply-[0-9a-f]+\/applied/);
     assert.deepEqual(changedPerHost(second), { [east.name]: 0, [west.name]: 0, [south.name]: 0 });
+  });
+
+  it('playbooks/apply.yml with apply_prune deletes only the set members the manifests dropped', async (t) => {
+    const ns = await sandbox.namespace(t, { prefix: 'prune' });
+    const cm = (name: string): Record<string, unknown> => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: ns },
+      data: { name },
+    });
+    const both = await project(t, { 'a.yml': cm('a'), 'b.yml': cm('b') });
+    const onlyA = await project(t, { 'a.yml': cm('a') });
+    const play = (dir: string, ...extra: string[]): Promise<PlayRun> =>
+      mcsyncPlay([
+        'playbooks/apply.yml',
+        '-i',
+        sandbox.inventoryFile,
+        '--limit',
+        west.name,
+        '-e',
+        `apply_manifests=${dir}`,
+        '-e',
+        `apply_set=${ns}`,
+        '-e',
+        'apply_prune=true',
+        '--output',
+        'json',
+        ...extra,
+      ]);
+    assert.equal((await play(both)).code, 0);
+    // Someone else's ConfigMap in the same namespace, with the set's label but not mcsync's mark.
+    ok(
+      await west.admin.apply(`/api/v1/namespaces/${ns}/configmaps/foreign`, {
+        ...cm('foreign'),
+        metadata: { name: 'foreign', namespace: ns, labels: { 'mcsync.io/apply-set': ns } },
+      }),
+      'foreign',
+    );
+    const check = await play(onlyA, '--check');
+    assert.match(check.stdout, new RegExp(`pruned: ConfigMap ${ns}/b`));
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/b`)).status, 200);
+
+    const pruned = await play(onlyA);
+    assert.equal(pruned.code, 0, pruned.stdout + pruned.stderr);
+    assert.match(pruned.stdout, new RegExp(`unchanged: ConfigMap ${ns}/a; pruned: ConfigMap ${ns}/b`));
+    assert.deepEqual(changedPerHost(pruned), { [west.name]: 1 });
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/b`)).status, 404);
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/a`)).status, 200);
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/foreign`)).status, 200);
+    assert.deepEqual(changedPerHost(await play(onlyA)), { [west.name]: 0 });
   });
 
   it('playbooks/exchange-secrets.yml copies every cluster’s secret to every other, named by origin', async (t) => {
