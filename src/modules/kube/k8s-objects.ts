@@ -39,7 +39,32 @@ export async function collectObjects(
       origin: 'api_version/kind/name',
     });
   }
-  return sourced.map((s) => ({ ...s, object: checked(withDefaults(s.object, args), s.origin, state) }));
+  const objects = sourced.map((s) => ({
+    ...s,
+    object: checked(withDefaults(s.object, args), s.origin, state),
+  }));
+  rejectDuplicates(objects, args.namespace);
+  return objects;
+}
+
+/**
+ * The same object twice in one task would be written twice, the later copy silently replacing the
+ * earlier one's fields on every run; refuse before anything is written, naming both sources.
+ */
+function rejectDuplicates(objects: readonly SourcedObject[], namespace: string | undefined): void {
+  const seen = new Map<string, string>();
+  for (const { object, origin } of objects) {
+    const ns = object.metadata?.namespace ?? namespace ?? '';
+    const key = `${object.apiVersion}/${object.kind} ${ns ? `${ns}/` : ''}${object.metadata?.name}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new McsyncError(
+        `${key} is defined twice in this task (${first} and ${origin}): merge the two or give them different names`,
+        { key: 'definition' },
+      );
+    }
+    seen.set(key, origin);
+  }
 }
 
 function withDefaults(object: KubeObject, args: K8sArgs): KubeObject {

@@ -1,6 +1,8 @@
 // The shipped playbooks and vars files as they are: playbooks/sync.yml with vars/create.yml and
 // vars/sync.yml (the seed's shapes), playbooks/apply.yml and playbooks/exchange-secrets.yml.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
@@ -36,6 +38,38 @@ describe('the shipped playbooks', () => {
     }
     const second = await mcsyncPlay(args);
     assert.deepEqual(changedPerHost(second), { [east.name]: 0, [west.name]: 0, [south.name]: 0 });
+  });
+
+  it('the seed-shaped INI inventory (clusterhost, inline token) runs playbooks/sync.yml; tokens never print', async (t) => {
+    cleanupNamespace(t, sandbox.clusters, 'demo');
+    await seedMaster(east, 'demo');
+    const tokens = await Promise.all(sandbox.clusters.map((c) => readFile(c.adminTokenFile, 'utf8')));
+    const section = (c: SandboxClusterHandle, token: string): string =>
+      `[${c.name}]\n${c.name}\n\n[${c.name}:vars]\nclusterhost=${c.apiUrl}\ntoken=${token.trim()}\nca_file=${c.caFile}\n`;
+    const ini = [
+      `[master:children]\n${east.name}\n`,
+      `[slaves:children]\n${west.name}\n${south.name}\n`,
+      ...sandbox.clusters.map((c, i) => section(c, tokens[i] ?? '')),
+      '[all:vars]\noc=oc\n',
+    ].join('\n');
+    const dir = await project(t, { inventory: ini });
+    const run = await mcsyncPlay(['playbooks/sync.yml', '-i', path.join(dir, 'inventory'), '-vvv']);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(`${west.name}\\s+: ok=\\d+\\s+changed=\\d+\\s+unreachable=0\\s+failed=0`),
+    );
+    for (const c of [west, south])
+      assert.equal(
+        (await c.admin.get('/apis/image.openshift.io/v1/namespaces/demo/imagestreams/app')).status,
+        200,
+      );
+    for (const token of tokens) {
+      assert.ok(
+        !run.stdout.includes(token.trim()) && !run.stderr.includes(token.trim()),
+        'a token was printed',
+      );
+    }
   });
 
   it('playbooks/apply.yml reports each object created, then unchanged', async (t) => {

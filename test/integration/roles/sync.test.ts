@@ -189,6 +189,53 @@ describe('k8s_sync prune and conflicts', () => {
     assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/local`)).status, 200);
   });
 
+  it('overrides patch the copy per group, then per host (a JSON patch on top of a merge patch)', async (t) => {
+    const ns = await seeded(t);
+    ok(
+      await east.admin.apply(`/api/v1/namespaces/${ns}/configmaps/a`, {
+        ...configMap(ns, 'a', { sync: 'yes' }),
+        data: { from: 'master', registry: `${east.registry}/demo/app:1` },
+      }),
+      'a',
+    );
+    const overrides = {
+      slaves: { merge: { metadata: { labels: { region: 'remote' } }, data: { from: 'override' } } },
+      [west.name]: {
+        json: [{ op: 'replace', path: '/data/registry', value: 'west.example.com/demo/app:1' }],
+      },
+    };
+    const run = await play(await syncPlay(t, ns, { overrides }));
+    assert.equal(run.code, 0, run.stdout);
+    const read = async (c: SandboxClusterHandle) =>
+      (await c.admin.get(`/api/v1/namespaces/${ns}/configmaps/a`)).json as {
+        metadata: { labels: Record<string, string> };
+        data: Record<string, string>;
+      };
+    const [onWest, onSouth, onEast] = [await read(west), await read(south), await read(east)];
+    assert.deepEqual(onWest.data, { from: 'override', registry: 'west.example.com/demo/app:1' });
+    assert.deepEqual(onSouth.data, { from: 'override', registry: `${east.registry}/demo/app:1` });
+    assert.equal(onWest.metadata.labels['region'], 'remote');
+    assert.equal(onEast.data['from'], 'master', 'the source is never patched');
+    assert.deepEqual(changedPerHost(await play(await syncPlay(t, ns, { overrides }))), {
+      [west.name]: 0,
+      [south.name]: 0,
+    });
+  });
+
+  it('an unreachable source fails the task on every target with a message naming the source', async (t) => {
+    const ns = await seeded(t);
+    const dir = await syncPlay(t, ns);
+    await sandbox.fault('stop', east.name);
+    t.after(() => sandbox.fault('start', east.name));
+    const run = await play(dir);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    for (const slave of slaves) {
+      assert.equal(run.doc?.recap[slave.name]?.failed, 1);
+      assert.equal(run.doc?.recap[slave.name]?.unreachable, 0, 'the target itself is reachable');
+    }
+    assert.match(run.stdout, new RegExp(`source host ${east.name} could not be read: .*refused`));
+  });
+
   it('an existing object mcsync did not write fails by default, with a clear message', async (t) => {
     const ns = await seeded(t);
     ok(
