@@ -15,6 +15,7 @@ Keeps Kubernetes and OpenShift clusters in step with Ansible-style playbooks.
 
 Commands:
   play      run playbooks against an inventory (same as mcsync-play)
+  observe   watch a resource and run a command or playbook per change, like 'oc observe' (same as mcsync-observe)
   sandbox   start, stop and inspect local test clusters and registries (see docs/sandbox.md)
 
 Run 'mcsync COMMAND --help' for the options of a command.
@@ -28,6 +29,9 @@ export async function main(argv: readonly string[], io: CommandIO = processIO())
     switch (command) {
       case 'play':
         return await runPlayCommand(rest, io);
+      case 'observe':
+        // Loaded on demand: the watch machinery is only needed by this command.
+        return await (await import('./observe-command.ts')).runObserveCommand(rest, io);
       case 'sandbox':
         return await runSandboxCommand(rest);
       case undefined:

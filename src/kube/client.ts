@@ -35,6 +35,24 @@ export interface KubeRequest {
   /** Retry 409 Conflict (default true for POST/PUT/DELETE and non-apply PATCH). */
   retryConflicts?: boolean;
   timeoutMs?: number;
+  /** Aborts the request in flight (and its retries); it then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+}
+
+/** A streaming GET (a watch): the body arrives in chunks for as long as the server sends. */
+export interface KubeStreamRequest {
+  /** Path without query. */
+  path: string;
+  query?: KubeRequest['query'];
+  /** Ends the stream; there is no idle timeout, so bound a quiet stream with this signal. */
+  signal: AbortSignal;
+}
+
+/** An open 2xx stream; iterating `body` throws RetryableError/UnreachableError on transport failure. */
+export interface KubeStream {
+  status: number;
+  body: AsyncIterable<Buffer>;
+  close(): void;
 }
 
 export interface KubeResponse<T = unknown> {
@@ -154,11 +172,52 @@ export class KubeClient {
       }
       const reason = readStatus(body).reason;
       if (attempt + 1 < attempts && shouldRetry(res.status, reason, conflicts)) {
-        await this.#pause(attempt, res.headers['retry-after'], `HTTP ${res.status}`, req.method, path);
+        await this.#pause(
+          attempt,
+          res.headers['retry-after'],
+          `HTTP ${res.status}`,
+          req.method,
+          path,
+          req.signal,
+        );
         continue;
       }
       throw await this.#error(req.method, path, res, body);
     }
+  }
+
+  /**
+   * Opens a streaming GET (no retries: a watcher reconnects itself). Throws UnreachableError or
+   * RetryableError for transport failures and KubeApiError for a non-2xx answer (410 Gone
+   * included), like request().
+   */
+  async stream(req: KubeStreamRequest): Promise<KubeStream> {
+    const path = withQuery(req.path, req.query);
+    const started = Date.now();
+    let res;
+    try {
+      res = await this.#shared.transport.stream({
+        path,
+        headers: { accept: 'application/json' },
+        signal: req.signal,
+      });
+    } catch (error) {
+      this.#scope.log?.debug(
+        `kube ${this.host}: GET ${path} (stream) failed after ${Date.now() - started}ms: ${(error as Error).message}`,
+      );
+      throw error;
+    }
+    this.#scope.log?.debug(`kube ${this.host}: GET ${path} (stream) ${res.status} ${Date.now() - started}ms`);
+    if (res.status >= 200 && res.status < 300)
+      return { status: res.status, body: res.body, close: res.close };
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of res.body) chunks.push(chunk);
+    } finally {
+      res.close();
+    }
+    const text = Buffer.concat(chunks).toString('utf8');
+    throw await this.#error('GET', path, { status: res.status, headers: res.headers, text }, parseJson(text));
   }
 
   /** GET returning the parsed body. */
@@ -211,6 +270,7 @@ export class KubeClient {
         headers,
         body,
         timeoutMs: req.timeoutMs ?? this.#shared.timeoutMs,
+        signal: req.signal,
       });
       this.#scope.log?.debug(
         `kube ${this.host}: ${req.method} ${path} ${res.status} ${Date.now() - started}ms`,
@@ -220,8 +280,9 @@ export class KubeClient {
       this.#scope.log?.debug(
         `kube ${this.host}: ${req.method} ${path} failed after ${Date.now() - started}ms: ${(error as Error).message}`,
       );
+      if (req.signal?.aborted) throw error;
       if (error instanceof RetryableError && attempt + 1 < attempts) {
-        await this.#pause(attempt, undefined, 'connection reset', req.method, path);
+        await this.#pause(attempt, undefined, 'connection reset', req.method, path, req.signal);
         return 'retry';
       }
       if (error instanceof RetryableError) throw new UnreachableError(error.message, { cause: error });
@@ -235,11 +296,16 @@ export class KubeClient {
     why: string,
     method: string,
     path: string,
+    requestSignal?: AbortSignal,
   ): Promise<void> {
     const ms = backoffMs(attempt, retryAfter, this.#shared.retry);
     this.#scope.log?.debug(`kube ${this.host}: ${method} ${path}: ${why}, retry ${attempt + 1} in ${ms}ms`);
-    if (this.#scope.signal?.aborted) throw this.#scope.signal.reason;
-    await (this.#scope.clock ?? realClock).sleep(ms, this.#scope.signal);
+    const signal =
+      requestSignal && this.#scope.signal
+        ? AbortSignal.any([requestSignal, this.#scope.signal])
+        : (requestSignal ?? this.#scope.signal);
+    if (signal?.aborted) throw signal.reason;
+    await (this.#scope.clock ?? realClock).sleep(ms, signal);
   }
 
   async #error(method: string, path: string, res: RawResponse, body: unknown): Promise<Error> {

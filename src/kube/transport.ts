@@ -23,6 +23,25 @@ export interface RawRequest {
   headers?: Record<string, string>;
   body?: string | undefined;
   timeoutMs: number;
+  /** Aborts the exchange; the promise then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+}
+
+/** A response whose body is read as it arrives (watches). */
+export interface StreamResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  /** The body in chunks; iteration throws classified errors (RetryableError, UnreachableError). */
+  body: AsyncIterable<Buffer>;
+  /** Closes the connection (also done when iteration stops early or the signal aborts). */
+  close(): void;
+}
+
+/** A streaming GET: no idle timeout (a quiet watch is normal); the caller bounds it via `signal`. */
+export interface StreamRequest {
+  path: string;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
 }
 
 /** Keeps one agent per connection so every request to a host reuses its sockets. */
@@ -55,11 +74,15 @@ export class Transport {
     if (this.#conn.token) headers['authorization'] = `Bearer ${this.#conn.token}`;
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
     const lib = url.protocol === 'http:' ? http : https;
+    const signal = request.signal;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method: request.method, headers, agent: this.#agent }, (res) => {
+      const fail = (error: Error): void =>
+        reject(signal?.aborted ? (signal.reason as Error) : this.#classify(error, request));
+      const options = { method: request.method, headers, agent: this.#agent, signal };
+      const req = lib.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => reject(this.#classify(error, request)));
+        res.on('error', fail);
         res.on('end', () =>
           resolve({
             status: res.statusCode ?? 0,
@@ -71,8 +94,37 @@ export class Transport {
       req.setTimeout(request.timeoutMs, () =>
         req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
       );
-      req.on('error', (error) => reject(this.#classify(error, request)));
+      req.on('error', fail);
       req.end(request.body);
+    });
+  }
+
+  /**
+   * Opens a streaming GET on the host's agent (same TLS settings and credentials) and resolves
+   * once the status line and headers arrive. Rejects like send(); after that, reading the body
+   * throws classified errors, or the signal's reason once it aborts.
+   */
+  stream(request: StreamRequest): Promise<StreamResponse> {
+    const url = new URL(this.#base.pathname.replace(/\/+$/, '') + request.path, this.#base);
+    const headers: Record<string, string> = { ...request.headers };
+    if (this.#conn.token) headers['authorization'] = `Bearer ${this.#conn.token}`;
+    const lib = url.protocol === 'http:' ? http : https;
+    const raw: RawRequest = { method: 'GET', path: request.path, timeoutMs: 0 };
+    const { signal } = request;
+    const classify = (error: Error): Error =>
+      signal.aborted ? (signal.reason as Error) : this.#classify(error, raw);
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      const req = lib.request(url, { method: 'GET', headers, agent: this.#agent, signal }, (res) => {
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: classifiedChunks(res, classify),
+          close: () => req.destroy(),
+        });
+      });
+      req.on('error', (error) => reject(classify(error)));
+      req.end();
     });
   }
 
@@ -94,6 +146,23 @@ export class Transport {
         cause: error,
       },
     );
+  }
+}
+
+async function* classifiedChunks(
+  res: http.IncomingMessage,
+  classify: (error: Error) => Error,
+): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of res) yield chunk as Buffer;
+    // A response cut short (socket closed before the last chunk) ends without an error event.
+    if (!res.complete) throw classify(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  } catch (error) {
+    throw error instanceof RetryableError || error instanceof UnreachableError
+      ? error
+      : classify(error as Error);
+  } finally {
+    res.destroy();
   }
 }
 

@@ -37,8 +37,15 @@ export interface ReflectorOptions {
   fieldSelector?: string | undefined;
   /** Re-emit every cached object as Sync this often (0: never). */
   resyncPeriodMs?: number | undefined;
-  /** Restart a watch that has sent nothing (not even a bookmark) for this long. */
+  /** Restart a watch that has sent nothing (not even a bookmark) for this long (default 90 s). */
   watchdogMs?: number | undefined;
+  /** The watch's server-side timeoutSeconds (default: 180-300 s, jittered per watch). */
+  watchTimeoutSeconds?: number | undefined;
+  /** Reconnect backoff after a failure: base doubling to max (defaults 100 ms and 30 s). */
+  backoffBaseMs?: number | undefined;
+  backoffMaxMs?: number | undefined;
+  /** List page size (default 500; pages are followed with `continue`). */
+  pageSize?: number | undefined;
   /** Called in order, one event at a time, for every change; never concurrently. */
   onEvent(event: ObservedEvent): void;
   /** Called after every failed list/watch before the reflector backs off and tries again. */
@@ -89,5 +96,7 @@ export interface LeaderElectionOptions {
   /** Runs while this process leads; its signal aborts when leadership is lost or on stop. */
   onStartedLeading(signal: AbortSignal): Promise<void>;
   onStoppedLeading?(): void;
+  /** Called when a Lease read or write fails (the elector retries on its own). */
+  onError?(error: Error): void;
   signal: AbortSignal;
 }

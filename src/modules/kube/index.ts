@@ -3,11 +3,15 @@ import type { ModuleDefinition } from '../../model/module.ts';
 import { k8sInfoModule } from './k8s-info.module.ts';
 import { k8sModule } from './k8s.module.ts';
 import { k8sSyncModule } from './k8s-sync.module.ts';
+import { imageCopyModule } from '../image/image-copy.module.ts';
+import { hubFailoverModule } from '../failover/hub-failover.module.ts';
 
 export const kubeModules: ModuleDefinition[] = [
   k8sModule,
   k8sInfoModule,
   k8sSyncModule,
+  imageCopyModule,
+  hubFailoverModule,
 ] as ModuleDefinition[];
 
 export { k8sInfoModule, k8sModule, k8sSyncModule };
