@@ -1,0 +1,36 @@
+/**
+ * `mcsync observe` / `mcsync-observe`: parses the flags (exit 5 on a bad one), then hands over to
+ * the observer. SIGINT (from main) and SIGTERM (here, as a pod receives it) both ask the observer
+ * to finish the run in flight, release its lease and exit 0.
+ */
+import { EXIT } from '../engine/playbook-runner.ts';
+import { runObserver } from '../observe/observer.ts';
+import type { ObserverParts } from '../observe/observer.ts';
+import { OBSERVE_HELP, parseObserveOptions } from './observe-options.ts';
+import type { CommandIO } from './play-command.ts';
+
+/** Runs `mcsync observe ARGV`; returns the exit code. Errors propagate to main's handler. */
+export async function runObserveCommand(
+  argv: readonly string[],
+  io: CommandIO,
+  parts?: ObserverParts,
+): Promise<number> {
+  const options = parseObserveOptions(argv);
+  if (options.help) {
+    io.stdout.write(OBSERVE_HELP + '\n');
+    return EXIT.ok;
+  }
+  const term = new AbortController();
+  const onTerm = (): void => {
+    io.stderr.write('[SIGTERM: finishing the run in flight, then exiting]\n');
+    term.abort();
+  };
+  process.once('SIGTERM', onTerm);
+  try {
+    const signal = AbortSignal.any([io.interrupt, term.signal]);
+    const observerIO = { out: io.stdout, err: io.stderr, cwd: io.cwd, env: io.env, signal };
+    return parts ? await runObserver(options, observerIO, parts) : await runObserver(options, observerIO);
+  } finally {
+    process.off('SIGTERM', onTerm);
+  }
+}

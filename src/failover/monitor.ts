@@ -1,0 +1,244 @@
+/**
+ * One monitor run (one-shot): probe every hub each ping_period until the leader answers or has
+ * failed ping_fails_acceptable times in a row; then, if it failed, elect the next healthy hub,
+ * claim leadership with a higher epoch, restore the latest backup onto the new leader and alert.
+ * A monitor that reaches no hub does nothing. Restore and alerts are injected (tests, check mode).
+ */
+import type { Clock, ModuleLogger } from '../model/module.ts';
+import { countFailures, currentView, nextLeader, quorumSize } from './election.ts';
+import type { LeaderRecord, LeaderView } from './election.ts';
+import { claimLeadership, readRecords, spreadRecord } from './fencing.ts';
+import type { HubHandle, ProbeOutcome } from './hubs.ts';
+import { probeHub } from './hubs.ts';
+import type { HubPoolConfig } from './types.ts';
+
+export type MonitorOutcome =
+  'healthy' | 'failed_over' | 'would_fail_over' | 'followed' | 'cut_off' | 'no_candidate' | 'lost_claim';
+
+export interface FailoverEvent {
+  pool: string;
+  oldLeader: string;
+  newLeader: string;
+  epoch: number;
+  /** ISO time of the election. */
+  time: string;
+  monitor: string;
+}
+
+export interface MonitorReport {
+  outcome: MonitorOutcome;
+  leader: string;
+  epoch: number;
+  previousLeader: string | undefined;
+  /** Probe rounds run. */
+  rounds: number;
+  /** Consecutive failures per hub after the last round. */
+  failures: Record<string, number>;
+  /** Last probe error per failing hub. */
+  errors: Record<string, string>;
+  /** Hubs whose stale record was brought up to date. */
+  repaired: string[];
+  /** Why a claim lost (lost_claim). */
+  reason?: string;
+  msg: string;
+}
+
+export interface MonitorDeps {
+  config: HubPoolConfig;
+  hubs: readonly HubHandle[];
+  clock: Clock;
+  signal: AbortSignal;
+  log: ModuleLogger;
+  /** Who this monitor is, written into the record (`host/pid`). */
+  identity: string;
+  /** Check mode: decide, write nothing. */
+  check: boolean;
+  /** Called once by the monitor that won the claim, before it returns. */
+  onElected(event: FailoverEvent, leader: HubHandle): Promise<void>;
+}
+
+interface Round {
+  results: Map<string, ProbeOutcome>;
+  reachable: HubHandle[];
+  view: LeaderView;
+}
+
+/** Runs one monitor pass; see the file comment. */
+export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
+  const { config, clock } = deps;
+  let failures = new Map<string, number>();
+  let round: Round | undefined;
+  let rounds = 0;
+  for (;;) {
+    const started = clock.now();
+    round = await probeRound(deps);
+    rounds += 1;
+    failures = countFailures(failures, new Map([...round.results].map(([h, r]) => [h, r.ok])));
+    const leaderOk = round.results.get(round.view.leader)?.ok ?? false;
+    const leaderFails = failures.get(round.view.leader) ?? 0;
+    deps.log.info(
+      `round ${rounds}: leader ${round.view.leader} (epoch ${round.view.epoch}) ${leaderOk ? 'answers' : `failed ${leaderFails}×`}; reachable: ${round.reachable.map((h) => h.name).join(', ') || 'none'}`,
+    );
+    if (leaderOk) return healthy(deps, round, rounds, failures);
+    if (leaderFails >= config.pingFailsAcceptable) break;
+    await clock.sleep(Math.max(0, config.pingPeriodMs - (clock.now() - started)), deps.signal);
+  }
+  return act(deps, round, rounds, failures);
+}
+
+async function probeRound(deps: MonitorDeps): Promise<Round> {
+  const outcomes = await Promise.all(deps.hubs.map((hub) => probeHub(hub, deps.config.pingTimeoutMs)));
+  const results = new Map(deps.hubs.map((hub, i) => [hub.name, outcomes[i] as ProbeOutcome]));
+  const reachable = deps.hubs.filter((hub) => results.get(hub.name)?.ok);
+  const stored = await readRecords(reachable, deps.config.name, deps.config.pingTimeoutMs);
+  const view = currentView(
+    [...stored.values()].map((s) => s.record),
+    deps.config.pool.map((h) => h.name),
+    deps.config.initialLeader,
+  );
+  return { results, reachable, view };
+}
+
+function base(
+  round: Round,
+  rounds: number,
+  failures: Map<string, number>,
+): Omit<MonitorReport, 'outcome' | 'msg'> {
+  const errors: Record<string, string> = {};
+  for (const [hub, r] of round.results) if (!r.ok && r.error) errors[hub] = r.error;
+  return {
+    leader: round.view.leader,
+    epoch: round.view.epoch,
+    previousLeader: round.view.previous,
+    rounds,
+    failures: Object.fromEntries(failures),
+    errors,
+    repaired: [],
+  };
+}
+
+async function healthy(
+  deps: MonitorDeps,
+  round: Round,
+  rounds: number,
+  failures: Map<string, number>,
+): Promise<MonitorReport> {
+  const report = base(round, rounds, failures);
+  const record = round.view.record;
+  if (record && !deps.check) {
+    report.repaired = await spreadRecord(
+      round.reachable,
+      deps.config.name,
+      record,
+      deps.config.pingTimeoutMs,
+    );
+  }
+  const repaired = report.repaired.length
+    ? `; record brought up to date on ${report.repaired.join(', ')}`
+    : '';
+  return {
+    ...report,
+    outcome: 'healthy',
+    msg: `leader ${round.view.leader} (epoch ${round.view.epoch}) is healthy${repaired}`,
+  };
+}
+
+async function act(
+  deps: MonitorDeps,
+  round: Round,
+  rounds: number,
+  failures: Map<string, number>,
+): Promise<MonitorReport> {
+  const { config } = deps;
+  const report = base(round, rounds, failures);
+  const failed = round.view.leader;
+  const threshold = `${config.pingFailsAcceptable} failed pings`;
+  if (!round.reachable.length) {
+    return {
+      ...report,
+      outcome: 'cut_off',
+      msg: `no hub of the pool answers: this monitor is cut off and does nothing`,
+    };
+  }
+  const stored = await readRecords(round.reachable, config.name, config.pingTimeoutMs);
+  const pool = config.pool.map((h) => h.name);
+  const view = currentView(
+    [...stored.values()].map((s) => s.record),
+    pool,
+    config.initialLeader,
+  );
+  if (view.leader !== failed && round.reachable.some((h) => h.name === view.leader)) {
+    return {
+      ...report,
+      leader: view.leader,
+      epoch: view.epoch,
+      previousLeader: view.previous,
+      outcome: 'followed',
+      msg: `leader ${failed} is down; ${view.leader} already leads (epoch ${view.epoch})`,
+    };
+  }
+  const healthySet = new Set(round.reachable.map((h) => h.name));
+  const candidate = nextLeader(pool, failed, healthySet);
+  if (!candidate) {
+    return {
+      ...report,
+      outcome: 'no_candidate',
+      msg: `leader ${failed} is down after ${threshold} and no other hub is healthy`,
+    };
+  }
+  const epoch = Math.max(view.epoch, ...[...stored.values()].map((s) => s.record?.epoch ?? 0)) + 1;
+  const record: LeaderRecord = {
+    leader: candidate,
+    epoch,
+    previous: failed,
+    electedAt: new Date(deps.clock.now()).toISOString(),
+    electedBy: deps.identity,
+  };
+  const next = { ...report, leader: candidate, epoch, previousLeader: failed };
+  if (deps.check) {
+    return {
+      ...next,
+      outcome: 'would_fail_over',
+      msg: `leader ${failed} is down after ${threshold}: would elect ${candidate} (epoch ${epoch})`,
+    };
+  }
+  const voters = round.reachable.filter((h) => h.name !== failed);
+  const claim = await claimLeadership({
+    voters,
+    pool: config.name,
+    record,
+    quorum: quorumSize(pool, failed),
+    timeoutMs: config.pingTimeoutMs,
+  });
+  if (!claim.won) {
+    return {
+      ...report,
+      outcome: 'lost_claim',
+      reason: claim.reason,
+      msg: `leader ${failed} is down; this monitor's claim for ${candidate} lost: ${claim.reason}`,
+    };
+  }
+  next.repaired = await spreadRecord(
+    round.reachable.filter((h) => !claim.accepted.includes(h.name)),
+    config.name,
+    record,
+    config.pingTimeoutMs,
+  );
+  const leaderHub = deps.hubs.find((h) => h.name === candidate) as HubHandle;
+  await deps.onElected(
+    {
+      pool: config.name,
+      oldLeader: failed,
+      newLeader: candidate,
+      epoch,
+      time: record.electedAt,
+      monitor: deps.identity,
+    },
+    leaderHub,
+  );
+  return {
+    ...next,
+    outcome: 'failed_over',
+    msg: `leader ${failed} was down after ${threshold}: elected ${candidate} (epoch ${epoch})`,
+  };
+}

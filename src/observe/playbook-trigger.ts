@@ -1,0 +1,229 @@
+/**
+ * `--playbook`: runs a playbook in-process per changed key, with extra var `observed` = {kind,
+ * apiVersion, namespace, name, cluster, type, object}. The bundle (playbook, inventory, modules)
+ * is loaded once; one ModuleServices serves every run, so kube clients and discovery stay warm.
+ * Output is one line per run (time, key, type, exit code, duration, recap totals); -v adds the
+ * full task output. `--when-annotation` skips objects without the annotation, except that a key
+ * which matched before still runs (annotation removed, or deleted) so the playbook can prune it.
+ * `--watch-files` reloads the bundle on change; a bundle that fails validation is reported and
+ * the previous one keeps running.
+ */
+import { watch } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
+import { errorMessage } from '../errors.ts';
+import { runPlaybook } from '../engine/playbook-runner.ts';
+import type { EngineDeps, TemplatePort } from '../engine/ports.ts';
+import { closeKubeClients } from '../kube/client-cache.ts';
+import type { EngineEvent } from '../model/events.ts';
+import type { ModuleServices } from '../model/module.ts';
+import type { RecapCounts } from '../model/result.ts';
+import { createDefaultServices } from '../modules/services.ts';
+import { createRenderer } from '../report/renderer.ts';
+import { createTemplar } from '../template/index.ts';
+import type { AnnotationMatch } from '../cli/observe-options.ts';
+import { rfc3339 } from './command-trigger.ts';
+import type { HistogramLike } from './observe-metrics.ts';
+import { loadBundle } from './playbook-bundle.ts';
+import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
+import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
+
+export interface PlaybookTriggerOptions {
+  source: BundleSource;
+  /** The bundle loaded (and validated) at start. */
+  bundle: PlaybookBundle;
+  whenAnnotation: AnnotationMatch | undefined;
+  watchFiles: boolean;
+  verbosity: number;
+  quiet: boolean;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  execDurations?: HistogramLike | undefined;
+  /** Reload debounce for --watch-files (default 150 ms). */
+  debounceMs?: number;
+}
+
+/** True when the object carries the annotation (with the value, when one is given). */
+export function annotationMatches(item: Pick<TriggerItem, 'object'>, match: AnnotationMatch): boolean {
+  const annotations = item.object.metadata?.annotations ?? {};
+  if (!(match.key in annotations)) return false;
+  return match.value === undefined || annotations[match.key] === match.value;
+}
+
+export class PlaybookTrigger implements Trigger {
+  readonly #o: PlaybookTriggerOptions;
+  readonly #secrets: string[] = [];
+  readonly #templates: TemplatePort;
+  readonly #matched = new Set<string>();
+  readonly #never = new AbortController().signal;
+  #bundle: PlaybookBundle;
+  #services: ModuleServices;
+  #watcher: FSWatcher | undefined;
+  #reloadTimer: NodeJS.Timeout | undefined;
+  #reloading: Promise<void> = Promise.resolve();
+
+  constructor(options: PlaybookTriggerOptions) {
+    this.#o = options;
+    this.#bundle = options.bundle;
+    this.#templates = createTemplar({ env: options.env });
+    this.#services = this.#newServices();
+    if (options.watchFiles) this.#watch();
+  }
+
+  /** The bundle runs use now (tests and --watch-files). */
+  get bundle(): PlaybookBundle {
+    return this.#bundle;
+  }
+
+  async run(item: TriggerItem): Promise<TriggerOutcome> {
+    if (!this.#wanted(item)) return { exitCode: 0, skipped: true };
+    const bundle = this.#bundle;
+    const started = Date.now();
+    const recap: Record<string, RecapCounts> = {};
+    const renderer = this.#o.verbosity > 0 ? this.#renderer() : undefined;
+    const deps: EngineDeps = {
+      templates: this.#templates,
+      inventory: bundle.inventory,
+      loader: bundle.loader,
+      modules: this.#o.source.modules,
+      services: this.#services,
+      sink: {
+        emit: (event: EngineEvent) => {
+          if (event.type === 'recap') Object.assign(recap, event.hosts);
+          renderer?.emit(event);
+        },
+      },
+      interrupt: this.#never,
+    };
+    let exitCode: number;
+    let failure: string | undefined;
+    try {
+      const outcome = await runPlaybook(bundle.playbook, deps, {
+        check: false,
+        diff: false,
+        forks: 10,
+        verbosity: this.#o.verbosity,
+        extraVars: { ...bundle.extraVars, observed: observedVars(item) },
+        limit: [],
+        tags: [],
+        skipTags: [],
+      });
+      exitCode = outcome.exitCode;
+    } catch (error) {
+      exitCode = 250;
+      failure = errorMessage(error);
+    } finally {
+      await renderer?.close();
+    }
+    const ms = Date.now() - started;
+    this.#o.execDurations?.observe({ type: item.type, exit_code: String(exitCode) }, ms);
+    if (!this.#o.quiet) this.#o.out.write(`${runLine(item, exitCode, ms, recap)}\n`);
+    if (exitCode === 0) return { exitCode };
+    return {
+      exitCode,
+      error: failure ?? `playbook ${bundle.playbook.file} exited ${exitCode} for ${item.key} (${item.type})`,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
+    await this.#watcher?.close();
+    await this.#reloading;
+    await closeKubeClients(this.#services.runCache);
+  }
+
+  #wanted(item: TriggerItem): boolean {
+    const match = this.#o.whenAnnotation;
+    if (!match) return true;
+    if (annotationMatches(item, match)) {
+      if (item.type === 'Deleted') this.#matched.delete(item.key);
+      else this.#matched.add(item.key);
+      return true;
+    }
+    // It matched before: run once more so the playbook can remove it from the targets.
+    return this.#matched.delete(item.key);
+  }
+
+  #newServices(): ModuleServices {
+    return createDefaultServices({ secrets: { add: (value) => this.#secrets.push(value) } });
+  }
+
+  #renderer(): ReturnType<typeof createRenderer> {
+    const renderer = createRenderer('plain', {
+      out: this.#o.out,
+      verbosity: this.#o.verbosity,
+      color: false,
+      diff: this.#o.verbosity >= 2,
+      profile: false,
+      env: this.#o.env,
+    });
+    for (const secret of this.#secrets) renderer.addSecret(secret);
+    return renderer;
+  }
+
+  #watch(): void {
+    this.#watcher = watch(this.#bundle.files, { ignoreInitial: true });
+    const schedule = (): void => {
+      if (this.#reloadTimer) clearTimeout(this.#reloadTimer);
+      this.#reloadTimer = setTimeout(() => {
+        this.#reloading = this.#reload();
+      }, this.#o.debounceMs ?? 150);
+    };
+    this.#watcher.on('change', schedule).on('add', schedule).on('unlink', schedule);
+  }
+
+  async #reload(): Promise<void> {
+    let next: PlaybookBundle;
+    try {
+      next = await loadBundle(this.#o.source);
+    } catch (error) {
+      this.#o.err.write(
+        `error: reload failed; still running the previous version:\n${errorMessage(error)}\n`,
+      );
+      return;
+    }
+    const old = this.#services;
+    this.#bundle = next;
+    this.#services = this.#newServices();
+    this.#watcher?.add(next.files);
+    this.#o.err.write(`# ${rfc3339(new Date())} reloaded ${next.playbook.file}\n`);
+    // Runs in flight keep the old clients; close them once those runs are surely over.
+    setTimeout(() => void closeKubeClients(old.runCache), 60_000).unref();
+  }
+}
+
+/** The `observed` extra var. */
+export function observedVars(item: TriggerItem): Record<string, unknown> {
+  return {
+    kind: item.resource.kind,
+    apiVersion: item.resource.apiVersion,
+    resource: item.resource.resource,
+    namespaced: item.resource.namespaced,
+    namespace: item.namespace,
+    name: item.name,
+    cluster: item.cluster,
+    type: item.type,
+    key: item.key,
+    object: item.object,
+  };
+}
+
+function runLine(
+  item: TriggerItem,
+  exitCode: number,
+  ms: number,
+  recap: Record<string, RecapCounts>,
+): string {
+  const total = { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 };
+  for (const counts of Object.values(recap)) {
+    total.ok += counts.ok;
+    total.changed += counts.changed;
+    total.failed += counts.failed;
+    total.unreachable += counts.unreachable;
+    total.skipped += counts.skipped;
+  }
+  const counts = Object.entries(total)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return `# ${rfc3339(new Date())} ${item.type} ${item.key} exit=${exitCode} ${ms}ms ${counts}`;
+}

@@ -1,0 +1,144 @@
+/**
+ * client-go's rate-limited work queue for string keys. Watching produces keys; this queue
+ * de-duplicates them; workers reconcile one key at a time:
+ *
+ * - a key added many times while it waits is handed out once;
+ * - a key is never handed out to two workers at the same time;
+ * - a key added while it is being processed is handed out once more after done();
+ * - addRateLimited waits the key's own backoff (5 ms doubling per failure to 1000 s) and
+ *   forget() resets it; a key waiting for its backoff is kept once, at its earliest time;
+ * - shutDown stops new keys; get() drains what is queued, then returns undefined.
+ */
+import type { WorkQueue } from './contracts.ts';
+
+/** Time source of the queue: tests pass a fake one and advance it. */
+export interface QueueClock {
+  now(): number;
+  /** Runs `fn` after `ms`; returns a function that cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+export interface WorkQueueOptions {
+  /** First retry delay (default 5 ms). */
+  baseDelayMs?: number;
+  /** Longest retry delay (default 1000 s). */
+  maxDelayMs?: number;
+  clock?: QueueClock;
+}
+
+const realClock: QueueClock = {
+  now: () => Date.now(),
+  after(ms, fn) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+interface Delayed {
+  readyAt: number;
+  cancel: () => void;
+}
+
+/** Creates an empty queue; see the file comment for its guarantees. */
+export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
+  return new RateLimitedQueue(options);
+}
+
+class RateLimitedQueue implements WorkQueue {
+  readonly #baseDelayMs: number;
+  readonly #maxDelayMs: number;
+  readonly #clock: QueueClock;
+  /** Keys in hand-out order. */
+  readonly #queue: string[] = [];
+  /** Keys that need processing (queued, or re-added while processing). */
+  readonly #dirty = new Set<string>();
+  /** Keys handed out and not yet done(). */
+  readonly #processing = new Set<string>();
+  readonly #failures = new Map<string, number>();
+  readonly #delayed = new Map<string, Delayed>();
+  readonly #waiters: ((key: string | undefined) => void)[] = [];
+  #shuttingDown = false;
+
+  constructor(options: WorkQueueOptions) {
+    this.#baseDelayMs = options.baseDelayMs ?? 5;
+    this.#maxDelayMs = options.maxDelayMs ?? 1_000_000;
+    this.#clock = options.clock ?? realClock;
+  }
+
+  get length(): number {
+    return this.#queue.length;
+  }
+
+  add(key: string): void {
+    if (this.#shuttingDown || this.#dirty.has(key)) return;
+    this.#dirty.add(key);
+    if (this.#processing.has(key)) return;
+    this.#push(key);
+  }
+
+  addRateLimited(key: string): void {
+    if (this.#shuttingDown) return;
+    const failures = this.#failures.get(key) ?? 0;
+    this.#failures.set(key, failures + 1);
+    const delay = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** Math.min(failures, 60));
+    this.#addAfter(key, delay);
+  }
+
+  forget(key: string): void {
+    this.#failures.delete(key);
+  }
+
+  retries(key: string): number {
+    return this.#failures.get(key) ?? 0;
+  }
+
+  get(): Promise<string | undefined> {
+    const key = this.#queue.shift();
+    if (key !== undefined) return Promise.resolve(this.#handOut(key));
+    if (this.#shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  done(key: string): void {
+    this.#processing.delete(key);
+    if (this.#dirty.has(key)) this.#push(key);
+    else if (this.#shuttingDown && this.#queue.length === 0) this.#releaseWaiters();
+  }
+
+  shutDown(): void {
+    this.#shuttingDown = true;
+    for (const delayed of this.#delayed.values()) delayed.cancel();
+    this.#delayed.clear();
+    if (this.#queue.length === 0) this.#releaseWaiters();
+  }
+
+  #addAfter(key: string, delayMs: number): void {
+    if (delayMs <= 0) return this.add(key);
+    const readyAt = this.#clock.now() + delayMs;
+    const existing = this.#delayed.get(key);
+    if (existing && existing.readyAt <= readyAt) return;
+    existing?.cancel();
+    const cancel = this.#clock.after(delayMs, () => {
+      this.#delayed.delete(key);
+      this.add(key);
+    });
+    this.#delayed.set(key, { readyAt, cancel });
+  }
+
+  /** Gives a ready key to a waiting worker, or queues it. */
+  #push(key: string): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(this.#handOut(key));
+    else this.#queue.push(key);
+  }
+
+  #handOut(key: string): string {
+    this.#dirty.delete(key);
+    this.#processing.add(key);
+    return key;
+  }
+
+  #releaseWaiters(): void {
+    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+  }
+}

@@ -1,0 +1,131 @@
+// Helpers for the failover tests: run playbooks/failover.yml through the CLI (from src/, so no
+// build is needed) as a separate process, write HubPool files, read leadership records and
+// backed-up objects on the sandbox clusters.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+import { stringify } from 'yaml';
+import type { JsonDocument } from '../../../src/report/json-renderer.ts';
+import type { SandboxClusterHandle } from '../../support/clusters.ts';
+import { ok } from '../../support/kube-api.ts';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export interface PlayRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  doc: JsonDocument | undefined;
+  /** Wall time of the process in ms. */
+  ms: number;
+}
+
+const LAUNCH = `const { main } = await import(${JSON.stringify(path.join(repoRoot, 'src', 'cli', 'main.ts'))});
+process.exitCode = await main(['play', ...process.argv.slice(1)]);`;
+
+/** Runs `mcsync-play playbooks/failover.yml ARGS --output json` in its own process. */
+export function failoverPlay(args: readonly string[]): Promise<PlayRun> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--input-type=module', '-e', LAUNCH, 'playbooks/failover.yml', '--output', 'json', ...args],
+      { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      let doc: JsonDocument | undefined;
+      try {
+        doc = JSON.parse(stdout) as JsonDocument;
+      } catch {
+        doc = undefined;
+      }
+      resolve({ code: code ?? -1, stdout, stderr, doc, ms: Date.now() - started });
+    });
+  });
+}
+
+/** The registered `failover` result of a run (the hub_failover task's result). */
+export function failoverResult(run: PlayRun): Record<string, unknown> {
+  for (const play of run.doc?.plays ?? []) {
+    for (const task of play.tasks) {
+      const result = task.hosts['localhost'];
+      if (task.module === 'hub_failover' && result) return result;
+    }
+  }
+  throw new Error(`no hub_failover result in: ${run.stdout.slice(0, 2000)} ${run.stderr.slice(0, 1000)}`);
+}
+
+/** A temporary directory with files (objects written as YAML), removed after `t`. */
+export async function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-failover-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  for (const [name, content] of Object.entries(files)) {
+    await writeFile(path.join(dir, name), typeof content === 'string' ? content : stringify(content));
+  }
+  return dir;
+}
+
+/** A unique pool name per test so records of earlier tests do not interfere. */
+export function poolName(prefix: string): string {
+  return `${prefix}-${Math.random().toString(16).slice(2, 8)}`;
+}
+
+/** The leadership record of `pool` on a cluster (undefined when none). */
+export async function recordOn(
+  c: SandboxClusterHandle,
+  pool: string,
+): Promise<Record<string, string> | undefined> {
+  const res = await c.admin.get(`/api/v1/namespaces/mcsync/configmaps/${pool}-leader`);
+  if (res.status === 404) return undefined;
+  return (ok(res, `record on ${c.name}`).json as { data: Record<string, string> }).data;
+}
+
+/** Names of the ConfigMaps in `ns` on a cluster (404 namespace → []). */
+export async function configMapNames(c: SandboxClusterHandle, ns: string): Promise<string[]> {
+  const res = await c.admin.get(`/api/v1/namespaces/${ns}/configmaps`);
+  if (res.status === 404) return [];
+  const items = (ok(res, `list on ${c.name}`).json as { items: { metadata: { name: string } }[] }).items;
+  return items
+    .map((i) => i.metadata.name)
+    .filter((n) => n !== 'kube-root-ca.crt')
+    .sort();
+}
+
+/** Backup manifests: namespace `ns`, `count` ConfigMaps and a Secret, as a multi-document YAML. */
+export function backupManifests(ns: string, count: number): string {
+  const docs: unknown[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }];
+  for (let i = 0; i < count; i++) {
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `cm-${i}`, namespace: ns, uid: 'from-the-old-hub', resourceVersion: '42' },
+      data: { index: String(i) },
+    });
+  }
+  docs.push({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'creds', namespace: ns },
+    stringData: { k: 'v' },
+  });
+  return docs.map((d) => stringify(d)).join('---\n');
+}
+
+/** Deletes namespace `ns` on every cluster after `t`. */
+export function cleanupNamespace(
+  t: TestContext,
+  clusters: readonly SandboxClusterHandle[],
+  ns: string,
+): void {
+  t.after(async () => {
+    await Promise.all(clusters.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)));
+  });
+}

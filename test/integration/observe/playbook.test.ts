@@ -1,0 +1,124 @@
+// `mcsync observe --playbook playbooks/watch.yml` on three sandbox clusters: an ImageStream
+// annotated sync=me on the master (east) appears on every slave within a bound, a delete
+// propagates, --when-annotation skips others, and --watch-files keeps the last valid playbook.
+import assert from 'node:assert/strict';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { sandboxClusters } from '../../support/clusters.ts';
+import {
+  imageStreamStatus,
+  putImageStream,
+  readiness,
+  REPO,
+  scripts,
+  startObserver,
+  waitFor,
+} from './helpers.ts';
+
+const sandbox = await sandboxClusters({ after }, { clusters: 3 });
+const east = sandbox.cluster('east');
+const slaves = [sandbox.cluster('west'), sandbox.cluster('south')];
+const BOUND_MS = 5000;
+
+describe('mcsync observe --playbook playbooks/watch.yml', () => {
+  it('copies an ImageStream annotated sync=me to every slave within 5 s, and removes it when deleted', async (t) => {
+    const ns = await sandbox.namespace(t, { clusters: ['east'] });
+    t.after(() =>
+      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
+    );
+    const health = await readiness();
+    const obs = startObserver(t, [
+      'imagestreams',
+      '-n',
+      ns,
+      '-i',
+      sandbox.inventoryFile,
+      '--playbook',
+      'playbooks/watch.yml',
+      '--when-annotation',
+      'sync=me',
+      health.flag,
+    ]);
+    await health.ready();
+    await putImageStream(east, ns, 'plain');
+    const started = Date.now();
+    await putImageStream(east, ns, 'app', { sync: 'me' });
+    for (const c of slaves)
+      await waitFor(
+        `app on ${c.name}`,
+        async () => (await imageStreamStatus(c, ns, 'app')) === 200,
+        BOUND_MS,
+      );
+    const latency = Date.now() - started;
+    assert.ok(latency < BOUND_MS, `synced in ${latency} ms`);
+    for (const c of slaves)
+      assert.equal(await imageStreamStatus(c, ns, 'plain'), 404, 'not annotated: not synced');
+    assert.match(
+      obs.stdout(),
+      new RegExp(`# \\S+ (Added|Updated) east/${ns}/app exit=0 \\d+ms ok=\\d+ changed=2 failed=0`),
+    );
+    assert.doesNotMatch(obs.stdout(), /\/plain exit=/, '--when-annotation skipped the plain stream');
+
+    await east.admin.delete(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`);
+    for (const c of slaves)
+      await waitFor(
+        `app gone from ${c.name}`,
+        async () => (await imageStreamStatus(c, ns, 'app')) === 404,
+        BOUND_MS,
+      );
+    assert.match(obs.stdout(), new RegExp(`# \\S+ Deleted east/${ns}/app exit=0`));
+    obs.child.kill('SIGTERM');
+    assert.equal(await obs.exited, 0, obs.stderr());
+  });
+
+  it('--watch-files reloads a changed playbook, and keeps the previous one when the change is invalid', async (t) => {
+    const ns = await sandbox.namespace(t, { clusters: ['east'] });
+    t.after(() =>
+      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
+    );
+    const dir = await scripts({});
+    const playbook = join(dir, 'watch.yml');
+    await copyFile(join(REPO, 'playbooks/watch.yml'), playbook);
+    const health = await readiness();
+    const obs = startObserver(
+      t,
+      [
+        'imagestreams',
+        '-n',
+        ns,
+        '-i',
+        sandbox.inventoryFile,
+        '--playbook',
+        playbook,
+        '--watch-files',
+        health.flag,
+      ],
+      { cwd: dir },
+    );
+    await health.ready();
+    const good = await readFile(playbook, 'utf8');
+    await writeFile(playbook, good.replace('hosts: slaves', 'hosts: slaves\n  bogus_key: 1'));
+    await waitFor('the reload error', () =>
+      /reload failed; still running the previous version:[\s\S]*watch\.yml:\d+:\d+/.test(obs.stderr()),
+    );
+    await putImageStream(east, ns, 'app', { sync: 'me' });
+    for (const c of slaves)
+      await waitFor(
+        `app on ${c.name} with the previous playbook`,
+        async () => (await imageStreamStatus(c, ns, 'app')) === 200,
+        BOUND_MS,
+      );
+    await writeFile(playbook, good.replace('watch_value: me', 'watch_value: yes-please'));
+    await waitFor('the reload', () => obs.stderr().includes(`reloaded ${playbook}`));
+    await putImageStream(east, ns, 'second', { sync: 'yes-please' });
+    for (const c of slaves)
+      await waitFor(
+        `second on ${c.name} with the new playbook`,
+        async () => (await imageStreamStatus(c, ns, 'second')) === 200,
+        BOUND_MS,
+      );
+    obs.child.kill('SIGTERM');
+    assert.equal(await obs.exited, 0, obs.stderr());
+  });
+});

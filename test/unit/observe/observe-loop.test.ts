@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { describe, it } from 'node:test';
+import type { KubeClient } from '../../../src/kube/client.ts';
+import type { KubeObject, ResourceInfo } from '../../../src/kube/types.ts';
+import type { ObservedEvent, Reflector, ReflectorOptions } from '../../../src/observe/contracts.ts';
+import { MetricsRegistry } from '../../../src/observe/metrics.ts';
+import { startObserveLoop } from '../../../src/observe/observe-loop.ts';
+import type { LoopConfig } from '../../../src/observe/observe-loop.ts';
+import { observeMetrics } from '../../../src/observe/observe-metrics.ts';
+import type { Trigger, TriggerItem, TriggerOutcome } from '../../../src/observe/trigger.ts';
+import { createWorkQueue } from '../../../src/observe/work-queue.ts';
+
+const configmaps: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  resource: 'configmaps',
+  namespaced: true,
+  verbs: ['list', 'watch'],
+  shortNames: ['cm'],
+  singular: 'configmap',
+};
+const cm = (name: string, rv: string): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'ns', resourceVersion: rv },
+});
+
+/** A reflector that emits the given initial objects as Sync, then whatever the test pushes. */
+function fakeReflector(initial: KubeObject[]): {
+  start(o: ReflectorOptions): Reflector;
+  push(e: Omit<ObservedEvent, 'cluster'>): void;
+} {
+  let options: ReflectorOptions | undefined;
+  return {
+    start(o) {
+      options = o;
+      const store = new Map(initial.map((obj) => [`ns/${obj.metadata?.name}`, obj]));
+      const synced = Promise.resolve().then(() => {
+        for (const obj of initial)
+          o.onEvent({
+            type: 'Sync',
+            cluster: o.cluster,
+            namespace: 'ns',
+            name: obj.metadata?.name ?? '',
+            object: obj,
+          });
+      });
+      return {
+        synced,
+        store,
+        stats: { reconnects: 0, relists: 0, watchdogRestarts: 0, lastSyncMs: 0 },
+        stop: async () => undefined,
+      };
+    },
+    push(e) {
+      options?.onEvent({ ...e, cluster: 'east' });
+    },
+  };
+}
+
+function recordingTrigger(
+  fail: (item: TriggerItem) => boolean = () => false,
+  delayMs = 0,
+): Trigger & { runs: string[] } {
+  const runs: string[] = [];
+  return {
+    runs,
+    async run(item): Promise<TriggerOutcome> {
+      runs.push(`${item.type} ${item.name}@${item.object.metadata?.resourceVersion ?? ''}`);
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      return fail(item) ? { exitCode: 1, error: `${item.name} failed` } : { exitCode: 0 };
+    },
+  };
+}
+
+function config(
+  over: Partial<LoopConfig> & Pick<LoopConfig, 'trigger' | 'startReflector'>,
+): LoopConfig & { errText(): string } {
+  const err = new PassThrough();
+  let text = '';
+  err.on('data', (c: Buffer) => (text += c.toString()));
+  return {
+    targets: [{ cluster: 'east', client: {} as KubeClient, namespace: 'ns' }],
+    resource: configmaps,
+    labelSelector: undefined,
+    fieldSelector: undefined,
+    resyncPeriodMs: 0,
+    once: false,
+    exitAfterMs: 0,
+    maximumErrors: 20,
+    workers: 1,
+    names: undefined,
+    metrics: observeMetrics(new MetricsRegistry()),
+    err,
+    verbosity: 0,
+    workQueue: createWorkQueue({ baseDelayMs: 1, maxDelayMs: 10 }),
+    ...over,
+    errText: () => text,
+  };
+}
+
+describe('observe loop', () => {
+  it('--once runs every object of the initial list once, then exits 0', async () => {
+    const reflector = fakeReflector([cm('a', '1'), cm('b', '2')]);
+    const trigger = recordingTrigger();
+    const code = await startObserveLoop(
+      config({ once: true, trigger, startReflector: reflector.start }),
+      new AbortController().signal,
+    ).done;
+    assert.equal(code, 0);
+    assert.deepEqual(trigger.runs.sort(), ['Sync a@1', 'Sync b@2']);
+  });
+
+  it('--once with nothing to sync says so and exits 0', async () => {
+    const c = config({ once: true, trigger: recordingTrigger(), startReflector: fakeReflector([]).start });
+    assert.equal(await startObserveLoop(c, new AbortController().signal).done, 0);
+    assert.match(c.errText(), /Nothing to sync, exiting immediately/);
+  });
+
+  it('coalesces a burst of changes to one key into one run with the latest state', async () => {
+    const reflector = fakeReflector([cm('a', '1')]);
+    const trigger = recordingTrigger(() => false, 50);
+    const stop = new AbortController();
+    const loop = startObserveLoop(config({ trigger, startReflector: reflector.start }), stop.signal);
+    await new Promise((r) => setTimeout(r, 10));
+    for (let rv = 2; rv <= 20; rv++)
+      reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', String(rv)) });
+    await new Promise((r) => setTimeout(r, 200));
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    assert.deepEqual(trigger.runs, ['Sync a@1', 'Updated a@20']);
+  });
+
+  it('requeues a failed run with backoff and exits 1 once --maximum-errors is reached', async () => {
+    const reflector = fakeReflector([cm('bad', '1')]);
+    const trigger = recordingTrigger(() => true);
+    const c = config({ maximumErrors: 3, trigger, startReflector: reflector.start });
+    assert.equal(await startObserveLoop(c, new AbortController().signal).done, 1);
+    assert.equal(trigger.runs.length, 3);
+    assert.match(c.errText(), /error: bad failed\n[\s\S]*reached maximum error limit of 3, exiting/);
+  });
+
+  it('--names: a known name the cluster no longer has runs as Deleted with only namespace and name', async () => {
+    const reflector = fakeReflector([cm('a', '1')]);
+    const seen: TriggerItem[] = [];
+    const trigger: Trigger = { run: async (item) => (seen.push(item), { exitCode: 0 }) };
+    const names = {
+      argv: ['/bin/sh', '-c', 'printf "ns/a\\nns/gone\\n"'],
+      options: { env: process.env, cwd: process.cwd(), retryOnExitCode: 0, retryCount: 0 },
+    };
+    const code = await startObserveLoop(
+      config({ once: true, names, trigger, startReflector: reflector.start }),
+      new AbortController().signal,
+    ).done;
+    assert.equal(code, 0);
+    const gone = seen.find((i) => i.name === 'gone');
+    assert.equal(gone?.type, 'Deleted');
+    assert.equal(gone?.finalStateKnown, false);
+    assert.equal(seen.filter((i) => i.name === 'a').length, 1);
+  });
+});
