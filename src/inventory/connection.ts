@@ -53,7 +53,9 @@ export const CONNECTION_VARS = [
   'registry_ca_file',
   'registry_insecure',
   'registry_username',
+  'registry_password',
   'registry_password_file',
+  'registry_token',
 ] as const;
 
 const TRUE = new Set(['true', 'yes', 'on', '1', 'y', 't']);
@@ -145,7 +147,14 @@ function normaliseUrl(value: string, key: string, who: string): string {
 
 function registryConnection(vars: Vars, who: string): RegistryConnection | undefined {
   const host = optionalString(vars, 'registry', who);
-  const extras = ['registry_ca_file', 'registry_insecure', 'registry_username', 'registry_password_file'];
+  const extras = [
+    'registry_ca_file',
+    'registry_insecure',
+    'registry_username',
+    'registry_password',
+    'registry_password_file',
+    'registry_token',
+  ];
   if (host === undefined) {
     const stray = extras.find((key) => vars[key] !== undefined && vars[key] !== null && vars[key] !== '');
     if (stray)

@@ -16,6 +16,8 @@ export interface SyncScope {
   kind: string;
   namespaced: boolean;
   namespaces: string[] | undefined;
+  /** The selector's `names`: prune only looks at these (undefined: every name). */
+  names?: string[] | undefined;
 }
 
 export interface SourceRead {
@@ -109,7 +111,13 @@ async function readSelector(
 ): Promise<void> {
   const info = await client.resource(selector.api_version ?? 'v1', selector.kind);
   const namespaces = info.namespaced ? namespacesOf(selector) : undefined;
-  read.scopes.push({ apiVersion: info.apiVersion, kind: info.kind, namespaced: info.namespaced, namespaces });
+  read.scopes.push({
+    apiVersion: info.apiVersion,
+    kind: info.kind,
+    namespaced: info.namespaced,
+    namespaces,
+    names: selector.names,
+  });
   let names = selector.names;
   if (selector.service_account) {
     const linked = await linkedSecretNames(client, source, selector, namespaces?.[0]);

@@ -139,6 +139,7 @@ export async function writeObjects(
 
 function inScope(object: KubeObject, scope: SyncScope): boolean {
   if (object.kind !== scope.kind) return false;
+  if (scope.names && !scope.names.includes(object.metadata?.name ?? '')) return false;
   return !scope.namespaces || scope.namespaces.includes(object.metadata?.namespace ?? '');
 }
 

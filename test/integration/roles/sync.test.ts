@@ -189,6 +189,34 @@ describe('k8s_sync prune and conflicts', () => {
     assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/local`)).status, 200);
   });
 
+  it('prune with names only looks at the named objects', async (t) => {
+    const ns = await seeded(t);
+    for (const name of ['a', 'b'])
+      ok(
+        await east.admin.apply(
+          `/api/v1/namespaces/${ns}/configmaps/${name}`,
+          configMap(ns, name, { sync: 'yes' }),
+        ),
+        name,
+      );
+    assert.equal((await play(await syncPlay(t, ns))).code, 0);
+    const onlyA = {
+      objects: [{ kind: 'ConfigMap', namespace: ns, names: ['a'], label_selector: 'sync=yes' }],
+      prune: true,
+    };
+    const run = await play(await syncPlay(t, ns, onlyA));
+    assert.equal(run.code, 0, run.stdout);
+    assert.equal(
+      (await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/b`)).status,
+      200,
+      'b is not in scope',
+    );
+    ok(await east.admin.delete(`/api/v1/namespaces/${ns}/configmaps/a`), 'delete a');
+    assert.equal((await play(await syncPlay(t, ns, onlyA))).code, 0);
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/a`)).status, 404, 'a is pruned');
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/b`)).status, 200);
+  });
+
   it('overrides patch the copy per group, then per host (a JSON patch on top of a merge patch)', async (t) => {
     const ns = await seeded(t);
     ok(
