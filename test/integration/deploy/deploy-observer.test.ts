@@ -78,6 +78,13 @@ describe('playbooks/deploy-observer.yml', () => {
         await c.admin.delete(`/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/${name}`);
       }
     }
+    // Wait until the namespace is gone, so a later run does not write into a terminating one.
+    for (const c of sandbox.clusters)
+      await until(
+        async () => (await c.admin.get(`/api/v1/namespaces/${NS}`)).status === 404,
+        30_000,
+        () => NS,
+      );
   });
 
   it('is idempotent and never prints a token', async () => {
