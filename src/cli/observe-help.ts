@@ -26,6 +26,7 @@ oc observe flags:
       --names CMD              prints the known names (ns/name per line); repeat to add arguments
   -d, --delete CMD             runs for deleted objects with [namespace] name; repeat to add arguments
       --resync-period DUR      re-run every object as a Sync event this often (Go duration: 30s, 5m)
+      --watch-silence-timeout DUR  restart a watch silent this long, not even a bookmark (default 90s)
       --once                   exit 0 once the initial list has been processed
       --exit-after DUR         exit 0 after DUR (the current item finishes first)
       --maximum-errors N       exit after N failed commands (default 20; -1: no maximum)

@@ -51,6 +51,8 @@ export interface ObserveOptions {
   names: string[];
   delete: string[];
   resyncPeriodMs: number;
+  /** Restart a watch that sent nothing, not even a bookmark, for this long. */
+  watchSilenceTimeoutMs: number;
   once: boolean;
   exitAfterMs: number;
   /** -1: no maximum. */
@@ -92,6 +94,7 @@ const OPTIONS = {
   names: { type: 'string', multiple: true },
   delete: { type: 'string', short: 'd', multiple: true },
   'resync-period': { type: 'string' },
+  'watch-silence-timeout': { type: 'string' },
   once: { type: 'boolean' },
   'exit-after': { type: 'string' },
   'maximum-errors': { type: 'string' },
@@ -225,6 +228,7 @@ type RunFields =
   | 'names'
   | 'delete'
   | 'resyncPeriodMs'
+  | 'watchSilenceTimeoutMs'
   | 'once'
   | 'exitAfterMs'
   | 'maximumErrors'
@@ -241,6 +245,7 @@ function runOf(v: Values): Pick<ObserveOptions, RunFields> {
     names: v.names ?? [],
     delete: v.delete ?? [],
     resyncPeriodMs: durationFlag('resync-period', v['resync-period']),
+    watchSilenceTimeoutMs: durationFlag('watch-silence-timeout', v['watch-silence-timeout'] ?? '90s'),
     once: v.once ?? false,
     exitAfterMs: durationFlag('exit-after', v['exit-after']),
     maximumErrors: intFlag('maximum-errors', v['maximum-errors'], 20, -1),

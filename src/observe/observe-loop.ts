@@ -29,6 +29,7 @@ export interface LoopConfig {
   labelSelector: string | undefined;
   fieldSelector: string | undefined;
   resyncPeriodMs: number;
+  watchSilenceTimeoutMs: number;
   once: boolean;
   exitAfterMs: number;
   /** -1: no maximum. */
@@ -107,6 +108,7 @@ class ObserveLoop {
       labelSelector: this.#c.labelSelector,
       fieldSelector: this.#c.fieldSelector,
       resyncPeriodMs: this.#c.resyncPeriodMs,
+      watchdogMs: this.#c.watchSilenceTimeoutMs,
       onEvent: (event) => this.#enqueue(event, true),
       onError: (error) => {
         if (this.#stopping) return;

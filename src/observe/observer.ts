@@ -129,6 +129,7 @@ async function observeWith(
         labelSelector: options.selector,
         fieldSelector: options.fieldSelector,
         resyncPeriodMs: options.resyncPeriodMs,
+        watchSilenceTimeoutMs: options.watchSilenceTimeoutMs,
         once: options.once,
         exitAfterMs: options.exitAfterMs,
         maximumErrors: options.maximumErrors,

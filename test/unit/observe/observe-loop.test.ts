@@ -88,6 +88,7 @@ function config(
     labelSelector: undefined,
     fieldSelector: undefined,
     resyncPeriodMs: 0,
+    watchSilenceTimeoutMs: 90_000,
     once: false,
     exitAfterMs: 0,
     maximumErrors: 20,
