@@ -196,7 +196,11 @@ describe('leader election on a Lease', () => {
     const stepDown = Date.now() - paused;
     t.diagnostic(`stepped down ${stepDown} ms after the pause`);
     await sandbox.fault('resume', east.name);
-    await within(Promise.race([a.leading(), b.leading()]), 2 * timing.leaseDurationMs + 2_000, 'a new leader');
+    await within(
+      Promise.race([a.leading(), b.leading()]),
+      2 * timing.leaseDurationMs + 2_000,
+      'a new leader',
+    );
     await new Promise((resolve) => setTimeout(resolve, timing.leaseDurationMs));
     assert.equal(timeline.filter((term) => term.end === undefined).length, 1, JSON.stringify(timeline));
     assertNoOverlap(timeline);
@@ -215,7 +219,13 @@ describe('leader election on a Lease', () => {
       timeline.map((term) => term.who),
       ['replica-a'],
     );
-    const lease = ok(await east.admin.get(leasePath(ns)), 'read lease').json as { spec: { holderIdentity: string } };
-    assert.equal(lease.spec.holderIdentity, 'replica-a', 'a candidate never releases a Lease it does not hold');
+    const lease = ok(await east.admin.get(leasePath(ns)), 'read lease').json as {
+      spec: { holderIdentity: string };
+    };
+    assert.equal(
+      lease.spec.holderIdentity,
+      'replica-a',
+      'a candidate never releases a Lease it does not hold',
+    );
   });
 });

@@ -91,7 +91,8 @@ async function record(
   return { reflector, events, errors, next };
 }
 
-const cmPath = (ns: string, name = ''): string => `/api/v1/namespaces/${ns}/configmaps${name ? `/${name}` : ''}`;
+const cmPath = (ns: string, name = ''): string =>
+  `/api/v1/namespaces/${ns}/configmaps${name ? `/${name}` : ''}`;
 const configMap = (ns: string, name: string, data: Record<string, string> = { k: 'v' }): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
@@ -303,8 +304,14 @@ describe('reflector through faults', () => {
     const deadline = Date.now() + 15_000;
     while (rec.reflector.stats.relists === 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 100));
-    assert.ok(rec.reflector.stats.relists >= 1, `no relist; errors: ${rec.errors.map((e) => e.message).join(' | ')}`);
-    assert.ok(rec.errors.some((e) => /410/.test(e.message)), 'the 410 is reported');
+    assert.ok(
+      rec.reflector.stats.relists >= 1,
+      `no relist; errors: ${rec.errors.map((e) => e.message).join(' | ')}`,
+    );
+    assert.ok(
+      rec.errors.some((e) => /410/.test(e.message)),
+      'the 410 is reported',
+    );
     await createCm(ns, 'after');
     await rec.next(is('Added', 'after'), 10_000, 'Added after (after the relist)');
     assert.deepEqual(

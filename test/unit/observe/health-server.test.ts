@@ -41,7 +41,11 @@ describe('health server', () => {
   });
 
   it('is disabled by an empty listen address', async () => {
-    const server = await startHealthServer({ listenAddr: '', metrics: new MetricsRegistry(), ready: () => true });
+    const server = await startHealthServer({
+      listenAddr: '',
+      metrics: new MetricsRegistry(),
+      ready: () => true,
+    });
     assert.equal(server, undefined);
   });
 
@@ -56,12 +60,20 @@ describe('health server', () => {
     await assert.rejects(fetch(`http://127.0.0.1:${server.port}/healthz`));
   });
 
-  it("rejects when the port is taken", async (t) => {
-    const first = await startHealthServer({ listenAddr: '127.0.0.1:0', metrics: new MetricsRegistry(), ready: () => true });
+  it('rejects when the port is taken', async (t) => {
+    const first = await startHealthServer({
+      listenAddr: '127.0.0.1:0',
+      metrics: new MetricsRegistry(),
+      ready: () => true,
+    });
     assert.ok(first);
     t.after(() => first.close());
     await assert.rejects(
-      startHealthServer({ listenAddr: `127.0.0.1:${first.port}`, metrics: new MetricsRegistry(), ready: () => true }),
+      startHealthServer({
+        listenAddr: `127.0.0.1:${first.port}`,
+        metrics: new MetricsRegistry(),
+        ready: () => true,
+      }),
       /EADDRINUSE/,
     );
   });
