@@ -23,6 +23,10 @@ export interface KubeConnection {
   server: string;
   /** Bearer token (already trimmed); undefined with client certificates or anonymous access. */
   token: string | undefined;
+  /** The token file it was read from (absolute), re-read by the transport when it changes. */
+  tokenFile?: string | undefined;
+  /** Registers a token read later from `tokenFile` as a secret (masked in output). */
+  onNewToken?: ((token: string) => void) | undefined;
   /** PEM trust anchors; undefined means Node's default CA store. */
   ca: string | Buffer | undefined;
   cert: string | Buffer | undefined;
@@ -75,6 +79,8 @@ export async function resolveConnection(
     host,
     server: serverOf(conn.apiUrl ?? kube.server, host),
     token,
+    tokenFile: explicit?.file,
+    onNewToken: (next) => options.secrets?.add(next),
     ca: conn.caFile ? await readText(resolvePath(conn.caFile, cwd), 'ca_file', host) : kube.ca,
     cert: kube.cert,
     key: kube.key,
@@ -98,13 +104,13 @@ async function explicitToken(
   env: NodeJS.ProcessEnv,
   cwd: string,
   host: string,
-): Promise<{ token: string; source: string } | undefined> {
+): Promise<{ token: string; source: string; file?: string } | undefined> {
   if (conn.token !== undefined) return { token: conn.token, source: 'the inline token variable' };
   if (conn.tokenFile !== undefined) {
     const file = resolvePath(conn.tokenFile, cwd);
     const token = (await readText(file, 'token_file', host)).trim();
     if (!token) throw new LoadError(`token_file of host '${host}' (${file}) is empty`, { key: 'token_file' });
-    return { token, source: `token from token_file '${file}'` };
+    return { token, source: `token from token_file '${file}'`, file };
   }
   if (conn.tokenEnv !== undefined) {
     const token = env[conn.tokenEnv]?.trim();

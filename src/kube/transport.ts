@@ -8,6 +8,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { RetryableError, UnreachableError } from '../errors.ts';
 import type { KubeConnection } from './connection.ts';
+import { fileToken, fixedToken } from './token-source.ts';
+import type { TokenSource } from './token-source.ts';
 
 /** What the transport returns: status, headers and the body as text. */
 export interface RawResponse {
@@ -49,10 +51,15 @@ export class Transport {
   readonly #conn: KubeConnection;
   readonly #agent: http.Agent;
   readonly #base: URL;
+  readonly #token: TokenSource;
 
   constructor(conn: KubeConnection, options: { maxSockets?: number } = {}) {
     this.#conn = conn;
     this.#base = new URL(conn.server);
+    this.#token =
+      conn.tokenFile && conn.token
+        ? fileToken(conn.tokenFile, conn.token, conn.onNewToken)
+        : fixedToken(conn.token);
     const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
     this.#agent =
       this.#base.protocol === 'http:'
@@ -71,7 +78,8 @@ export class Transport {
   send(request: RawRequest): Promise<RawResponse> {
     const url = new URL(this.#base.pathname.replace(/\/+$/, '') + request.path, this.#base);
     const headers: Record<string, string> = { ...request.headers };
-    if (this.#conn.token) headers['authorization'] = `Bearer ${this.#conn.token}`;
+    const token = this.#token.current();
+    if (token) headers['authorization'] = `Bearer ${token}`;
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
     const lib = url.protocol === 'http:' ? http : https;
     const signal = request.signal;
@@ -107,7 +115,8 @@ export class Transport {
   stream(request: StreamRequest): Promise<StreamResponse> {
     const url = new URL(this.#base.pathname.replace(/\/+$/, '') + request.path, this.#base);
     const headers: Record<string, string> = { ...request.headers };
-    if (this.#conn.token) headers['authorization'] = `Bearer ${this.#conn.token}`;
+    const token = this.#token.current();
+    if (token) headers['authorization'] = `Bearer ${token}`;
     const lib = url.protocol === 'http:' ? http : https;
     const raw: RawRequest = { method: 'GET', path: request.path, timeoutMs: 0 };
     const { signal } = request;
