@@ -3,11 +3,9 @@
  * a bucket prefix (s3), the backups are its subdirectories and archives: the latest is the one
  * modified last (ties: the greatest name, as timestamped names sort). When there are only
  * manifest files, the location itself is the one backup. With https the URL is one backup
- * file (an archive or a manifest).
+ * file (an archive or a manifest), after redirects (https-source.ts).
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import { McsyncError } from '../errors.ts';
 import type { BackupFile } from './manifests.ts';
@@ -15,6 +13,7 @@ import { isArchiveName, isBackupFileName } from './manifests.ts';
 import type { S3Target } from './s3-client.ts';
 import { getObject, listObjects } from './s3-client.ts';
 import { s3TargetOf } from './s3-location.ts';
+import { fetchHttpsBackup } from './https-source.ts';
 import type { BackupCredentials } from './credentials.ts';
 import type { BackupLocation } from './types.ts';
 
@@ -40,7 +39,7 @@ export async function fetchLatestBackup(
       path.resolve(options.cwd ?? process.cwd(), location.url.replace(/^file:\/\//, '')),
     );
   if (location.protocol === 's3') return latestFromS3(s3TargetOf(location, credentials, options.ca));
-  return fromHttps(location.url, credentials, options.ca);
+  return fetchHttpsBackup(location.url, credentials, options.ca);
 }
 
 /** Latest entry by modification time, then name. */
@@ -143,46 +142,4 @@ async function fetchObjects(
   };
   await Promise.all(Array.from({ length: Math.min(8, keys.length) }, worker));
   return files;
-}
-
-function fromHttps(
-  url: string,
-  credentials: BackupCredentials,
-  ca: string | Buffer | undefined,
-): Promise<Backup> {
-  const target = new URL(url);
-  const headers: Record<string, string> = {};
-  if (credentials.token) headers['authorization'] = `Bearer ${credentials.token}`;
-  else if (credentials.username !== undefined)
-    headers['authorization'] =
-      `Basic ${Buffer.from(`${credentials.username}:${credentials.password ?? ''}`).toString('base64')}`;
-  const lib = target.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const req = lib.get(target, { headers, ...(ca ? { ca } : {}), timeout: 60_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
-        if (status < 200 || status >= 300)
-          return reject(
-            new McsyncError(`backup_location: GET ${target.origin}${target.pathname}: HTTP ${status}`),
-          );
-        const base = path.posix.basename(target.pathname) || 'backup';
-        const type = String(res.headers['content-type'] ?? '');
-        const name = isBackupFileName(base)
-          ? base
-          : /gzip|tar/.test(type)
-            ? `${base}.tar.gz`
-            : `${base}.yaml`;
-        resolve({
-          name: `${target.origin}${target.pathname}`,
-          files: [{ name, data: Buffer.concat(chunks) }],
-        });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error('no answer in 60 s')));
-    req.on('error', (error) =>
-      reject(new McsyncError(`backup_location: GET ${target.origin}${target.pathname}: ${error.message}`)),
-    );
-  });
 }

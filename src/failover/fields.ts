@@ -31,15 +31,21 @@ export function dotted(path: FieldPath): string {
 
 /**
  * An error collector. `source` gives locations (a document read from a file); `prefix` is the
- * path of the document inside that file (usually []).
+ * path of the document inside that file (usually []). `origin` names a document that has no file
+ * (`HubPool rhacm-mirror/my-hubpool on west`) and starts every message.
  */
-export function fieldErrors(source: YamlSource | undefined, prefix: FieldPath = []): FieldErrors {
+export function fieldErrors(
+  source: YamlSource | undefined,
+  prefix: FieldPath = [],
+  origin?: string,
+): FieldErrors {
   const errors: LoadError[] = [];
   const add = (path: FieldPath, message: string, options: { atKey?: boolean } = {}): void => {
     const key = dotted(path);
     const full = [...prefix, ...path];
     const location = source ? (options.atKey ? source.locateKey(full) : source.locate(full)) : undefined;
-    errors.push(new LoadError(`${key ? `${key}: ` : ''}${message}`, location ? { key, location } : { key }));
+    const text = `${origin ? `${origin}: ` : ''}${key ? `${key}: ` : ''}${message}`;
+    errors.push(new LoadError(text, location ? { key, location } : { key }));
   };
   return {
     add,

@@ -36,11 +36,13 @@ export interface HubPoolInput {
   source?: YamlSource | undefined;
   /** Hubs of the inventory group `hubs`, used when spec.pool is absent. */
   inventoryHubs?: readonly string[];
+  /** Names a document read from a cluster in every error (`HubPool ns/name on hub`). */
+  origin?: string | undefined;
 }
 
 /** Validates a HubPool; throws LoadError/LoadErrors naming every bad field. */
 export function parseHubPool(input: HubPoolInput): HubPoolConfig {
-  const errors = fieldErrors(input.source);
+  const errors = fieldErrors(input.source, [], input.origin);
   const doc = input.document;
   if (!isMapping(doc)) {
     errors.add([], `expected a HubPool mapping (apiVersion, kind, spec), got ${describe(doc)}`);

@@ -7,6 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { McsyncError, UnreachableError } from '../errors.ts';
+import { describeFailure } from './https-source.ts';
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -193,7 +194,9 @@ function s3Request(
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer in ${target.timeoutMs ?? 30_000} ms`)));
-    req.on('error', (error) => reject(new UnreachableError(`${what}: ${error.message}`, { cause: error })));
+    req.on('error', (error) =>
+      reject(new UnreachableError(`${what}: ${describeFailure(error)}`, { cause: error })),
+    );
     req.end(body);
   });
 }

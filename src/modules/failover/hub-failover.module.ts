@@ -9,6 +9,7 @@ import path from 'node:path';
 import { runFailover } from '../../failover/failover.ts';
 import type { FailoverReport } from '../../failover/failover.ts';
 import { parseHubPool } from '../../failover/hubpool.ts';
+import { parseHubPoolRef, readHubPoolRef } from '../../failover/hubpool-ref.ts';
 import { isMapping } from '../../failover/fields.ts';
 import { formatDuration } from '../../failover/duration.ts';
 import type { HubPoolConfig } from '../../failover/types.ts';
@@ -23,6 +24,11 @@ export interface HubFailoverArgs {
   file?: string;
   /** The HubPool document (or its spec) as a mapping. */
   hubpool?: Vars;
+  /**
+   * The HubPool custom resource on a hub: `{host, namespace, name}` or `[host/]namespace/name`
+   * (namespace default `rhacm-mirror`, host default the first hub of `hubs_group` that has it).
+   */
+  ref?: Vars | string;
   /** Alert settings ({email, webhooks}); default the `alert` variable. */
   alert?: Vars;
   /** Inventory group that lists the hubs when spec.pool is absent (default `hubs`). */
@@ -36,6 +42,7 @@ const argsSchema = {
   properties: {
     file: { type: 'string' },
     hubpool: { type: 'object' },
+    ref: { type: ['object', 'string'] },
     alert: { type: 'object' },
     hubs_group: { type: 'string' },
     identity: { type: 'string' },
@@ -51,7 +58,7 @@ export const hubFailoverModule: ModuleDefinition<HubFailoverArgs> = {
   supportsCheckMode: true,
   argsSchema,
   async run(args, context) {
-    const config = await loadConfig(args, context);
+    const { config, source } = await loadConfig(args, context);
     context.log.info(
       `hub pool ${config.name}: ${config.pool.map((h) => h.name).join(', ')}; ping every ${formatDuration(config.pingPeriodMs)}, ${config.pingFailsAcceptable} fails acceptable`,
     );
@@ -65,15 +72,33 @@ export const hubFailoverModule: ModuleDefinition<HubFailoverArgs> = {
       identity: args.identity || undefined,
       cwd: context.baseDir,
     });
-    return toResult(report);
+    return { ...toResult(report), source };
   },
 };
 
-/** The HubPool from `hubpool`, else the document in the variables, else `file`. */
-async function loadConfig(args: HubFailoverArgs, context: ModuleContext): Promise<HubPoolConfig> {
+interface Loaded {
+  config: HubPoolConfig;
+  /** Where the HubPool came from, for the result: a file, `variables`, or the custom resource. */
+  source: string;
+}
+
+/** The HubPool from `hubpool`, else `ref` (a cluster), else the document in the variables, else `file`. */
+async function loadConfig(args: HubFailoverArgs, context: ModuleContext): Promise<Loaded> {
   const inventoryHubs = context.inventory.groupHosts(args.hubs_group || 'hubs');
   const alert = args.alert ?? context.vars['alert'];
-  if (args.hubpool) return parseHubPool({ document: args.hubpool, alert, inventoryHubs });
+  if (args.hubpool)
+    return { config: parseHubPool({ document: args.hubpool, alert, inventoryHubs }), source: 'arguments' };
+  const ref = parseHubPoolRef(args.ref);
+  if (ref) {
+    const found = await readHubPoolRef(ref, {
+      candidates: inventoryHubs,
+      hostNames: context.inventory.hostNames(),
+      hostVars: (name) => context.inventory.hostVars(name),
+      secrets: context.services.secrets,
+    });
+    const config = parseHubPool({ document: found.document, alert, inventoryHubs, origin: found.origin });
+    return { config, source: found.origin };
+  }
   const vars = context.vars;
   if (isMapping(vars['spec']) && (vars['kind'] === 'HubPool' || vars['apiVersion'] !== undefined)) {
     const document = {
@@ -82,13 +107,14 @@ async function loadConfig(args: HubFailoverArgs, context: ModuleContext): Promis
       metadata: vars['metadata'],
       spec: vars['spec'],
     };
-    return parseHubPool({ document, alert, inventoryHubs });
+    return { config: parseHubPool({ document, alert, inventoryHubs }), source: 'variables' };
   }
   if (!args.file) {
-    return parseHubPool({ document: undefined, alert, inventoryHubs });
+    return { config: parseHubPool({ document: undefined, alert, inventoryHubs }), source: 'inventory' };
   }
-  const source: YamlSource = await readYamlFile(path.resolve(context.baseDir, args.file));
-  return parseHubPool({ document: source.value, alert, source, inventoryHubs });
+  const file = path.resolve(context.baseDir, args.file);
+  const source: YamlSource = await readYamlFile(file);
+  return { config: parseHubPool({ document: source.value, alert, source, inventoryHubs }), source: file };
 }
 
 function toResult(report: FailoverReport): ModuleResult {

@@ -129,3 +129,37 @@ export function cleanupNamespace(
     await Promise.all(clusters.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)));
   });
 }
+
+export interface PoolOptions {
+  name: string;
+  leader: string;
+  fails?: number;
+  period?: string;
+  backup?: Record<string, unknown>;
+  webhook?: string;
+}
+
+/** A HubPool in the seed's shape over the sandbox hubs, alerts to a local SMTP server. */
+export function hubPoolDocument(
+  clusters: readonly SandboxClusterHandle[],
+  smtp: { host: string; port: number },
+  o: PoolOptions,
+): Record<string, unknown> {
+  return {
+    apiVersion: 'rhacm-mirror.openshift.io/v1alpha1',
+    kind: 'HubPool',
+    metadata: { name: o.name, namespace: 'rhacm-mirror' },
+    spec: {
+      pool: clusters.map((c) => ({ [c.name]: c.apiUrl })),
+      initial_leader: o.leader,
+      ping_period: o.period ?? '200ms',
+      ping_fails_acceptable: o.fails ?? 3,
+      ...(o.backup ? { backup_location: o.backup } : {}),
+      failover_alert_email: 'ops-admin@example.com',
+    },
+    alert: {
+      email: { smtp_host: smtp.host, smtp_port: smtp.port, from: 'mcsync@example.com', starttls: false },
+      webhooks: o.webhook ? [o.webhook] : [],
+    },
+  };
+}
