@@ -97,8 +97,14 @@ export function readListPage(body: unknown, resource: ResourceInfo): ListPage {
   };
 }
 
-/** The object with the resource's apiVersion and kind filled in. */
+/**
+ * The object as the store keeps it: the resource's apiVersion and kind filled in, and
+ * `metadata.managedFields` dropped (as client-go informers' transforms usually do): it is often
+ * half of an object's size, and nothing downstream reads it.
+ */
 export function withType(object: KubeObject, resource: ResourceInfo): KubeObject {
+  const metadata = object.metadata;
+  if (metadata && 'managedFields' in metadata) delete metadata['managedFields'];
   return {
     ...object,
     apiVersion: object.apiVersion ?? resource.apiVersion,

@@ -72,10 +72,14 @@ describe('reflector store: relist after 410', () => {
 });
 
 describe('reflector helpers', () => {
-  it('reads a list page: items typed, continue token, resourceVersion', () => {
+  it('reads a list page: items typed without managedFields, continue token, resourceVersion', () => {
     const resource = { apiVersion: 'v1', kind: 'ConfigMap' } as ResourceInfo;
+    const managedFields = [{ manager: 'kubectl', operation: 'Apply' }];
     const page = readListPage(
-      { items: [{ metadata: { name: 'a' } }], metadata: { continue: 'tok', resourceVersion: '42' } },
+      {
+        items: [{ metadata: { name: 'a', managedFields } }],
+        metadata: { continue: 'tok', resourceVersion: '42' },
+      },
       resource,
     );
     assert.deepEqual(page, {
