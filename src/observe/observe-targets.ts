@@ -4,7 +4,7 @@
  * `master`; `--hosts PATTERN` for several). Each target gets its connection resolved once; the
  * cluster name (context or host) is what keys and the playbook's `observed.cluster` carry.
  */
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConfigModule } from '../kube/kubeconfig.ts';
 import { UsageError } from '../errors.ts';
 import { resolveConnection } from '../kube/connection.ts';
 import type { KubeConnection } from '../kube/connection.ts';
@@ -71,7 +71,7 @@ function hostsOf(selection: TargetSelection, inventory: Inventory): string[] {
 }
 
 async function kubeconfigTarget(selection: TargetSelection, where: TargetEnv): Promise<ObserveTarget> {
-  const cluster = selection.context ?? currentContext(selection.kubeconfig, where);
+  const cluster = selection.context ?? (await currentContext(selection.kubeconfig, where));
   const vars: Record<string, string> = { context: cluster };
   if (selection.kubeconfig !== undefined) vars['kubeconfig'] = selection.kubeconfig;
   const connection = await resolveConnection(vars, cluster, {
@@ -82,7 +82,8 @@ async function kubeconfigTarget(selection: TargetSelection, where: TargetEnv): P
   return { cluster, connection };
 }
 
-function currentContext(file: string | undefined, where: TargetEnv): string {
+async function currentContext(file: string | undefined, where: TargetEnv): Promise<string> {
+  const { KubeConfig } = await loadKubeConfigModule();
   const kc = new KubeConfig();
   try {
     if (file === undefined) kc.loadFromDefault();
