@@ -123,14 +123,19 @@ async function latencyAndBurst(): Promise<Record<string, string>> {
   const perObject = Math.ceil(Number(values.burst) / objects);
   for (let j = 0; j < objects; j++)
     await putImageStream(east, ns, `burst-${j}`, { sync: 'me', 'bench/rev': 'x' });
-  await waitFor(
-    'burst objects synced',
-    async () =>
-      (await Promise.all(Array.from({ length: objects }, (_, j) => current(ns, `burst-${j}`, 'x')))).every(
-        Boolean,
-      ),
-    120_000,
-  );
+  try {
+    await waitFor(
+      'burst objects synced',
+      async () =>
+        (await Promise.all(Array.from({ length: objects }, (_, j) => current(ns, `burst-${j}`, 'x')))).every(
+          Boolean,
+        ),
+      120_000,
+    );
+  } catch (error) {
+    process.stderr.write(`observer output ends with:\n${obs.out().split('\n').slice(-20).join('\n')}\n`);
+    throw error;
+  }
   const runsBeforeBurst = obs
     .out()
     .split('\n')

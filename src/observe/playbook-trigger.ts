@@ -86,7 +86,7 @@ export class PlaybookTrigger implements Trigger {
       inventory: bundle.inventory,
       loader: bundle.loader,
       modules: this.#o.source.modules,
-      services: this.#services,
+      services: runServices(this.#services),
       sink: {
         emit: (event: EngineEvent) => {
           if (event.type === 'recap') Object.assign(recap, event.hosts);
@@ -189,6 +189,37 @@ export class PlaybookTrigger implements Trigger {
     this.#o.err.write(`# ${rfc3339(new Date())} reloaded ${next.playbook.file}\n`);
     // Runs in flight keep the old clients; close them once those runs are surely over.
     setTimeout(() => void closeKubeClients(old.runCache), 60_000).unref();
+  }
+}
+
+/**
+ * The services of one run: the same kube clients (kept warm across runs under `kube:<host>`), but
+ * a run cache of its own for everything else. Modules share work within a run through it (k8s_sync
+ * lets hosts join one in-flight source list); across runs that would hand a run a list started
+ * before its event, without the object that triggered it.
+ */
+function runServices(base: ModuleServices): ModuleServices {
+  return { ...base, runCache: new RunCache(base.runCache) };
+}
+
+/** A fresh map that reads and writes the long-lived `kube:<host>` client entries through to `clients`. */
+class RunCache extends Map<string, unknown> {
+  readonly #clients: Map<string, unknown>;
+
+  constructor(clients: Map<string, unknown>) {
+    super(); // not super(entries): Map's constructor would call the overridden set() too early
+    this.#clients = clients;
+    for (const [key, value] of clients) if (key.startsWith('kube:')) super.set(key, value);
+  }
+
+  override set(key: string, value: unknown): this {
+    if (key.startsWith('kube:')) this.#clients.set(key, value);
+    return super.set(key, value);
+  }
+
+  override delete(key: string): boolean {
+    if (key.startsWith('kube:')) this.#clients.delete(key);
+    return super.delete(key);
   }
 }
 

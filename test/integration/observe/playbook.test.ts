@@ -72,6 +72,39 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
     assert.equal(await obs.exited, 0, obs.stderr());
   });
 
+  it('with --workers 4, every one of 30 ImageStreams created back to back reaches every slave', async (t) => {
+    // Concurrent runs must not share a source list started before their own event.
+    const ns = await sandbox.namespace(t, { clusters: ['east'] });
+    t.after(() =>
+      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
+    );
+    const health = await readiness();
+    startObserver(t, [
+      'imagestreams',
+      '-n',
+      ns,
+      '-i',
+      sandbox.inventoryFile,
+      '--playbook',
+      'playbooks/watch.yml',
+      '--when-annotation',
+      'sync=me',
+      '--workers',
+      '4',
+      health.flag,
+    ]);
+    await health.ready();
+    const names = Array.from({ length: 30 }, (_, i) => `s${i}`);
+    for (const name of names) await putImageStream(east, ns, name, { sync: 'me' });
+    for (const c of slaves)
+      for (const name of names)
+        await waitFor(
+          `${name} on ${c.name}`,
+          async () => (await imageStreamStatus(c, ns, name)) === 200,
+          30_000,
+        );
+  });
+
   it('--watch-files reloads a changed playbook, and keeps the previous one when the change is invalid', async (t) => {
     const ns = await sandbox.namespace(t, { clusters: ['east'] });
     t.after(() =>
