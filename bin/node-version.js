@@ -7,3 +7,8 @@ if (major < 22 || (major === 22 && minor < 22)) {
   );
   process.exit(5);
 }
+
+// Cache compiled modules on disk (Node's default cache directory): ESM compilation is the largest
+// part of a short run's start-up.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();

@@ -5,14 +5,19 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseRecap } from '../lib/exec.ts';
-import { areaOf } from '../lib/profile.ts';
-import { BEGIN, END, renderReport, writeReport } from '../lib/report.ts';
-import { emptyResults, type BenchResults, type ComparisonPoint, type ScalePoint } from '../lib/results.ts';
-import { comparable, compareSnapshots } from '../lib/snapshot.ts';
-import { median, percentile, spread } from '../lib/stats.ts';
-import { verdicts, type Verdict } from '../lib/targets.ts';
-import { createVars, mixedObjects } from '../lib/workload.ts';
+import { parseRecap } from '../../../bench/lib/exec.ts';
+import { areaOf } from '../../../bench/lib/profile.ts';
+import { BEGIN, END, renderReport, writeReport } from '../../../bench/lib/report.ts';
+import {
+  emptyResults,
+  type BenchResults,
+  type ComparisonPoint,
+  type ScalePoint,
+} from '../../../bench/lib/results.ts';
+import { comparable, compareSnapshots } from '../../../bench/lib/snapshot.ts';
+import { median, percentile, spread } from '../../../bench/lib/stats.ts';
+import { verdicts, type Verdict } from '../../../bench/lib/targets.ts';
+import { createVars, mixedObjects } from '../../../bench/lib/workload.ts';
 
 describe('statistics', () => {
   it('takes the median of odd and even sample counts', () => {
