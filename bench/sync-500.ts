@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mixedObjects } from './lib/workload.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -63,44 +64,11 @@ function timedPlay(
   return { seconds, rssMb: Math.round(rssKb / 1024), recap };
 }
 
-/** 500 objects: per namespace 40% ConfigMaps, 30% Secrets, 15% Services, 15% ServiceAccounts. */
+/** `count` objects in the bench namespaces, the mix of bench/lib/workload.ts, as one YAML stream. */
 function manifests(count: number): string {
-  const docs: object[] = namespaces.map((name) => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name, labels: { bench: 'sync' } },
-  }));
-  const per = Math.floor(count / namespaces.length);
-  for (const namespace of namespaces) {
-    for (let i = 0; i < per; i++) {
-      const metadata = { name: `obj-${i}`, namespace, labels: { bench: 'sync' } };
-      const slot = i % 20;
-      if (slot < 8)
-        docs.push({
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata,
-          data: { index: String(i), payload: 'x'.repeat(200) },
-        });
-      else if (slot < 14)
-        docs.push({
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata,
-          type: 'Opaque',
-          stringData: { password: `secret-${i}` },
-        });
-      else if (slot < 17)
-        docs.push({
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata,
-          spec: { ports: [{ port: 80 + (i % 10), targetPort: 8080 }], selector: { app: `a${i}` } },
-        });
-      else docs.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata });
-    }
-  }
-  return docs.map((doc) => JSON.stringify(doc)).join('\n---\n');
+  return mixedObjects(count, namespaces)
+    .map((doc) => JSON.stringify(doc))
+    .join('\n---\n');
 }
 
 mkdirSync(work, { recursive: true });

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePorts } from '../../../src/sandbox/ports.ts';
 import type { Hooks, SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 
@@ -107,13 +107,10 @@ export async function imageStreamStatus(
     .status;
 }
 
+/** One free loopback port (the sandbox's port picker). */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
+  const [port = 0] = await freePorts(1);
+  return port;
 }
 
 /** `--listen-addr` on a free port, and a wait until /healthz/ready says the initial list is done. */
