@@ -40,6 +40,8 @@ export interface AlertDeps {
 
 /** Subject line of the alert. */
 export function alertSubject(alert: FailoverAlert): string {
+  if (alert.resumed)
+    return `[mcsync] hub pool ${alert.pool}: restore onto ${alert.newLeader} done again (epoch ${alert.epoch})`;
   return `[mcsync] hub pool ${alert.pool}: ${alert.newLeader} replaces ${alert.oldLeader} as leader (epoch ${alert.epoch})`;
 }
 
@@ -53,8 +55,14 @@ export function alertText(alert: FailoverAlert): string {
   const failures = alert.restore?.failures.length
     ? `\nFailed objects:\n  ${alert.restore.failures.join('\n  ')}`
     : '';
+  const resumed = alert.resumed
+    ? [
+        `The restore by monitor ${alert.resumed.from}, started ${alert.resumed.startedAt}, never finished; this is attempt ${alert.resumed.attempt}.`,
+      ]
+    : [];
   return [
     `Hub pool ${alert.pool} failed over.`,
+    ...resumed,
     `Old leader: ${alert.oldLeader}`,
     `New leader: ${alert.newLeader}`,
     `Epoch: ${alert.epoch}`,
@@ -154,6 +162,7 @@ function postWebhook(url: string, alert: FailoverAlert): Promise<void> {
       time: alert.time,
       restore: alert.restore ?? null,
       restore_error: alert.restoreError ?? null,
+      resumed_from: alert.resumed?.from ?? null,
     },
   });
   const target = new URL(url);

@@ -16,6 +16,44 @@ export interface LeaderRecord {
   electedAt: string;
   /** Identity of the monitor that won the claim. */
   electedBy: string;
+  /** Where the restore onto `leader` stands; undefined when no backup is configured. */
+  restore?: RestoreState | undefined;
+}
+
+/**
+ * The restore that goes with an election, kept in the record so that another monitor can finish
+ * it when the one running it dies: `pending` until the runner writes `done` or `failed`.
+ */
+export interface RestoreState {
+  status: 'pending' | 'done' | 'failed';
+  /** The monitor running (or that ran) the restore. */
+  by: string;
+  /** ISO time the current attempt started. */
+  startedAt: string;
+  /** 1 for the elected monitor's restore, +1 for each monitor that took it over. */
+  attempt: number;
+  /** The backup restored (done/failed). */
+  backup?: string | undefined;
+}
+
+/**
+ * How far a record has got within one epoch: no restore state < pending attempt 1 < attempt 2 <
+ * done or failed. Records of the same epoch and leader are ordered by it.
+ */
+export function restoreProgress(record: LeaderRecord): number {
+  const restore = record.restore;
+  if (!restore) return 0;
+  return restore.status === 'pending' ? restore.attempt : Number.MAX_SAFE_INTEGER;
+}
+
+/** True when `candidate` should replace `stored`: a higher epoch, or the same election further on. */
+export function supersedes(candidate: LeaderRecord, stored: LeaderRecord | undefined): boolean {
+  if (!stored || candidate.epoch > stored.epoch) return true;
+  return (
+    candidate.epoch === stored.epoch &&
+    candidate.leader === stored.leader &&
+    restoreProgress(candidate) > restoreProgress(stored)
+  );
 }
 
 /** What a monitor believes about leadership after reading the records it can reach. */
@@ -30,7 +68,8 @@ export interface LeaderView {
 /**
  * The view from the records read on reachable hubs: the highest epoch wins. Two records with
  * the same epoch and different leaders can only remain from a claim that crashed half-way; the
- * one whose leader comes first in pool order wins, so every monitor picks the same.
+ * one whose leader comes first in pool order wins, so every monitor picks the same. Among
+ * records of the same election, the one whose restore has got furthest wins.
  */
 export function currentView(
   records: readonly (LeaderRecord | undefined)[],
@@ -47,7 +86,8 @@ export function currentView(
     if (
       !best ||
       record.epoch > best.epoch ||
-      (record.epoch === best.epoch && rank(record.leader) < rank(best.leader))
+      (record.epoch === best.epoch && rank(record.leader) < rank(best.leader)) ||
+      supersedes(record, best)
     ) {
       best = record;
     }

@@ -1,7 +1,8 @@
 /**
  * The whole one-shot failover for one HubPool: connect to the hubs, run the monitor, and when
- * this monitor wins an election restore the latest backup onto the new leader and send the
- * alerts. Only the winning monitor restores and alerts, so two monitors give one of each.
+ * this monitor wins an election (or takes over a restore whose monitor died) restore the latest
+ * backup onto the new leader and send the alerts. Only the winning monitor restores and alerts,
+ * so two monitors give one of each.
  */
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -20,6 +21,7 @@ import type { FailoverEvent, MonitorReport } from './monitor.ts';
 import { runMonitor } from './monitor.ts';
 import type { RestoreSummary } from './restore.ts';
 import { describeRestore, restoreObjects } from './restore.ts';
+import type { RestoreEnd } from './restore-state.ts';
 import type { HubPoolConfig } from './types.ts';
 
 export interface FailoverReport extends MonitorReport {
@@ -61,6 +63,7 @@ export async function runFailover(config: HubPoolConfig, options: FailoverOption
       check: options.check,
       onElected: async (event, leader) => {
         Object.assign(extra, await restoreAndAlert(config, event, leader, hubs, options));
+        return restoreEnd(config, extra);
       },
     });
     const restored = extra.restore ? `; restored ${describeRestore(extra.restore)}` : '';
@@ -69,6 +72,16 @@ export async function runFailover(config: HubPoolConfig, options: FailoverOption
   } finally {
     closeHubs(hubs);
   }
+}
+
+/** How the restore ended, for the leadership record; undefined when there was nothing to restore. */
+function restoreEnd(
+  config: HubPoolConfig,
+  done: Pick<FailoverReport, 'restore' | 'restoreError'>,
+): RestoreEnd | undefined {
+  if (!config.backup) return undefined;
+  const failed = done.restoreError !== undefined || (done.restore?.failed ?? 0) > 0;
+  return { status: failed ? 'failed' : 'done', backup: done.restore?.backup };
 }
 
 async function restoreAndAlert(

@@ -6,6 +6,7 @@
  * a record at E or above stops at once and takes back what it wrote. See docs/failover.md.
  */
 import { errorMessage } from '../errors.ts';
+import { supersedes } from './election.ts';
 import type { LeaderRecord } from './election.ts';
 import type { HubHandle } from './hubs.ts';
 import { deleteRecord, readRecord, writeRecord } from './record.ts';
@@ -114,8 +115,9 @@ async function release(
 }
 
 /**
- * Writes `record` to every hub whose record is older (lower epoch or none). Returns the hubs
- * updated. Conflicts and unreachable hubs are skipped: the next run repairs them.
+ * Writes `record` to every hub whose record it supersedes (none, a lower epoch, or the same
+ * election with its restore less far on). Returns the hubs updated. Conflicts and unreachable
+ * hubs are skipped: the next run repairs them.
  */
 export async function spreadRecord(
   hubs: readonly HubHandle[],
@@ -127,7 +129,7 @@ export async function spreadRecord(
     hubs.map(async (hub) => {
       try {
         const stored = await readRecord(hub.client, pool, timeoutMs);
-        if (stored.record && stored.record.epoch >= record.epoch) return undefined;
+        if (!supersedes(record, stored.record)) return undefined;
         const written = await writeRecord(hub.client, pool, record, stored.resourceVersion, timeoutMs);
         return written.outcome === 'written' ? hub.name : undefined;
       } catch {

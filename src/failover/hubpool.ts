@@ -20,12 +20,14 @@ const SPEC_KEYS = [
   'ping_period',
   'ping_fails_acceptable',
   'ping_timeout',
+  'restore_timeout',
   'backup_location',
   'failover_alert_email',
   'alert',
 ];
 const DEFAULT_PERIOD_MS = 120_000;
 const DEFAULT_FAILS = 3;
+const DEFAULT_RESTORE_TIMEOUT_MS = 600_000;
 
 export interface HubPoolInput {
   /** The document (or bare spec) as a plain value. */
@@ -79,6 +81,7 @@ function buildConfig(
   const pingPeriodMs = duration(s['ping_period'], at('ping_period'), errors) ?? DEFAULT_PERIOD_MS;
   const pingFailsAcceptable = positiveInt(s['ping_fails_acceptable'], at('ping_fails_acceptable'), errors);
   const timeout = duration(s['ping_timeout'], at('ping_timeout'), errors);
+  const restoreTimeout = duration(s['restore_timeout'], at('restore_timeout'), errors);
   const backup = optional(s['backup_location'], (v) => parseBackup(v, at('backup_location'), errors));
   const [alertValue, alertPath] = alertSource(s, mapping, input.alert, at('alert'));
   const alert = parseAlert(
@@ -96,6 +99,7 @@ function buildConfig(
     pingPeriodMs,
     pingFailsAcceptable: pingFailsAcceptable ?? DEFAULT_FAILS,
     pingTimeoutMs: timeout ?? Math.min(pingPeriodMs, 10_000),
+    restoreTimeoutMs: restoreTimeout ?? DEFAULT_RESTORE_TIMEOUT_MS,
     backup,
     alert,
   };

@@ -2,18 +2,37 @@
  * One monitor run (one-shot): probe every hub each ping_period until the leader answers or has
  * failed ping_fails_acceptable times in a row; then, if it failed, elect the next healthy hub,
  * claim leadership with a higher epoch, restore the latest backup onto the new leader and alert.
- * A monitor that reaches no hub does nothing. Restore and alerts are injected (tests, check mode).
+ * A healthy leader whose restore has been pending longer than restore_timeout (its monitor died)
+ * gets the restore again. A monitor that reaches no hub does nothing. Restore and alerts are
+ * injected (tests, check mode).
  */
 import type { Clock, ModuleLogger } from '../model/module.ts';
+import { formatDuration } from './duration.ts';
 import { countFailures, currentView, nextLeader, quorumSize } from './election.ts';
-import type { LeaderRecord, LeaderView } from './election.ts';
+import type { LeaderRecord, LeaderView, RestoreState } from './election.ts';
 import { claimLeadership, readRecords, spreadRecord } from './fencing.ts';
 import type { HubHandle, ProbeOutcome } from './hubs.ts';
 import { probeHub } from './hubs.ts';
+import {
+  pendingRestore,
+  restoreOverdue,
+  takeOverRestore,
+  withFinishedRestore,
+  withPendingRestore,
+} from './restore-state.ts';
+import type { RestoreEnd } from './restore-state.ts';
 import type { HubPoolConfig } from './types.ts';
 
 export type MonitorOutcome =
-  'healthy' | 'failed_over' | 'would_fail_over' | 'followed' | 'cut_off' | 'no_candidate' | 'lost_claim';
+  | 'healthy'
+  | 'failed_over'
+  | 'would_fail_over'
+  | 'restore_resumed'
+  | 'would_resume_restore'
+  | 'followed'
+  | 'cut_off'
+  | 'no_candidate'
+  | 'lost_claim';
 
 export interface FailoverEvent {
   pool: string;
@@ -23,6 +42,8 @@ export interface FailoverEvent {
   /** ISO time of the election. */
   time: string;
   monitor: string;
+  /** Set when this monitor restores again because the restore of `from` never finished. */
+  resumed?: { from: string; startedAt: string; attempt: number } | undefined;
 }
 
 export interface MonitorReport {
@@ -53,8 +74,11 @@ export interface MonitorDeps {
   identity: string;
   /** Check mode: decide, write nothing. */
   check: boolean;
-  /** Called once by the monitor that won the claim, before it returns. */
-  onElected(event: FailoverEvent, leader: HubHandle): Promise<void>;
+  /**
+   * Restores and alerts: called once by the monitor that won the claim (or took over a stalled
+   * restore), before it returns. Resolves with how the restore ended (undefined: no backup).
+   */
+  onElected(event: FailoverEvent, leader: HubHandle): Promise<RestoreEnd | undefined>;
 }
 
 interface Round {
@@ -125,6 +149,13 @@ async function healthy(
 ): Promise<MonitorReport> {
   const report = base(round, rounds, failures);
   const record = round.view.record;
+  const pending = pendingRestore(record);
+  let restoreNote = '';
+  if (record && pending) {
+    const resumed = await resumeStalledRestore(deps, round, report, record, pending);
+    if (typeof resumed !== 'string') return resumed;
+    restoreNote = `; ${resumed}`;
+  }
   if (record && !deps.check) {
     report.repaired = await spreadRecord(
       round.reachable,
@@ -139,8 +170,68 @@ async function healthy(
   return {
     ...report,
     outcome: 'healthy',
-    msg: `leader ${round.view.leader} (epoch ${round.view.epoch}) is healthy${repaired}`,
+    msg: `leader ${round.view.leader} (epoch ${round.view.epoch}) is healthy${restoreNote}${repaired}`,
   };
+}
+
+/**
+ * The leader answers but its restore is still pending. Within restore_timeout it is left to its
+ * monitor (a note for the message is returned). After that, the monitor that takes it over
+ * restores and alerts again; the others are told why not (also a note).
+ */
+async function resumeStalledRestore(
+  deps: MonitorDeps,
+  round: Round,
+  report: Omit<MonitorReport, 'outcome' | 'msg'>,
+  record: LeaderRecord,
+  pending: RestoreState,
+): Promise<MonitorReport | string> {
+  const { config } = deps;
+  const now = deps.clock.now();
+  const running = `the restore by ${pending.by} (attempt ${pending.attempt}) has been running since ${pending.startedAt}`;
+  if (!restoreOverdue(pending, now, config.restoreTimeoutMs)) return running;
+  const stalled = `the restore onto ${record.leader} by ${pending.by} (attempt ${pending.attempt}, started ${pending.startedAt}) did not finish within ${formatDuration(config.restoreTimeoutMs)}`;
+  if (!config.backup) return `${stalled}; no backup_location is configured to restore it from`;
+  const head = `leader ${record.leader} (epoch ${record.epoch}) is healthy, but ${stalled}`;
+  if (deps.check) return { ...report, outcome: 'would_resume_restore', msg: `${head}: would restore again` };
+  const leader = round.reachable.find((h) => h.name === record.leader) as HubHandle;
+  const taken = await takeOverRestore({
+    leader,
+    pool: config.name,
+    seen: record,
+    identity: deps.identity,
+    now: new Date(now).toISOString(),
+    timeoutMs: config.pingTimeoutMs,
+  });
+  if (!taken.won) return `${stalled}, and this monitor did not take it over: ${taken.reason}`;
+  const others = round.reachable.filter((h) => h !== leader);
+  report.repaired = await spreadRecord(others, config.name, taken.record, config.pingTimeoutMs);
+  const attempt = taken.record.restore?.attempt ?? pending.attempt + 1;
+  const end = await deps.onElected(
+    {
+      pool: config.name,
+      oldLeader: record.previous ?? '',
+      newLeader: record.leader,
+      epoch: record.epoch,
+      time: record.electedAt,
+      monitor: deps.identity,
+      resumed: { from: pending.by, startedAt: pending.startedAt, attempt },
+    },
+    leader,
+  );
+  await recordRestoreEnd(deps, round.reachable, taken.record, end);
+  return { ...report, outcome: 'restore_resumed', msg: `${head}: restored again (attempt ${attempt})` };
+}
+
+/** Writes `done`/`failed` to the hubs (best effort: a hub missed now is repaired by the next run). */
+async function recordRestoreEnd(
+  deps: MonitorDeps,
+  hubs: readonly HubHandle[],
+  record: LeaderRecord,
+  end: RestoreEnd | undefined,
+): Promise<void> {
+  const finished = withFinishedRestore(record, end);
+  if (finished) await spreadRecord(hubs, deps.config.name, finished, deps.config.pingTimeoutMs);
 }
 
 async function act(
@@ -187,13 +278,14 @@ async function act(
     };
   }
   const epoch = Math.max(view.epoch, ...[...stored.values()].map((s) => s.record?.epoch ?? 0)) + 1;
-  const record: LeaderRecord = {
+  const elected: LeaderRecord = {
     leader: candidate,
     epoch,
     previous: failed,
     electedAt: new Date(deps.clock.now()).toISOString(),
     electedBy: deps.identity,
   };
+  const record = config.backup ? withPendingRestore(elected, deps.identity) : elected;
   const next = { ...report, leader: candidate, epoch, previousLeader: failed };
   if (deps.check) {
     return {
@@ -225,7 +317,7 @@ async function act(
     config.pingTimeoutMs,
   );
   const leaderHub = deps.hubs.find((h) => h.name === candidate) as HubHandle;
-  await deps.onElected(
+  const end = await deps.onElected(
     {
       pool: config.name,
       oldLeader: failed,
@@ -236,6 +328,7 @@ async function act(
     },
     leaderHub,
   );
+  await recordRestoreEnd(deps, round.reachable, record, end);
   return {
     ...next,
     outcome: 'failed_over',

@@ -5,7 +5,7 @@
  */
 import type { KubeClient, KubeResponse } from '../kube/index.ts';
 import { isApiStatus, isRecord } from '../kube/index.ts';
-import type { LeaderRecord } from './election.ts';
+import type { LeaderRecord, RestoreState } from './election.ts';
 import { RECORD_NAMESPACE } from './types.ts';
 
 /** A record as read, with the resourceVersion a CAS write must name (undefined: none exists). */
@@ -138,12 +138,39 @@ async function createWithNamespace(
 }
 
 function toData(record: LeaderRecord): Record<string, string> {
+  const restore = record.restore;
   return {
     leader: record.leader,
     epoch: String(record.epoch),
     ...(record.previous ? { previous: record.previous } : {}),
     elected_at: record.electedAt,
     elected_by: record.electedBy,
+    ...(restore
+      ? {
+          restore: restore.status,
+          restore_by: restore.by,
+          restore_started_at: restore.startedAt,
+          restore_attempt: String(restore.attempt),
+          ...(restore.backup ? { restore_backup: restore.backup } : {}),
+        }
+      : {}),
+  };
+}
+
+const RESTORE_STATUSES: readonly string[] = ['pending', 'done', 'failed'] satisfies RestoreState['status'][];
+
+/** The restore keys of a record; records written before they existed have none. */
+function restoreFromData(data: Record<string, unknown>): RestoreState | undefined {
+  const status = data['restore'];
+  if (typeof status !== 'string' || !RESTORE_STATUSES.includes(status)) return undefined;
+  const attempt = Number(data['restore_attempt']);
+  const str = (key: string): string | undefined => (typeof data[key] === 'string' ? data[key] : undefined);
+  return {
+    status: status as RestoreState['status'],
+    by: str('restore_by') ?? '',
+    startedAt: str('restore_started_at') ?? '',
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1,
+    backup: str('restore_backup'),
   };
 }
 
@@ -158,5 +185,6 @@ function fromData(data: unknown): LeaderRecord | undefined {
     previous: typeof data['previous'] === 'string' ? data['previous'] : undefined,
     electedAt: typeof data['elected_at'] === 'string' ? data['elected_at'] : '',
     electedBy: typeof data['elected_by'] === 'string' ? data['elected_by'] : '',
+    restore: restoreFromData(data),
   };
 }

@@ -53,6 +53,8 @@ export interface HubPoolConfig {
   pingFailsAcceptable: number;
   /** How long one /readyz may take (default: the period, at most 10 s). */
   pingTimeoutMs: number;
+  /** How long a pending restore may run before another monitor does it again (default 10 min). */
+  restoreTimeoutMs: number;
   backup: BackupLocation | undefined;
   alert: AlertSettings;
 }

@@ -2,7 +2,8 @@
  * hub_failover: one monitor pass over a HubPool (the rhacm-mirror seed's CR). Probes every hub
  * each ping_period until the leader answers or misses ping_fails_acceptable pings in a row;
  * then elects the next healthy hub, fences with an epoch on the hubs, restores the latest backup
- * onto the new leader and alerts. `changed` only when this run failed over. Run it on
+ * onto the new leader and alerts. A restore left pending by a monitor that died is done again
+ * after restore_timeout. `changed` only when this run failed over or redid a restore. Run it on
  * `localhost`: it reaches the hubs itself.
  */
 import path from 'node:path';
@@ -123,7 +124,7 @@ function toResult(report: FailoverReport): ModuleResult {
     report.restoreError !== undefined ||
     (report.restore !== undefined && report.restore.failed > 0);
   return {
-    changed: report.outcome === 'failed_over',
+    changed: report.outcome === 'failed_over' || report.outcome === 'restore_resumed',
     ...(failed ? { failed: true } : {}),
     msg: report.msg,
     outcome: report.outcome,

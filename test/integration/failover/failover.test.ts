@@ -21,10 +21,12 @@ import {
   configMapNames,
   failoverPlay,
   failoverResult,
+  hubPoolDocument,
   poolName,
   project,
   recordOn,
 } from './helpers.ts';
+import type { PoolOptions } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const [east, west, south] = sandbox.clusters as [
@@ -61,35 +63,8 @@ for (const c of sandbox.clusters) {
   );
 }
 
-interface PoolOptions {
-  name: string;
-  leader: string;
-  fails?: number;
-  period?: string;
-  backup?: Record<string, unknown>;
-  webhook?: string;
-}
-
 /** A HubPool in the seed's shape over the sandbox hubs, alerts to the local SMTP server. */
-function hubPool(o: PoolOptions): Record<string, unknown> {
-  return {
-    apiVersion: 'rhacm-mirror.openshift.io/v1alpha1',
-    kind: 'HubPool',
-    metadata: { name: o.name, namespace: 'rhacm-mirror' },
-    spec: {
-      pool: sandbox.clusters.map((c) => ({ [c.name]: c.apiUrl })),
-      initial_leader: o.leader,
-      ping_period: o.period ?? '200ms',
-      ping_fails_acceptable: o.fails ?? 3,
-      ...(o.backup ? { backup_location: o.backup } : {}),
-      failover_alert_email: 'ops-admin@example.com',
-    },
-    alert: {
-      email: { smtp_host: smtp.host, smtp_port: smtp.port, from: 'mcsync@example.com', starttls: false },
-      webhooks: o.webhook ? [o.webhook] : [],
-    },
-  };
-}
+const hubPool = (o: PoolOptions): Record<string, unknown> => hubPoolDocument(sandbox.clusters, smtp, o);
 
 /** Kills a hub's API server for the test, starting it again afterwards. */
 async function kill(t: TestContext, c: SandboxClusterHandle): Promise<void> {
@@ -141,6 +116,8 @@ describe('hub pool failover', () => {
         ['west', '1', 'east'],
         c.name,
       );
+      assert.equal(record?.['restore'], 'done', `restore state on ${c.name}`);
+      assert.match(String(record?.['restore_backup']), /2024-01-02/);
     }
 
     const mails = mailsFor(name);

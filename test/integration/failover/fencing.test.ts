@@ -1,11 +1,18 @@
 // Fencing on real hubs, in-process: claims are compare-and-swap writes of the leadership record,
-// so of two claims racing for the same epoch exactly one wins, and a stale epoch never wins.
+// so of two claims racing for the same epoch exactly one wins, and a stale epoch never wins. The
+// same holds for two monitors taking over one stalled restore.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { claimLeadership, readRecords } from '../../../src/failover/fencing.ts';
 import { closeHubs, connectHubs } from '../../../src/failover/hubs.ts';
 import type { HubHandle } from '../../../src/failover/hubs.ts';
 import { parseHubPool } from '../../../src/failover/hubpool.ts';
+import { writeRecord } from '../../../src/failover/record.ts';
+import {
+  takeOverRestore,
+  withFinishedRestore,
+  withPendingRestore,
+} from '../../../src/failover/restore-state.ts';
 import { sandboxClusters } from '../../support/clusters.ts';
 import { poolName, recordOn } from './helpers.ts';
 
@@ -95,5 +102,51 @@ describe('fencing with leadership records', () => {
     assert.equal(claim.won, false);
     assert.match(String(claim.reason), /only 1 of 1 voting hubs accepted; 2 needed/);
     assert.equal(await recordOn(sandbox.cluster('west'), name), undefined);
+  });
+
+  it('of two monitors taking over the same stalled restore, exactly one wins; a finished one is not taken', async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = poolName('takeover');
+      const hubs = await hubsFor(name);
+      const west = hubs.find((h) => h.name === 'west') as HubHandle;
+      const stalled = withPendingRestore(record('west', 1, 'crashed'), 'crashed');
+      assert.equal((await writeRecord(west.client, name, stalled, undefined, 5000)).outcome, 'written');
+      const takes = await Promise.all(
+        ['monitor-a', 'monitor-b'].map((identity) =>
+          takeOverRestore({
+            leader: west,
+            pool: name,
+            seen: stalled,
+            identity,
+            now: new Date().toISOString(),
+            timeoutMs: 5000,
+          }),
+        ),
+      );
+      assert.equal(takes.filter((x) => x.won).length, 1, JSON.stringify(takes));
+      const loser = takes.find((x) => !x.won);
+      assert.match(
+        String(loser && !loser.won && loser.reason),
+        /another monitor wrote the record on west first|took the restore over \(attempt 2\)/,
+      );
+      const stored = (await readRecords([west], name, 5000)).get('west')?.record?.restore;
+      assert.deepEqual([stored?.status, stored?.attempt], ['pending', 2]);
+    }
+    const name = poolName('finished');
+    const hubs = await hubsFor(name);
+    const west = hubs.find((h) => h.name === 'west') as HubHandle;
+    const claimed = withPendingRestore(record('west', 1, 'm1'), 'm1');
+    const done = withFinishedRestore(claimed, { status: 'done', backup: 'b1' });
+    assert.ok(done);
+    await writeRecord(west.client, name, done, undefined, 5000);
+    const late = await takeOverRestore({
+      leader: west,
+      pool: name,
+      seen: claimed,
+      identity: 'm2',
+      now: new Date().toISOString(),
+      timeoutMs: 5000,
+    });
+    assert.deepEqual(late, { won: false, reason: 'the restore is done' });
   });
 });

@@ -1,7 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countFailures, currentView, nextLeader, quorumSize } from '../../../src/failover/election.ts';
-import type { LeaderRecord } from '../../../src/failover/election.ts';
+import {
+  countFailures,
+  currentView,
+  nextLeader,
+  quorumSize,
+  supersedes,
+} from '../../../src/failover/election.ts';
+import type { LeaderRecord, RestoreState } from '../../../src/failover/election.ts';
+import {
+  restoreOverdue,
+  withFinishedRestore,
+  withPendingRestore,
+} from '../../../src/failover/restore-state.ts';
 
 const pool = ['hub0', 'hub1', 'hub2'];
 const rec = (leader: string, epoch: number, previous?: string): LeaderRecord => ({
@@ -82,5 +93,58 @@ describe('epochs', () => {
       ]),
     );
     assert.deepEqual(Object.fromEntries(counts), { hub0: 0, hub1: 2 });
+  });
+});
+
+describe('restore state in the record', () => {
+  const pending = (attempt: number, by = 'm1'): LeaderRecord => ({
+    ...rec('hub1', 2, 'hub0'),
+    restore: { status: 'pending', by, startedAt: '2024-01-01T00:00:00.000Z', attempt },
+  });
+  const finished = (status: 'done' | 'failed'): LeaderRecord => ({
+    ...pending(1),
+    restore: { ...(pending(1).restore as RestoreState), status },
+  });
+
+  it('orders records of one election by how far their restore got', () => {
+    assert.equal(supersedes(pending(1), rec('hub1', 2, 'hub0')), true);
+    assert.equal(supersedes(pending(2), pending(1)), true);
+    assert.equal(supersedes(finished('done'), pending(2)), true);
+    assert.equal(supersedes(pending(2), finished('failed')), false);
+    assert.equal(supersedes(finished('done'), finished('failed')), false);
+    assert.equal(supersedes(pending(1), pending(1)), false);
+  });
+
+  it('never lets restore progress override a higher epoch or another leader', () => {
+    assert.equal(supersedes(finished('done'), rec('hub1', 3)), false);
+    assert.equal(supersedes({ ...finished('done'), leader: 'hub2' }, pending(1)), false);
+    assert.equal(supersedes(rec('hub2', 3), finished('done')), true);
+  });
+
+  it('the view takes the record whose restore got furthest, whatever hub it came from', () => {
+    const view = currentView([pending(1), finished('done'), pending(2, 'm2')], pool, 'hub0');
+    assert.equal(view.record?.restore?.status, 'done');
+    assert.equal(currentView([pending(1), pending(2, 'm2')], pool, 'hub0').record?.restore?.by, 'm2');
+  });
+
+  it('a pending restore is overdue after restore_timeout, or when its start time is unreadable', () => {
+    const start = Date.parse('2024-01-01T00:00:00.000Z');
+    const restore = pending(1).restore as RestoreState;
+    assert.equal(restoreOverdue(restore, start + 59_999, 60_000), false);
+    assert.equal(restoreOverdue(restore, start + 60_000, 60_000), true);
+    assert.equal(restoreOverdue({ ...restore, startedAt: 'garbage' }, start, 60_000), true);
+  });
+
+  it('the winner records a pending first attempt, and its end only when there was one', () => {
+    const claimed = withPendingRestore(rec('hub1', 2, 'hub0'), 'm1');
+    assert.deepEqual(claimed.restore, {
+      status: 'pending',
+      by: 'm1',
+      startedAt: '2024-01-01T00:00:00.000Z',
+      attempt: 1,
+    });
+    assert.equal(withFinishedRestore(claimed, { status: 'done', backup: 'b1' })?.restore?.backup, 'b1');
+    assert.equal(withFinishedRestore(rec('hub1', 2), { status: 'done' }), undefined);
+    assert.equal(withFinishedRestore(claimed, undefined), undefined);
   });
 });

@@ -57,6 +57,7 @@ describe('HubPool configuration', () => {
     assert.equal(config.pingPeriodMs, 120_000);
     assert.equal(config.pingFailsAcceptable, 3);
     assert.equal(config.pingTimeoutMs, 10_000);
+    assert.equal(config.restoreTimeoutMs, 600_000, 'restore_timeout defaults to 10 minutes');
     assert.equal(config.backup?.protocol, 's3');
     assert.equal(config.backup?.secret, 'secret-containing-creds-to-s3');
     assert.equal(config.backup?.secretNamespace, 'mcsync');
@@ -76,6 +77,7 @@ describe('HubPool configuration', () => {
         pool: { east: 'https://127.0.0.1:6443', west: null },
         ping_period: '200ms',
         ping_fails_acceptable: '2',
+        restore_timeout: '90s',
       },
     });
     assert.deepEqual(config.pool, [
@@ -85,6 +87,7 @@ describe('HubPool configuration', () => {
     assert.equal(config.initialLeader, 'east');
     assert.equal(config.pingPeriodMs, 200);
     assert.equal(config.pingTimeoutMs, 200);
+    assert.equal(config.restoreTimeoutMs, 90_000);
     assert.equal(config.pingFailsAcceptable, 2);
   });
 
