@@ -156,7 +156,10 @@ async function runAll(results: BenchResults, ctx: BenchContext): Promise<void> {
       const saved = (runner.point.scenario === 'create' ? results.create : results.sync).find(
         (p) => p.n === runner.point.n,
       );
-      if (saved) runner.point.runs.push(...saved.runs);
+      if (saved) {
+        runner.point.runs.push(...saved.runs);
+        runner.point.measuredAt = saved.measuredAt; // when the point's first pair started
+      }
     }
   }
   for (let run = 0; run < ctx.runs; run++) {

@@ -74,7 +74,7 @@ function comparisonSection(title: string, intro: string, points: ComparisonPoint
     '',
     `- mcsync: \`${p.commands.mcsync}\``,
     `- Ansible: \`${p.commands.ansible}\``,
-    `- Measured ${points.map((x) => x.measuredAt.slice(0, 16).replace('T', ' ')).join(', ')} UTC; every pair was checked identical (${points.map((x) => `${x.runs[0]?.compared ?? 0} objects at N = ${x.n}`).join(', ')}).`,
+    `- First pairs measured ${points.map((x) => x.measuredAt.slice(0, 16).replace('T', ' ')).join(', ')} UTC; every pair was checked identical (${points.map((x) => `${x.runs[0]?.compared ?? 0} objects at N = ${x.n}`).join(', ')}).`,
     '',
     table(
       [
@@ -235,7 +235,7 @@ export function renderReport(results: BenchResults, chart: string): string {
     '',
     `Machine: ${results.machine.replace('at the start', 'at the start of the last invocation; each table gives the load during its runs')}. Versions: ${versions}.`,
     '',
-    `Method: one sandbox (\`mcsync sandbox up --dir .sandbox-bench/suite\`), both tools against the same clusters with the same inventory (\`DIR/inventory.yml\`: api_url, token_file, ca_file per host). Each point runs ${results.runsPerPoint} pairs; in a pair both tools start from the same clean clusters (which tool goes first alternates), and the bench compares what each left on the clusters (objects without server-owned fields, cluster IPs and each tool's own marks) before it keeps the times. Ratios are ansible-playbook time / mcsync time within one pair; the table gives their median and range. Wall times include process start-up. The Ansible playbooks are in \`bench/ansible/\`, written the way the seed's playbooks worked (one module call per object).`,
+    `Method: one sandbox (\`mcsync sandbox up --dir .sandbox-bench/suite\`), both tools against the same clusters with the same inventory (\`DIR/inventory.yml\`: api_url, token_file, ca_file per host). Each point is asked for ${results.runsPerPoint} pairs (the \`pairs\` column gives how many it has; a stopped run keeps the finished ones); in a pair both tools start from the same clean clusters (which tool goes first alternates), and the bench compares what each left on the clusters (objects without server-owned fields, cluster IPs and each tool's own marks) before it keeps the times. Ratios are ansible-playbook time / mcsync time within one pair; the table gives their median and range. Wall times include process start-up. The Ansible playbooks are in \`bench/ansible/\`, written the way the seed's playbooks worked (one module call per object).`,
     '',
     '### Targets',
     '',
