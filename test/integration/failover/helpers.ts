@@ -1,55 +1,19 @@
 // Helpers for the failover tests: run playbooks/failover.yml through the CLI (from src/, so no
 // build is needed) as a separate process, write HubPool files, read leadership records and
 // backed-up objects on the sandbox clusters.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
-import type { JsonDocument } from '../../../src/report/json-renderer.ts';
 import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
+import { repoRoot, runPlay, tempProject } from '../../support/play.ts';
+import type { PlayRun } from '../../support/play.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export { repoRoot };
+export type { PlayRun };
 
-export interface PlayRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  doc: JsonDocument | undefined;
-  /** Wall time of the process in ms. */
-  ms: number;
-}
-
-const LAUNCH = `const { main } = await import(${JSON.stringify(path.join(repoRoot, 'src', 'cli', 'main.ts'))});
-process.exitCode = await main(['play', ...process.argv.slice(1)]);`;
-
-/** Runs `mcsync-play playbooks/failover.yml ARGS --output json` in its own process. */
+/** Runs `mcsync-play playbooks/failover.yml ARGS --output json` in its own process, from src/. */
 export function failoverPlay(args: readonly string[]): Promise<PlayRun> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', LAUNCH, 'playbooks/failover.yml', '--output', 'json', ...args],
-      { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let doc: JsonDocument | undefined;
-      try {
-        doc = JSON.parse(stdout) as JsonDocument;
-      } catch {
-        doc = undefined;
-      }
-      resolve({ code: code ?? -1, stdout, stderr, doc, ms: Date.now() - started });
-    });
-  });
+  return runPlay(['playbooks/failover.yml', '--output', 'json', ...args], { fromSources: true });
 }
 
 /** The registered `failover` result of a run (the hub_failover task's result). */
@@ -64,13 +28,8 @@ export function failoverResult(run: PlayRun): Record<string, unknown> {
 }
 
 /** A temporary directory with files (objects written as YAML), removed after `t`. */
-export async function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-failover-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  for (const [name, content] of Object.entries(files)) {
-    await writeFile(path.join(dir, name), typeof content === 'string' ? content : stringify(content));
-  }
-  return dir;
+export function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
+  return tempProject(t, files, 'mcsync-failover-');
 }
 
 /** A unique pool name per test so records of earlier tests do not interfere. */

@@ -1,50 +1,21 @@
 // Helpers for the copy-image tests: run the CLI from source (no build needed) with a PATH-shimmed
 // skopeo that logs every start (and the mode of each auth file it is given), read results from
 // the JSON output, and address the sandbox registries with their own credentials.
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
-import type { JsonDocument, JsonHostEntry } from '../../../src/report/json-renderer.ts';
+import type { JsonHostEntry } from '../../../src/report/json-renderer.ts';
 import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import type { RegistryLogin } from '../../support/oci-images.ts';
+import { runPlay, tempProject } from '../../support/play.ts';
+import type { PlayRun } from '../../support/play.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const mainUrl = pathToFileURL(path.join(repoRoot, 'src', 'cli', 'main.ts')).href;
-
-export interface PlayRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  doc: JsonDocument | undefined;
-}
+export type { PlayRun };
 
 /** Runs `mcsync play ARGS` from the repository root in a child node (src/, type stripping). */
 export function mcsyncPlay(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<PlayRun> {
-  const code = `import { main } from ${JSON.stringify(mainUrl)}; process.exitCode = await main(${JSON.stringify(['play', ...args])});`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (exit) => {
-      let doc: JsonDocument | undefined;
-      try {
-        doc = args.includes('json') ? (JSON.parse(stdout) as JsonDocument) : undefined;
-      } catch {
-        doc = undefined;
-      }
-      resolve({ code: exit ?? -1, stdout, stderr, doc });
-    });
-  });
+  return runPlay(args, { fromSources: true, env });
 }
 
 /** A `skopeo` first in PATH that logs each start, then runs the real one. */
@@ -100,13 +71,8 @@ export function loginOf(c: SandboxClusterHandle): RegistryLogin {
 }
 
 /** A temporary directory with the given files (objects as YAML), removed after `t`. */
-export async function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-image-test-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  for (const [name, content] of Object.entries(files)) {
-    await writeFile(path.join(dir, name), typeof content === 'string' ? content : stringify(content));
-  }
-  return dir;
+export function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
+  return tempProject(t, files, 'mcsync-image-test-');
 }
 
 /** The result of the copy task for `host` (the last image_copy task that did not skip it). */

@@ -1,58 +1,22 @@
 // Helpers for the role and playbook tests: run the real CLI (built dist/) against the sandbox
 // inventory, seed a master the way `npm run demo` does, write throwaway playbooks.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { stringify } from 'yaml';
-import type { JsonDocument } from '../../../src/report/json-renderer.ts';
 import { ok } from '../../support/kube-api.ts';
 import type { SandboxClusterHandle } from '../../support/clusters.ts';
+import { repoRoot, runPlay, tempProject } from '../../support/play.ts';
+import type { PlayRun } from '../../support/play.ts';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-
-export interface PlayRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** Parsed `--output json` document (undefined for other outputs or when it did not parse). */
-  doc: JsonDocument | undefined;
-}
+export { repoRoot };
+export type { PlayRun };
 
 /** Runs `node bin/mcsync-play.js ARGS` from the repository root (roles/ found there). */
 export function mcsyncPlay(args: readonly string[]): Promise<PlayRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'mcsync-play.js'), ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      let doc: JsonDocument | undefined;
-      try {
-        doc = args.includes('json') ? (JSON.parse(stdout) as JsonDocument) : undefined;
-      } catch {
-        doc = undefined;
-      }
-      resolve({ code: code ?? -1, stdout, stderr, doc });
-    });
-  });
+  return runPlay(args);
 }
 
 /** A temporary directory with the given files (objects are written as YAML), removed after `t`. */
-export async function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-roles-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  for (const [name, content] of Object.entries(files)) {
-    await writeFile(path.join(dir, name), typeof content === 'string' ? content : stringify(content));
-  }
-  return dir;
+export function project(t: TestContext, files: Record<string, unknown>): Promise<string> {
+  return tempProject(t, files, 'mcsync-roles-');
 }
 
 /** Changed counts per host from a JSON run. */
