@@ -2,13 +2,14 @@
  * `mcsync play` / `mcsync-play`: wires loader, inventory, templates, modules and a renderer once,
  * then hands the playbook to the engine. Nothing here talks to a cluster.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { LoadError, UsageError } from '../errors.ts';
 import { runPlaybook, playHosts, EXIT } from '../engine/playbook-runner.ts';
 import type { EngineDeps, LoaderPort, RunOptions } from '../engine/ports.ts';
-import { loadInventory } from '../inventory/index.ts';
+import { loadInventory, readLimit } from '../inventory/index.ts';
 import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/index.ts';
+import type { Inventory } from '../inventory/index.ts';
 import type { Playbook } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
 import type { ModuleRegistry } from '../model/module.ts';
@@ -60,6 +61,7 @@ export async function runPlayCommand(
   const inventory = await loadInventory(inventoryPaths(options, config.inventory, io.cwd), {
     playbookDir: dirname(playbooks[0]?.file ?? io.cwd),
   });
+  checkLimit(inventory, runOptions.limit, io.stderr);
   if (options.syntaxCheck) {
     for (const playbook of playbooks) io.stdout.write(`\nplaybook: ${playbook.file}\n`);
     return EXIT.ok;
@@ -135,7 +137,7 @@ function toRunOptions(
     forks: options.forks ?? configForks ?? 10,
     verbosity: options.verbosity,
     extraVars,
-    limit: expandLimit(options.limit, cwd),
+    limit: options.limit === undefined ? [] : readLimit(options.limit, cwd),
     tags: options.tags,
     skipTags: options.skipTags,
     ...(options.startAtTask === undefined ? {} : { startAtTask: options.startAtTask }),
@@ -167,16 +169,19 @@ function inventoryPaths(options: PlayOptions, fromConfig: string[], cwd: string)
   return existsSync(fallback) ? [fallback] : [];
 }
 
-/** `--limit @file` reads host names from a file, one per line. */
-function expandLimit(limit: string[], cwd: string): string[] {
-  return limit.flatMap((pattern) => {
-    if (!pattern.startsWith('@')) return [pattern];
-    const file = resolve(cwd, pattern.slice(1));
-    if (!existsSync(file)) throw new UsageError(`--limit ${pattern}: file not found`);
-    const hosts = readFileSync(file, 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'));
-    return [hosts.join(':')];
-  });
+/**
+ * Ansible's `get_host_list`: each limit term that names nothing is a warning, and a limit that
+ * leaves no host of a non-empty inventory is an error before anything runs.
+ */
+function checkLimit(inventory: Inventory, limit: readonly string[], stderr: NodeJS.WritableStream): void {
+  if (limit.length === 0) return;
+  const { hosts, unmatched } = inventory.selectTerms(limit);
+  for (const term of unmatched)
+    stderr.write(`[WARNING]: Could not match supplied host pattern, ignoring: ${term}\n`);
+  if (hosts.length === 0 && inventory.hostNames().length > 0) {
+    throw new UsageError(
+      `--limit ${limit.join(',')}: the inventory, host pattern and --limit leave no hosts to target`,
+      { key: 'limit' },
+    );
+  }
 }

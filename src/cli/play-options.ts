@@ -8,7 +8,8 @@ export interface PlayOptions {
   playbooks: string[];
   inventory: string[];
   extraVars: string[];
-  limit: string[];
+  /** The one --limit pattern, as written. */
+  limit?: string;
   tags: string[];
   skipTags: string[];
   check: boolean;
@@ -35,7 +36,8 @@ PLAYBOOK is a path; a bare name is also looked up in ./playbooks/.
 Options:
   -i, --inventory PATH     inventory file or directory (repeatable; default: mcsync.yaml's, else ./inventory/)
   -e, --extra-vars VARS    key=value pairs, @file.yml, or a JSON/YAML mapping (repeatable; highest precedence)
-  -l, --limit PATTERN      run only on hosts matching PATTERN; @file reads host names from a file
+  -l, --limit PATTERN      run only on hosts matching PATTERN (as Ansible: 'slaves,!west', 'a:&b');
+                           @file reads patterns from a file, one per line
   -t, --tags TAGS          run only tasks with these tags (comma-separated, repeatable)
       --skip-tags TAGS     skip tasks with these tags
   -C, --check              dry run: server-side dry-run where supported, no changes made
@@ -112,7 +114,7 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
     playbooks: positionals,
     inventory: values.inventory ?? [],
     extraVars: values['extra-vars'] ?? [],
-    limit: splitList(values.limit),
+    ...optional('limit', parseLimit(values.limit)),
     tags: splitList(values.tags),
     skipTags: splitList(values['skip-tags']),
     check: flag(values.check),
@@ -133,6 +135,22 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/**
+ * One --limit only: ansible-playbook silently keeps the last of several, which would run on hosts
+ * an earlier -l meant to exclude, so mcsync refuses the ambiguity instead.
+ */
+function parseLimit(values: readonly string[] | undefined): string | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  if (values.length > 1) {
+    throw new UsageError(
+      `--limit given ${values.length} times; give one pattern, e.g. --limit '${values.join(',')}'` +
+        ` (ansible-playbook would silently use only the last one)`,
+      { key: 'limit' },
+    );
+  }
+  return values[0];
 }
 
 function parseOutput(value: string | undefined): OutputKind {

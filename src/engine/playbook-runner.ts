@@ -61,7 +61,7 @@ function exitCodeFor(hosts: HostState[], interrupted: boolean): number {
 export function playHosts(play: Play, deps: EngineDeps, options: RunOptions): string[] {
   let names = deps.inventory.selectHosts(play.hosts);
   if (options.limit.length > 0) {
-    const allowed = new Set(options.limit.flatMap((pattern) => deps.inventory.selectHosts(pattern)));
+    const allowed = new Set(deps.inventory.selectTerms(options.limit).hosts);
     names = names.filter((name) => allowed.has(name));
   }
   return names;
@@ -74,6 +74,9 @@ async function runPlay(
   deps: EngineDeps,
   options: RunOptions,
 ): Promise<void> {
+  for (const term of deps.inventory.evaluatePattern(play.hosts).unmatched) {
+    deps.sink.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${term}` });
+  }
   const names = playHosts(play, deps, options);
   for (const name of names) if (!hosts.has(name)) hosts.set(name, newHostState(name));
   const states = names.map((name) => hosts.get(name)!).filter(isActive);

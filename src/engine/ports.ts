@@ -26,6 +26,10 @@ export interface InventoryPort {
   hostVars(host: string): Vars;
   hasHost(host: string): boolean;
   selectHosts(pattern: string): string[];
+  /** A play's pattern: the hosts, and the terms that matched nothing (warned about). */
+  evaluatePattern(pattern: string): { hosts: string[]; unmatched: string[] };
+  /** Evaluates `--limit` terms together as one pattern (Ansible's subset). */
+  selectTerms(terms: readonly string[]): { hosts: string[]; unmatched: string[] };
 }
 
 /** Loads what a play can only know at run time: templated vars_files and dynamic includes. */
@@ -41,7 +45,7 @@ export interface RunOptions {
   forks: number;
   verbosity: number;
   extraVars: Vars;
-  /** Host patterns from --limit, already expanded from @file. */
+  /** The --limit pattern's terms (split as Ansible splits it, @file expanded); [] for no limit. */
   limit: string[];
   tags: string[];
   skipTags: string[];

@@ -1,74 +1,134 @@
 /**
- * Host patterns as Ansible evaluates them (`hosts:` in a play, `--limit`): `all`/`*`, host and
- * group names, globs (`web*`), regexes (`~^web\d+`), subscripts (`slaves[0]`, `slaves[0:1]`),
- * unions (`a:b`, `a,b`), intersections (`a:&b`) and exclusions (`a:!b`). Unions are applied first,
- * then intersections, then exclusions, whatever the order written. The result is in inventory
- * order. The implicit `localhost` matches only the literal name `localhost`, never `all`.
+ * Host patterns exactly as Ansible 2.14 evaluates them (`hosts:` in a play, `--limit`), following
+ * `InventoryManager` in lib/ansible/inventory/manager.py:
+ *
+ * - a pattern with a comma is split on commas only (`a:b,c` is the two terms `a:b` and `c`, and
+ *   `a:b` then matches nothing); without a comma it is split on colons outside brackets, unless
+ *   the whole pattern is one address (`host:22`, `web[01:03]`, an IPv6 address);
+ * - plain terms are applied first, then `&` intersections, then `!` exclusions, whatever their
+ *   order; a pattern of only `&`/`!` terms starts from `all`;
+ * - the result is in evaluation order (`west:east` lists west first), duplicates dropped;
+ * - a term is a host or group name, a glob (`web*`, `web[!0]*`), a `~regex` (matched from the
+ *   start) or one of those with a subscript (`group[0]`, `group[-1]`, `group[1:]`, `group[0:2]`
+ *   inclusive), taken from the term's own match order;
+ * - a term that matches nothing is reported (Ansible's "Could not match supplied host pattern")
+ *   and ignored; the implicit `localhost` matches only its own name, never `all`.
  */
 import { LoadError } from '../errors.ts';
 
 /** What pattern evaluation needs to know about an inventory. */
 export interface PatternScope {
+  /** Defined hosts in definition order. */
   hostNames(): string[];
+  /** Every group, `all` and `ungrouped` first, then in definition order. */
   groupNames(): string[];
-  /** Hosts of a group including its descendants', in inventory order. */
+  /** Hosts of a group and its descendants, in Ansible's `Group.get_hosts()` order. */
   groupHosts(group: string): string[];
 }
 
-/** The name that is always a host, even when no inventory defines it. */
+/**
+ * The implicit localhost. Ansible also treats `127.0.0.1` and `::1` so; mcsync only the name,
+ * since its hosts are clusters and only `localhost` has host vars without an inventory entry.
+ */
 export const IMPLICIT_LOCALHOST = 'localhost';
 
-/**
- * Splits a pattern into terms: on commas when there are any, otherwise on colons outside
- * brackets (so `web[01:03]` stays whole). Lists of patterns are split term by term.
- */
+/** What a pattern selected, and the terms that matched nothing (Ansible warns about each). */
+export interface PatternSelection {
+  hosts: string[];
+  unmatched: string[];
+}
+
+/** Splits a pattern into terms as Ansible's `split_host_pattern` does; lists are split term by term. */
 export function splitHostPattern(pattern: string | readonly string[]): string[] {
   if (typeof pattern !== 'string') return pattern.flatMap((item) => splitHostPattern(item));
-  const parts = pattern.includes(',')
-    ? pattern.split(',')
-    : (pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? []);
+  let parts: string[];
+  if (pattern.includes(',')) parts = pattern.split(',');
+  else if (isSingleAddress(pattern.trim())) parts = [pattern];
+  else parts = pattern.match(/(?:[^\s:[\]]|\[[^\]]*\])+/g) ?? [];
   return parts.map((part) => part.trim()).filter((part) => part !== '');
 }
 
-/** Evaluates a pattern (or a list of them) to host names in inventory order. */
+/**
+ * The cases where Ansible's `parse_address(pattern, allow_ranges=True)` succeeds and the colon is
+ * not a separator: `name:port`, `name[01:03]`, `[v6]:port` and bare IPv6 addresses.
+ */
+function isSingleAddress(pattern: string): boolean {
+  const name = String.raw`(?:[A-Za-z0-9_*-]|\[[0-9a-zA-Z]+:[0-9a-zA-Z]+(?::[0-9]+)?\])+`;
+  const hostname = String.raw`${name}(?:\.${name})*`;
+  if (new RegExp(`^${hostname}(?::[0-9]+)?$`).test(pattern)) return true;
+  if (/^\[[0-9a-fA-F:.]+\](?::[0-9]+)?$/.test(pattern)) return true;
+  return /^[0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F.]*$/.test(pattern);
+}
+
+/** Evaluates a pattern (or a list of them) to host names in Ansible's order. */
 export function selectHosts(scope: PatternScope, pattern: string | readonly string[]): string[] {
-  const terms = orderTerms(splitHostPattern(pattern));
-  let selected: string[] = [];
-  for (const term of terms) {
-    const matched = new Set(matchTerm(scope, term.replace(/^[&!]/, '')));
-    if (term.startsWith('!')) selected = selected.filter((host) => !matched.has(host));
-    else if (term.startsWith('&')) selected = selected.filter((host) => matched.has(host));
-    else for (const host of matched) if (!selected.includes(host)) selected.push(host);
+  return evaluateHostPattern(scope, pattern).hosts;
+}
+
+/** Evaluates a pattern and also reports the terms that matched nothing. */
+export function evaluateHostPattern(
+  scope: PatternScope,
+  pattern: string | readonly string[],
+): PatternSelection {
+  return evaluateTerms(scope, splitHostPattern(pattern));
+}
+
+/** Ansible's `_evaluate_patterns` over already split terms. */
+export function evaluateTerms(scope: PatternScope, terms: readonly string[]): PatternSelection {
+  const defined = new Set(scope.hostNames());
+  const unmatched: string[] = [];
+  let hosts: string[] = [];
+  for (const term of orderTerms(terms)) {
+    if (defined.has(term)) {
+      hosts.push(term);
+      continue;
+    }
+    const bare = term.replace(/^[&!]/, '');
+    const { matched, found } = matchTerm(scope, bare);
+    if (!found) unmatched.push(bare);
+    const set = new Set(matched);
+    if (term.startsWith('!')) hosts = hosts.filter((host) => !set.has(host));
+    else if (term.startsWith('&')) hosts = hosts.filter((host) => set.has(host));
+    else {
+      const existing = new Set(hosts);
+      hosts.push(...matched.filter((host) => !existing.has(host)));
+    }
   }
-  return inInventoryOrder(scope, selected);
+  return { hosts: [...new Set(hosts)], unmatched };
 }
 
-/** Unions first, then `&` intersections, then `!` exclusions; only `&`/`!` terms start from `all`. */
-function orderTerms(terms: string[]): string[] {
-  const unions = terms.filter((term) => !term.startsWith('&') && !term.startsWith('!'));
-  const intersections = terms.filter((term) => term.startsWith('&'));
-  const exclusions = terms.filter((term) => term.startsWith('!'));
-  if (unions.length === 0 && terms.length > 0) unions.push('all');
-  return [...unions, ...intersections, ...exclusions];
+/** Plain terms first, then `&` intersections, then `!` exclusions; only `&`/`!` starts from `all`. */
+function orderTerms(terms: readonly string[]): string[] {
+  const present = terms.filter((term) => term !== '');
+  const plain = present.filter((term) => !term.startsWith('&') && !term.startsWith('!'));
+  const intersections = present.filter((term) => term.startsWith('&'));
+  const exclusions = present.filter((term) => term.startsWith('!'));
+  return [...(plain.length === 0 ? ['all'] : plain), ...intersections, ...exclusions];
 }
 
-function matchTerm(scope: PatternScope, term: string): string[] {
+/**
+ * Ansible's `_match_one_pattern`: enumerate, then take the subscript of that order. `found` is
+ * false when the term names no group and no host, the case Ansible warns about.
+ */
+function matchTerm(scope: PatternScope, term: string): { matched: string[]; found: boolean } {
   const { base, subscript } = splitSubscript(term);
-  const found = enumerateMatches(scope, base);
-  return subscript ? applySubscript(inInventoryOrder(scope, found), subscript) : found;
+  const { hosts, groups } = enumerateMatches(scope, base);
+  const found = hosts.length > 0 || groups > 0 || base === 'all';
+  return { matched: subscript ? applySubscript(hosts, subscript) : hosts, found };
 }
 
-function enumerateMatches(scope: PatternScope, pattern: string): string[] {
-  if (pattern === '') return [];
+/** Ansible's `_enumerate_matches`: matching groups' hosts, then matching host names. */
+function enumerateMatches(scope: PatternScope, pattern: string): { hosts: string[]; groups: number } {
+  if (pattern === '') return { hosts: [], groups: 0 };
   const matcher = compile(pattern);
-  const results = new Set<string>();
+  const hosts: string[] = [];
   const groups = scope.groupNames().filter((group) => matcher(group));
-  for (const group of groups) for (const host of scope.groupHosts(group)) results.add(host);
+  for (const group of groups) hosts.push(...scope.groupHosts(group));
   if (groups.length === 0 || pattern.startsWith('~') || /[.?*[]/.test(pattern)) {
-    for (const host of scope.hostNames()) if (matcher(host)) results.add(host);
+    for (const host of scope.hostNames()) if (matcher(host)) hosts.push(host);
   }
-  if (results.size === 0 && pattern === IMPLICIT_LOCALHOST) results.add(IMPLICIT_LOCALHOST);
-  return [...results];
+  if (hosts.length === 0 && pattern === IMPLICIT_LOCALHOST) hosts.push(pattern);
+  return { hosts, groups: groups.length };
 }
 
 /** `~regex` matches from the start (Python's re.match); other patterns are whole-name globs. */
@@ -80,10 +140,7 @@ function compile(pattern: string): (name: string) => boolean {
     } catch (error) {
       throw new LoadError(
         `invalid regular expression in host pattern '${pattern}': ${(error as Error).message}`,
-        {
-          key: 'hosts',
-          cause: error,
-        },
+        { key: 'hosts', cause: error },
       );
     }
     return (name) => regex.test(name);
@@ -118,37 +175,29 @@ function globToRegex(glob: string): string {
 
 interface Subscript {
   start: number;
+  /** Inclusive end; undefined for a single index. */
   end: number | undefined;
-  range: boolean;
 }
 
-/** `group[1]`, `group[-1]`, `group[0:2]` (inclusive, as Ansible), `group[1:]`. */
+/**
+ * `group[1]`, `group[-1]`, `group[0:2]` (inclusive), `group[1:]`, as Ansible's
+ * `pattern_with_subscript`. `[x:0]` is a single index, as Ansible's `if end:` makes it.
+ */
 function splitSubscript(term: string): { base: string; subscript?: Subscript } {
   if (term.startsWith('~')) return { base: term };
-  const match = /^(.+)\[(?:(-?[0-9]+)|(-?[0-9]+):(-?[0-9]+)?)\]$/.exec(term);
+  const match = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/.exec(term);
   if (!match) return { base: term };
-  const [, base = '', single, start, end] = match;
-  if (single !== undefined)
-    return { base, subscript: { start: Number(single), end: undefined, range: false } };
-  return {
-    base,
-    subscript: { start: Number(start), end: end === undefined ? undefined : Number(end), range: true },
-  };
+  const [, base = '', single, start, , end] = match;
+  if (single !== undefined) return { base, subscript: { start: Number(single), end: undefined } };
+  const last = end === undefined || end === '' ? -1 : Number(end);
+  return { base, subscript: { start: Number(start), end: last === 0 ? undefined : last } };
 }
 
 function applySubscript(hosts: string[], subscript: Subscript): string[] {
-  if (!subscript.range) {
+  if (subscript.end === undefined) {
     const host = hosts.at(subscript.start);
     return host === undefined ? [] : [host];
   }
-  const end = subscript.end === undefined || subscript.end === -1 ? hosts.length - 1 : subscript.end;
+  const end = subscript.end === -1 ? hosts.length - 1 : subscript.end;
   return hosts.slice(subscript.start, end + 1);
-}
-
-function inInventoryOrder(scope: PatternScope, hosts: Iterable<string>): string[] {
-  const wanted = new Set(hosts);
-  const ordered = scope.hostNames().filter((host) => wanted.has(host));
-  if (wanted.has(IMPLICIT_LOCALHOST) && !ordered.includes(IMPLICIT_LOCALHOST))
-    ordered.push(IMPLICIT_LOCALHOST);
-  return ordered;
 }

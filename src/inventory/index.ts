@@ -6,5 +6,7 @@ export { loadInventory } from './load-inventory.ts';
 export type { LoadInventoryOptions } from './load-inventory.ts';
 export type { Inventory } from './inventory.ts';
 export { IMPLICIT_LOCALHOST, splitHostPattern } from './host-patterns.ts';
+export type { PatternSelection } from './host-patterns.ts';
+export { readLimit } from './limit.ts';
 export { hostConnection, CONNECTION_VARS } from './connection.ts';
 export type { HostConnection, RegistryConnection } from './connection.ts';

@@ -10,7 +10,7 @@ import type { InventoryData } from './inventory-data.ts';
 export interface GroupGraph {
   /** Longest path from `all` (all = 0, top-level groups = 1), as Ansible's `Group.depth`. */
   depth: Map<string, number>;
-  /** Each group's own hosts plus its descendants', deduplicated, in host definition order. */
+  /** Each group's own hosts plus its descendants', deduplicated, in Ansible's `Group.get_hosts()` order. */
   hosts: Map<string, string[]>;
   /** Each host's groups, including ancestors and `all`, in group definition order. */
   hostGroups: Map<string, string[]>;
@@ -66,8 +66,8 @@ export function reconcile(data: InventoryData): void {
     for (const host of group.hosts) grouped.add(host);
   }
   const ungrouped = data.group('ungrouped');
+  // Hosts written under `all` stay there too (they come first in `all`), as in Ansible.
   ungrouped.hosts = [...data.hosts.keys()].filter((host) => !grouped.has(host));
-  all.hosts = [];
 }
 
 /** Derives depth, group hosts and host groups from a reconciled, acyclic inventory. */
@@ -80,27 +80,37 @@ export function buildGraph(data: InventoryData): GroupGraph {
   };
   assignDepth('all', 0);
 
-  const order = new Map([...data.hosts.keys()].map((host, index) => [host, index]));
   const hosts = new Map<string, string[]>();
-  const memo = new Map<string, Set<string>>();
-  const collect = (name: string): Set<string> => {
-    const cached = memo.get(name);
-    if (cached) return cached;
-    const found = new Set<string>(data.groups.get(name)?.hosts ?? []);
-    for (const child of data.groups.get(name)?.children ?? [])
-      for (const host of collect(child)) found.add(host);
-    memo.set(name, found);
-    return found;
-  };
-  for (const name of data.groups.keys()) {
-    const found = name === 'all' ? [...data.hosts.keys()] : [...collect(name)];
-    hosts.set(
-      name,
-      found.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)),
-    );
-  }
+  for (const name of data.groups.keys()) hosts.set(name, groupHostsInAnsibleOrder(data, name));
 
   const hostGroups = new Map<string, string[]>([...data.hosts.keys()].map((host) => [host, []]));
   for (const [group, members] of hosts) for (const host of members) hostGroups.get(host)?.push(group);
   return { depth, hosts, hostGroups };
+}
+
+/**
+ * Ansible's `Group.get_hosts()`: the hosts of the group, then of its children in order, then of
+ * the next generation (`get_descendants(include_self=True, preserve_ordering=True)`), each host
+ * once. Ansible walks a generation from a Python set; where that order is not defined (several
+ * groups of one generation with children of their own) this takes them in definition order.
+ */
+function groupHostsInAnsibleOrder(data: InventoryData, name: string): string[] {
+  const childrenOf = (group: string): string[] => data.groups.get(group)?.children ?? [];
+  const ordered = [name, ...childrenOf(name)];
+  const seen = new Set<string>();
+  let generation = [...new Set(ordered)];
+  while (generation.length > 0) {
+    for (const group of generation) seen.add(group);
+    const next: string[] = [];
+    for (const group of generation) {
+      for (const child of childrenOf(group)) {
+        if (!next.includes(child)) next.push(child);
+        if (!seen.has(child) && !ordered.includes(child)) ordered.push(child);
+      }
+    }
+    generation = next.filter((group) => !seen.has(group));
+  }
+  const hosts = new Set<string>();
+  for (const group of ordered) for (const host of data.groups.get(group)?.hosts ?? []) hosts.add(host);
+  return [...hosts];
 }

@@ -2,16 +2,15 @@
  * The loaded inventory: hosts, groups and each host's inventory variables merged in Ansible's
  * precedence. Read-only once built; `loadInventory` is the only way to make one.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { McsyncError, UsageError } from '../errors.ts';
+import { McsyncError } from '../errors.ts';
 import { didYouMean } from '../load/did-you-mean.ts';
 import type { Vars } from '../model/vars.ts';
 import { buildGraph } from './inventory-graph.ts';
 import type { GroupGraph } from './inventory-graph.ts';
 import { assignVars } from './inventory-data.ts';
 import type { InventoryData } from './inventory-data.ts';
-import { IMPLICIT_LOCALHOST, selectHosts, splitHostPattern } from './host-patterns.ts';
+import { evaluateHostPattern, evaluateTerms, IMPLICIT_LOCALHOST, selectHosts } from './host-patterns.ts';
+import type { PatternSelection } from './host-patterns.ts';
 import type { VarsLayer } from './vars-dirs.ts';
 
 /** The inventory every later stage reads: the engine, `--list-hosts`, the observe loop. */
@@ -28,10 +27,12 @@ export interface Inventory {
   hostVars(host: string): Vars;
   /** True for a defined host and for the implicit `localhost`. */
   hasHost(name: string): boolean;
-  /** Hosts matching an Ansible host pattern, in inventory order; [] when nothing matches. */
+  /** Hosts matching an Ansible host pattern, in Ansible's order; [] when nothing matches. */
   selectHosts(pattern: string | readonly string[]): string[];
-  /** Applies `--limit` patterns (each may be `@file` of host names) to `hosts`, keeping their order. */
-  limitHosts(hosts: readonly string[], limitPatterns: readonly string[]): Promise<string[]>;
+  /** A pattern's hosts and the terms that matched nothing. */
+  evaluatePattern(pattern: string | readonly string[]): PatternSelection;
+  /** Evaluates already split terms (a `--limit` after `readLimit`) as one pattern. */
+  selectTerms(terms: readonly string[]): PatternSelection;
 }
 
 /** Group and host vars files, beside each inventory source and beside the playbook. */
@@ -83,15 +84,12 @@ export class LoadedInventory implements Inventory {
     return selectHosts(this, pattern);
   }
 
-  async limitHosts(hosts: readonly string[], limitPatterns: readonly string[]): Promise<string[]> {
-    if (limitPatterns.length === 0) return [...hosts];
-    const terms: string[] = [];
-    for (const pattern of limitPatterns) {
-      if (pattern.startsWith('@')) terms.push(...(await readLimitFile(pattern.slice(1))));
-      else terms.push(...splitHostPattern(pattern));
-    }
-    const allowed = new Set(selectHosts(this, terms));
-    return hosts.filter((host) => allowed.has(host));
+  evaluatePattern(pattern: string | readonly string[]): PatternSelection {
+    return evaluateHostPattern(this, pattern);
+  }
+
+  selectTerms(terms: readonly string[]): PatternSelection {
+    return evaluateTerms(this, terms);
   }
 
   hostVars(host: string): Vars {
@@ -148,24 +146,4 @@ export class LoadedInventory implements Inventory {
     }
     return magic;
   }
-}
-
-/** Reads a `--limit @file`: one host name (or pattern) per line, blank lines and `#` comments skipped. */
-async function readLimitFile(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(resolve(file), 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `cannot read --limit file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
-      {
-        key: 'limit',
-        cause: error,
-      },
-    );
-  }
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
 }

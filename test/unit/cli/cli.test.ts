@@ -165,6 +165,41 @@ describe('mcsync-play: variables and output', () => {
     assert.match(tasks.stdout, /TASK TAGS: \[sync\]/);
   });
 
+  it('--limit with commas keeps exclusions and intersections, as ansible-playbook does', async () => {
+    const dir = await workspace({
+      'inv.ini': '[master]\neast\n[slaves]\nwest\nsouth\nnorth\n[eu]\nwest\nnorth\n',
+      'p.yml': '- hosts: all\n  tasks:\n    - debug: {msg: "{{ inventory_hostname }}"}\n',
+    });
+    const cases: [string, string[]][] = [
+      ['slaves,!west', ['south', 'north']],
+      ['!west,!south', ['east', 'north']],
+      ['slaves,&eu', ['west', 'north']],
+      ['all,!eu,&slaves', ['south']],
+    ];
+    for (const [limit, expected] of cases) {
+      const run = await runCli(['p.yml', '-i', 'inv.ini', '-l', limit], { cwd: dir });
+      assert.equal(run.code, 0, run.stderr);
+      // The recap lists hosts sorted by name, as ansible-playbook's does.
+      const ran = [...run.stdout.matchAll(new RegExp(RECAP.source, 'gm'))].map((m) => m[1]);
+      assert.deepEqual(ran, [...expected].sort(), `-l '${limit}'`);
+    }
+  });
+
+  it('--limit given twice, or matching no host, exits 5 before anything runs', async () => {
+    const dir = await workspace({
+      'inv.ini': '[master]\neast\n[slaves]\nwest\n',
+      'p.yml': '- hosts: all\n  tasks:\n    - debug: {msg: ran}\n',
+    });
+    const twice = await runCli(['p.yml', '-i', 'inv.ini', '-l', 'slaves', '-l', '!west'], { cwd: dir });
+    assert.equal(twice.code, 5);
+    assert.match(twice.stderr, /--limit given 2 times; give one pattern, e.g. --limit 'slaves,!west'/);
+    const none = await runCli(['p.yml', '-i', 'inv.ini', '-l', 'nosuch'], { cwd: dir });
+    assert.equal(none.code, 5);
+    assert.match(none.stderr, /Could not match supplied host pattern, ignoring: nosuch/);
+    assert.match(none.stderr, /leave no hosts to target/);
+    assert.doesNotMatch(none.stdout, /ran/);
+  });
+
   it('mcsync.yaml supplies the default inventory', async () => {
     const dir = await workspace({
       'mcsync.yaml': 'inventory: clusters.ini\nforks: 2\n',

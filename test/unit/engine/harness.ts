@@ -6,6 +6,7 @@ import type { Vars } from '../../../src/model/vars.ts';
 import { runPlaybook } from '../../../src/engine/playbook-runner.ts';
 import type { EngineDeps, RunOptions } from '../../../src/engine/ports.ts';
 import { createTemplar } from '../../../src/template/index.ts';
+import { evaluateHostPattern, evaluateTerms, selectHosts } from '../../../src/inventory/host-patterns.ts';
 
 const loc = { file: 'test.yml', line: 1, column: 1 };
 
@@ -124,15 +125,20 @@ export async function run(
   const hostVars = options.hosts ?? { east: {}, west: {} };
   const names = Object.keys(hostVars);
   const events: EngineEvent[] = [];
+  const scope = {
+    hostNames: () => names,
+    groupNames: () => ['all', 'ungrouped'],
+    groupHosts: (group: string) => (group === 'all' || group === 'ungrouped' ? names : []),
+  };
   const deps: EngineDeps = {
     templates: createTemplar(),
     inventory: {
-      hostNames: () => names,
-      groupHosts: (group) => (group === 'all' ? names : []),
+      ...scope,
       hostVars: (name) => ({ ...hostVars[name], inventory_hostname: name }),
       hasHost: (name) => name in hostVars,
-      selectHosts: (pattern) =>
-        pattern.split(':').flatMap((p) => (p === 'all' ? names : names.filter((n) => n === p))),
+      selectHosts: (pattern) => selectHosts(scope, pattern),
+      evaluatePattern: (pattern) => evaluateHostPattern(scope, pattern),
+      selectTerms: (terms) => evaluateTerms(scope, terms),
     },
     loader: {
       loadVarsFile: async () => ({}),

@@ -88,12 +88,12 @@ describe('group children', () => {
     );
   });
 
-  it('includes hosts of children (deduplicated) and lists parents in hostGroups', async () => {
+  it('includes hosts of children (deduplicated, own hosts first, as ansible --list-hosts) and lists parents in hostGroups', async () => {
     const dir = await writeTree({
       'hosts.ini': '[top:children]\nmid\nleaf\n[mid:children]\nleaf\n[leaf]\nx\n[top]\ny\nx\n',
     });
     const inventory = await loadInventory([join(dir, 'hosts.ini')]);
-    assert.deepEqual(inventory.groupHosts('top'), ['x', 'y']);
+    assert.deepEqual(inventory.groupHosts('top'), ['y', 'x']);
     assert.deepEqual(inventory.hostGroups('x'), ['all', 'top', 'mid', 'leaf']);
     assert.deepEqual(inventory.groupNames(), ['all', 'ungrouped', 'top', 'mid', 'leaf']);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import { loadInventory } from '../../../src/inventory/index.ts';
+import { loadInventory, readLimit } from '../../../src/inventory/index.ts';
 import type { Inventory } from '../../../src/inventory/index.ts';
 import { writeTree } from './tree.ts';
 
@@ -63,10 +63,15 @@ describe('host patterns', () => {
     assert.deepEqual(inventory.selectHosts('~(east|west)\\.'), ['east.example.com', 'west.example.com']);
   });
 
-  it('unions with : and , and returns inventory order whatever the written order', () => {
-    assert.deepEqual(inventory.selectHosts('web10:master'), ['east.example.com', 'web10']);
-    assert.deepEqual(inventory.selectHosts('web10,master'), ['east.example.com', 'web10']);
-    assert.deepEqual(inventory.selectHosts(['web10', 'master']), ['east.example.com', 'web10']);
+  it('unions with : and , in the order written, as ansible --list-hosts prints them', () => {
+    assert.deepEqual(inventory.selectHosts('web10:master'), ['web10', 'east.example.com']);
+    assert.deepEqual(inventory.selectHosts('web10,master'), ['web10', 'east.example.com']);
+    assert.deepEqual(inventory.selectHosts(['web10', 'master']), ['web10', 'east.example.com']);
+  });
+
+  it('splits on commas only when there is one, so a:b,c is the terms a:b and c', () => {
+    assert.deepEqual(inventory.selectHosts('web10:master,canary'), ['web02']);
+    assert.deepEqual(inventory.evaluatePattern('web10:master,canary').unmatched, ['web10:master']);
   });
 
   it('intersects with :& and excludes with :!', () => {
@@ -77,9 +82,9 @@ describe('host patterns', () => {
   it('applies unions, then intersections, then exclusions, regardless of position', () => {
     assert.deepEqual(inventory.selectHosts('!canary:&web:slaves'), ['web01']);
     assert.deepEqual(inventory.selectHosts('slaves:!web:master'), [
-      'east.example.com',
       'west.example.com',
       'apac.example.com',
+      'east.example.com',
     ]);
   });
 
@@ -95,15 +100,19 @@ describe('host patterns', () => {
     assert.deepEqual(inventory.selectHosts('slaves[2:]'), ['web01', 'web02']);
   });
 
-  it('returns [] for a pattern matching nothing', () => {
+  it('returns [] for a pattern matching nothing and reports the terms that matched nothing', () => {
     assert.deepEqual(inventory.selectHosts('nosuch'), []);
     assert.deepEqual(inventory.selectHosts('nosuch*'), []);
-    assert.deepEqual(inventory.selectHosts(''), []);
+    // Ansible's get_hosts(''): no terms means `all` (a play's `hosts:` may not be empty anyway).
+    assert.deepEqual(inventory.selectHosts(''), all);
+    assert.deepEqual(inventory.evaluatePattern('nosuch:web10:!gone').unmatched, ['nosuch', 'gone']);
+    assert.deepEqual(inventory.evaluatePattern('slaves[9]').unmatched, []);
+    assert.deepEqual(inventory.evaluatePattern('all').unmatched, []);
   });
 
   it('matches the implicit localhost by name only, never through all or globs', () => {
     assert.deepEqual(inventory.selectHosts('localhost'), ['localhost']);
-    assert.deepEqual(inventory.selectHosts('localhost:master'), ['east.example.com', 'localhost']);
+    assert.deepEqual(inventory.selectHosts('localhost:master'), ['localhost', 'east.example.com']);
     assert.ok(!inventory.selectHosts('all').includes('localhost'));
     assert.deepEqual(inventory.selectHosts('local*'), []);
     assert.equal(inventory.hasHost('localhost'), true);
@@ -124,28 +133,24 @@ describe('host patterns', () => {
     );
   });
 
-  it('--limit narrows a host list, keeping its order; several limits combine as one pattern', async () => {
-    const hosts = inventory.selectHosts('all');
-    assert.deepEqual(await inventory.limitHosts(hosts, []), hosts);
-    assert.deepEqual(await inventory.limitHosts(hosts, ['slaves:!web']), [
-      'west.example.com',
-      'apac.example.com',
-    ]);
-    assert.deepEqual(await inventory.limitHosts(hosts, ['slaves', '!web']), [
-      'west.example.com',
-      'apac.example.com',
-    ]);
-    assert.deepEqual(await inventory.limitHosts(['web01', 'east.example.com'], ['all']), [
-      'web01',
-      'east.example.com',
-    ]);
+  it('--limit terms are evaluated together: plain terms, then & intersections, then ! exclusions', () => {
+    const limit = (pattern: string): string[] => inventory.selectTerms(readLimit(pattern, dir)).hosts;
+    assert.deepEqual(limit('slaves,!web'), ['west.example.com', 'apac.example.com']);
+    assert.deepEqual(limit('slaves:!web'), ['west.example.com', 'apac.example.com']);
+    assert.deepEqual(limit('!web,!master'), ['west.example.com', 'apac.example.com']);
+    assert.deepEqual(limit('slaves,&web'), ['web01', 'web02']);
+    assert.deepEqual(limit('all,!web,&slaves'), ['west.example.com', 'apac.example.com']);
   });
 
-  it('--limit @file reads host names one per line, skipping blanks and comments', async () => {
+  it('--limit @file reads one pattern per line, skipping blanks and comments', async () => {
     const file = join(dir, 'retry');
     await writeFile(file, '# failed last time\nweb02\n\napac.example.com\n');
-    assert.deepEqual(await inventory.limitHosts(all, [`@${file}`]), ['apac.example.com', 'web02']);
-    assert.deepEqual(await inventory.limitHosts(all, [`@${file}`, '!web']), ['apac.example.com']);
-    await assert.rejects(inventory.limitHosts(all, ['@/nonexistent/limit']), /cannot read --limit file/);
+    assert.deepEqual(readLimit(`@${file}`, dir), ['web02', 'apac.example.com']);
+    assert.deepEqual(inventory.selectTerms(readLimit(`@${file},!web`, dir)).hosts, ['apac.example.com']);
+    assert.throws(
+      () => readLimit('@/nonexistent/limit', dir),
+      /--limit @\/nonexistent\/limit: cannot read limit file/,
+    );
+    assert.throws(() => readLimit(`@${dir}`, dir), /must be a file, not a directory/);
   });
 });
