@@ -27,7 +27,8 @@ export type Handler = (req: Recorded, res: ServerResponse) => void;
 
 let cached: { cert: string; key: string } | undefined;
 
-function selfSigned(): { cert: string; key: string } {
+/** A self-signed certificate for 127.0.0.1 and localhost (made once per process). */
+export function selfSigned(): { cert: string; key: string } {
   if (cached) return cached;
   const dir = mkdtempSync(path.join(tmpdir(), 'kube-tls-'));
   try {
