@@ -39,6 +39,8 @@ interface Frame {
   whens: Condition[];
   tags: string[];
   blockVars: Vars[];
+  /** Include params of the enclosing includes, outermost first. */
+  includeParams: Vars[];
   role?: RoleScope;
   catchers: Catcher[];
 }
@@ -66,7 +68,7 @@ export class PlayRunner {
 
   /** Runs pre_tasks, roles, tasks and post_tasks for one batch of hosts, flushing handlers between. */
   async runBatch(hosts: HostState[]): Promise<void> {
-    const frame: Frame = { whens: [], tags: this.#play.tags, blockVars: [], catchers: [] };
+    const frame: Frame = { whens: [], tags: this.#play.tags, blockVars: [], includeParams: [], catchers: [] };
     await this.#runNodes(this.#play.preTasks, hosts, frame);
     await this.#flushHandlers(hosts);
     await this.#runNodes(this.#play.roles, hosts, frame);
@@ -97,11 +99,18 @@ export class PlayRunner {
     }
   }
 
-  #inner(frame: Frame, node: Block | DynamicInclude, vars: Vars, catcher?: Catcher): Frame {
+  #inner(
+    frame: Frame,
+    node: Block | DynamicInclude,
+    vars: Vars,
+    catcher?: Catcher,
+    includeParams?: Vars,
+  ): Frame {
     return {
       whens: [...frame.whens, ...node.when],
       tags: [...frame.tags, ...node.tags],
       blockVars: [...frame.blockVars, vars],
+      includeParams: includeParams ? [...frame.includeParams, includeParams] : frame.includeParams,
       role: node.role ?? frame.role,
       catchers: catcher ? [...frame.catchers, catcher] : frame.catchers,
     };
@@ -112,7 +121,7 @@ export class PlayRunner {
     const catcher: Catcher | undefined = catches
       ? { halted: new Set(), rescues: block.rescue.length > 0 }
       : undefined;
-    const inner = this.#inner(frame, block, block.vars, catcher);
+    const inner = this.#inner(frame, block, block.vars, catcher, block.includeParams);
     await this.#runNodes(block.block, hosts, inner);
     if (!catcher) return;
     let stillFailed = hosts.filter((host) => catcher.halted.has(host.name));
@@ -178,7 +187,11 @@ export class PlayRunner {
     const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
     this.#deps.sink.emit({ type: 'task_start', task: ref, hosts: targets.map((host) => host.name) });
     const started = Date.now();
-    const scope = { role: task.role ?? frame.role, blockVars: frame.blockVars };
+    const scope = {
+      role: task.role ?? frame.role,
+      blockVars: frame.blockVars,
+      includeParams: frame.includeParams,
+    };
     const outcomes = await mapBounded(targets, this.#options.forks, (host) =>
       this.#executor.run(effective, ref, scope, host),
     );
@@ -252,7 +265,12 @@ export class PlayRunner {
         host,
         this.#deps.inventory,
         this.#scope,
-        { role: frame.role, blockVars: frame.blockVars, taskVars: node.vars },
+        {
+          role: frame.role,
+          blockVars: frame.blockVars,
+          taskVars: node.vars,
+          includeParams: [...frame.includeParams, node.include === 'role' ? node.params : node.vars],
+        },
         this.#deps.templates,
         where,
       );
@@ -288,10 +306,13 @@ export class PlayRunner {
         node.include === 'role'
           ? [await this.#deps.loader.loadRole(target, params, node.baseDir, node.location)]
           : await this.#deps.loader.loadTasksFile(resolveFrom(node.baseDir, target), frame.role);
+      const includeVars = { ...node.vars, ...params, ...loopVars };
       const inner = this.#inner(
         { ...frame, whens: [] },
         { ...node, when: [] },
-        { ...node.vars, ...params, ...loopVars },
+        includeVars,
+        undefined,
+        includeVars,
       );
       await this.#runNodes(loaded, [host], inner);
     } catch (error) {
@@ -334,7 +355,12 @@ export class PlayRunner {
       );
       if (notified.length === 0) continue;
       for (const host of notified) for (const name of handler.listen) host.notified.delete(name);
-      await this.#runTask(handler, notified, { whens: [], tags: [], blockVars: [], catchers: [] }, true);
+      await this.#runTask(
+        handler,
+        notified,
+        { whens: [], tags: [], blockVars: [], includeParams: [], catchers: [] },
+        true,
+      );
     }
   }
 }

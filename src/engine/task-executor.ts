@@ -61,7 +61,7 @@ export class TaskExecutor {
     if (outcome.result.changed && (outcome.status === 'changed' || outcome.status === 'ignored')) {
       for (const name of task.notify) host.notified.add(name);
     }
-    this.#emit(task, ref, host, outcome, Date.now() - started, undefined, scope.blockVars, where);
+    this.#emit(task, ref, host, outcome, Date.now() - started, undefined, taskScope, where);
     return outcome;
   }
 
@@ -101,7 +101,7 @@ export class TaskExecutor {
       );
       results.push({ ...outcome.result, item, [loop.loopVar]: item });
       statuses.push(outcome.status);
-      this.#emit(task, ref, host, outcome, Date.now() - started, label, scope.blockVars, where);
+      this.#emit(task, ref, host, outcome, Date.now() - started, label, scope, where);
       if (loop.pause) await this.#deps.services.clock.sleep(loop.pause * 1000, this.#deps.interrupt);
     }
     return summarizeLoop(results, statuses);
@@ -200,6 +200,12 @@ export class TaskExecutor {
     };
   }
 
+  /**
+   * Calls the module, retrying while `until` is false, as Ansible's TaskExecutor does: after each
+   * attempt the facts it set (set_fact, include_vars) and its registered result are bound, then
+   * `changed_when` and `failed_when` are applied, then `until` is evaluated against the same
+   * bindings. Arguments are rendered once, before the first attempt.
+   */
   async #callWithUntil(
     task: Task,
     module: ModuleDefinition,
@@ -210,12 +216,16 @@ export class TaskExecutor {
   ): Promise<ModuleResult> {
     const attemptsAllowed = task.until ? (task.retries ?? DEFAULT_UNTIL_RETRIES) + 1 : 1;
     const delayMs = (task.delay ?? DEFAULT_UNTIL_DELAY_S) * 1000;
+    let bound = vars;
     let result: ModuleResult = {};
     for (let attempt = 1; attempt <= attemptsAllowed; attempt++) {
-      result = await callModule(module, args, context);
-      if (!task.until || result.unreachable) return result;
-      const bound = withVars(vars, task.register ? { [task.register]: result, result } : { result });
-      if (this.#deps.templates.condition(task.until, bound, where)) return { ...result, attempts: attempt };
+      result = { changed: false, ...(await callModule(module, args, context)) };
+      if (result.unreachable) return result;
+      if (task.until) result.attempts = attempt;
+      bound = this.#bindResult(task, bound, result);
+      this.#applyResultConditions(task, result, bound, where);
+      if (!task.until) return result;
+      if (this.#deps.templates.condition(task.until, bound, where)) return result;
       if (attempt < attemptsAllowed) await this.#deps.services.clock.sleep(delayMs, this.#deps.interrupt);
     }
     return {
@@ -226,12 +236,24 @@ export class TaskExecutor {
     };
   }
 
-  #classify(task: Task, raw: ModuleResult, vars: Vars, where: RenderWhere): TaskOutcome {
-    const result: ModuleResult = { changed: false, ...raw };
-    if (result.unreachable) return { status: 'unreachable', result };
-    const bound = withVars(vars, task.register ? { [task.register]: result, result } : { result });
+  /** The task's variables plus what this attempt set: its facts, then its registered result. */
+  #bindResult(task: Task, vars: Vars, result: ModuleResult): Vars {
+    const facts = { ...result.includedVars, ...result.facts };
+    return withVars(
+      vars,
+      task.register ? { ...facts, [task.register]: result, result } : { ...facts, result },
+    );
+  }
+
+  /** `changed_when` then `failed_when`, each on the result as it stands (skipped results keep theirs). */
+  #applyResultConditions(task: Task, result: ModuleResult, bound: Vars, where: RenderWhere): void {
+    if (result.skipped) return;
     if (task.changedWhen) result.changed = this.#deps.templates.condition(task.changedWhen, bound, where);
     if (task.failedWhen) result.failed = this.#deps.templates.condition(task.failedWhen, bound, where);
+  }
+
+  #classify(task: Task, result: ModuleResult, vars: Vars, where: RenderWhere): TaskOutcome {
+    if (result.unreachable) return { status: 'unreachable', result };
     if (result.skipped) return { status: 'skipped', result };
     if (result.failed) {
       const ignore =
@@ -248,10 +270,10 @@ export class TaskExecutor {
     outcome: TaskOutcome,
     durationMs: number,
     item: string | undefined,
-    blockVars: Vars[],
+    scope: TaskScope,
     where: RenderWhere,
   ): void {
-    const censored = task.noLog !== undefined && this.#noLog(task, host, blockVars, where);
+    const censored = task.noLog !== undefined && this.#noLog(task, host, scope, where);
     this.#deps.sink.emit({
       type: 'host_result',
       task: ref,
@@ -265,9 +287,9 @@ export class TaskExecutor {
     });
   }
 
-  #noLog(task: Task, host: HostState, blockVars: Vars[], where: RenderWhere): boolean {
+  #noLog(task: Task, host: HostState, scope: TaskScope, where: RenderWhere): boolean {
     try {
-      const vars = this.#vars(host, { role: task.role, blockVars, taskVars: task.vars }, where);
+      const vars = this.#vars(host, { ...scope, role: task.role ?? scope.role }, where);
       return this.#deps.templates.condition(task.noLog!, vars, where);
     } catch {
       return true; // when in doubt, hide

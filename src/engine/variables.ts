@@ -1,7 +1,8 @@
 /**
  * Variable precedence, in one function, lowest first (Ansible's order):
  * role defaults < inventory (group vars, then host vars) < play vars < vars_files < role vars
- * < block vars < task vars < include_vars < set_fact/registered < role params < extra vars.
+ * < block vars < task vars < include_vars < set_fact/registered < role params < include params
+ * < extra vars.
  *
  * The result is lazy: a variable whose value is a template is rendered when first read, against
  * the same merged variables, so `api_url: "https://{{ clusterhost }}"` in group vars works.
@@ -25,6 +26,8 @@ export interface TaskScope {
   /** Vars of the enclosing blocks, outermost first. */
   blockVars: Vars[];
   taskVars: Vars;
+  /** `vars` of the enclosing include_tasks/import_tasks/include_role/import_role, outermost first. */
+  includeParams?: Vars[];
   /** Loop variable(s) for the current item. */
   loopVars?: Vars;
 }
@@ -50,6 +53,7 @@ export function taskVariables(
     host.includedVars,
     host.facts,
     task.role?.params ?? {},
+    ...(task.includeParams ?? []),
     play.extraVars,
     play.magic,
     task.role ? { role_name: task.role.name, role_path: task.role.path } : {},

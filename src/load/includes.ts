@@ -49,9 +49,18 @@ export async function convertInclude(
       scope,
       target.tasksFrom === undefined ? request : { ...request, tasksFrom: target.tasksFrom },
     );
-    return block && { ...block, name: common.name, when: common.when, tags: common.tags, vars: {} };
+    return (
+      block && {
+        ...block,
+        name: common.name,
+        when: common.when,
+        tags: common.tags,
+        vars: {},
+        ...includeParamsOf(action, common),
+      }
+    );
   }
-  return expandTasksFile(scope, target.name, path, key, common);
+  return expandTasksFile(scope, target.name, path, key, common, action);
 }
 
 /** The include's target and loop, after the checks that only apply to includes and imports. */
@@ -192,6 +201,7 @@ async function expandTasksFile(
   path: YamlPath,
   key: string,
   common: TaskCommon,
+  action: IncludeAction,
 ): Promise<Block | undefined> {
   const candidates = tasksFileCandidates(scope, file);
   const found = await firstExisting(candidates);
@@ -206,7 +216,24 @@ async function expandTasksFile(
     return undefined;
   }
   const tasks = await loadTaskFileInto(scope, found, common.location, key);
-  return tasks && { ...common, kind: 'block', block: tasks, rescue: [], always: [] };
+  return (
+    tasks && {
+      ...common,
+      kind: 'block',
+      block: tasks,
+      rescue: [],
+      always: [],
+      ...includeParamsOf(action, common),
+    }
+  );
+}
+
+/**
+ * The `vars` of an `include_*` are Ansible's "include params" (above role params); those of an
+ * `import_*` are not: ansible-playbook 2.14 lets a role param beat an import_tasks var.
+ */
+function includeParamsOf(action: IncludeAction, common: TaskCommon): Pick<Block, 'includeParams'> {
+  return action.startsWith('include_') ? { includeParams: common.vars } : {};
 }
 
 /** Checks at load time that a looped include with a literal target points at something real. */
@@ -250,7 +277,7 @@ export async function loadTaskFileInto(
     scope.run.errors.push(new LoadError(`include cycle: ${cycle}`, { location: at, key }));
     return undefined;
   }
-  const source = await readYaml(file, { allowEmpty: true }).catch((error: LoadError) => {
+  const source = await readYaml(file, { allowEmpty: true, vault: scope.run.options.vault }).catch((error: LoadError) => {
     scope.run.errors.push(error);
     return undefined;
   });

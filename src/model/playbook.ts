@@ -57,6 +57,11 @@ export interface Block extends TaskCommon {
   block: TaskNode[];
   rescue: TaskNode[];
   always: TaskNode[];
+  /**
+   * Set when the block is an expanded include or import: the include's `vars`, which Ansible
+   * layers as "include params", above role params and below extra vars.
+   */
+  includeParams?: Vars;
 }
 
 /**

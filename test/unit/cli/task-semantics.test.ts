@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from './run-cli.ts';
+
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mcsync-semantics-'));
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  return dir;
+}
+
+/** The `msg` lines that debug tasks printed, in order. */
+function messages(stdout: string): string[] {
+  return [...stdout.matchAll(/"msg": "([^"]*)"/g)].map((m) => m[1]!);
+}
+
+describe('task semantics as in ansible-playbook', () => {
+  it('until, changed_when and failed_when see the facts the same task set and its registered result', async () => {
+    const dir = await project({
+      'p.yml': `- hosts: localhost
+  vars: {counter: 0}
+  tasks:
+    - set_fact: {counter: "{{ add counter 1 }}"}
+      until: "{{ gte counter 1 }}"
+      retries: 2
+      delay: 0
+      register: bumped
+    - debug: {msg: "attempts={{ bumped.attempts }} counter={{ counter }}"}
+    - set_fact: {flag: true}
+      changed_when: "{{ flag }}"
+      register: flagged
+    - debug: {msg: "changed={{ flagged.changed }}"}
+    - set_fact: {broken: true}
+      failed_when: "{{ broken }}"
+      ignore_errors: true
+`,
+    });
+    const run = await runCli(['p.yml', '-v'], { cwd: dir });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(messages(run.stdout), ['attempts=1 counter=1', 'changed=true']);
+    assert.match(
+      run.stdout,
+      /localhost\s+: ok=\d+\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=1/,
+    );
+  });
+
+  it('vars on include_tasks beat role params; vars on import_tasks do not', async () => {
+    const dir = await project({
+      'roles/r/tasks/main.yml': `- include_tasks: inc.yml
+  vars: {p: include}
+- import_tasks: inc.yml
+  vars: {p: import}
+- debug: {msg: "role-level p={{ p }}"}
+`,
+      'roles/r/tasks/inc.yml': '- debug: {msg: "p={{ p }}"}\n',
+      'p.yml': `- hosts: localhost
+  roles:
+    - role: r
+      p: role
+`,
+    });
+    const run = await runCli(['p.yml'], { cwd: dir });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.deepEqual(messages(run.stdout), ['p=include', 'p=role', 'role-level p=role']);
+  });
+});
