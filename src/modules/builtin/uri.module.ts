@@ -4,8 +4,10 @@
  */
 import type { ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult } from '../../model/result.ts';
-import { sendHttp } from './http-request.ts';
-import type { HttpResponse } from './http-request.ts';
+import { httpRequest } from '../../http/client.ts';
+import type { HttpResponse } from '../../http/client.ts';
+import { describeNetworkError } from '../../http/errors.ts';
+import { tlsOptionsOf } from './tls-args.ts';
 
 export interface UriArgs {
   url: string;
@@ -64,20 +66,21 @@ export const uriModule: ModuleDefinition<UriArgs> = {
     const started = context.services.clock.now();
     let response: HttpResponse;
     try {
-      response = await sendHttp({
-        url: args.url,
+      response = await httpRequest(args.url, {
         method: args.method ?? 'GET',
         headers,
         body,
         timeoutMs: (args.timeout ?? 30) * 1000,
-        validateCerts: args.validate_certs !== false,
-        caPath: args.ca_path,
-        followRedirects: args.follow_redirects,
+        tls: await tlsOptionsOf(args),
+        // As before: the caller's headers go wherever the URL leads (the user set them for it).
+        ...(args.follow_redirects === false
+          ? {}
+          : { redirect: { max: 5, authorization: 'always', beyondMax: 'return' } as const }),
         signal: context.signal,
       });
     } catch (error) {
       if (context.signal.aborted) throw error;
-      const why = error instanceof Error ? error.message : String(error);
+      const why = describeNetworkError(error, 'ca_path');
       return {
         changed: false,
         failed: true,
@@ -117,22 +120,23 @@ function encodeBody(args: UriArgs, headers: Record<string, string>): string | un
 
 function describeResponse(response: HttpResponse, args: UriArgs): ModuleResult {
   const contentType = String(response.headers['content-type'] ?? '');
+  const text = response.body.toString('utf8');
   const result: ModuleResult = {
     changed: false,
     status: response.status,
     url: response.url,
-    redirected: response.redirected,
+    redirected: response.redirects > 0,
     content_type: contentType,
-    content_length: Buffer.byteLength(response.body),
-    msg: `OK (${Buffer.byteLength(response.body)} bytes)`,
+    content_length: response.body.length,
+    msg: `OK (${response.body.length} bytes)`,
   };
   if (/[/+]json\b/.test(contentType)) {
     try {
-      result['json'] = JSON.parse(response.body) as unknown;
+      result['json'] = JSON.parse(text) as unknown;
     } catch {
       // Not valid JSON despite the header: the body is still available via return_content.
     }
   }
-  if (args.return_content) result['content'] = response.body;
+  if (args.return_content) result['content'] = text;
   return result;
 }

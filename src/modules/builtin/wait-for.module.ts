@@ -6,7 +6,8 @@
 import { connect } from 'node:net';
 import type { ModuleContext, ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult } from '../../model/result.ts';
-import { sendHttp } from './http-request.ts';
+import { httpRequest } from '../../http/client.ts';
+import { tlsOptionsOf } from './tls-args.ts';
 
 export interface WaitForArgs {
   /** Host for the TCP check (default 127.0.0.1). */
@@ -104,11 +105,10 @@ async function probe(
   if (args.url === undefined)
     return { ready: await tcpOpen(args.host ?? '127.0.0.1', args.port ?? 0, timeoutMs) };
   try {
-    const response = await sendHttp({
-      url: args.url,
+    const response = await httpRequest(args.url, {
       timeoutMs,
-      validateCerts: args.validate_certs !== false,
-      caPath: args.ca_path,
+      tls: await tlsOptionsOf(args),
+      redirect: { max: 5, beyondMax: 'return' },
       signal: context.signal,
     });
     const accepted = args.status_code === undefined ? undefined : [args.status_code].flat();
