@@ -5,8 +5,10 @@
  * per client: call `close()` when done.
  */
 import { createHash } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { STATUS_CODES } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import { HttpClient } from '../../http/client.ts';
+import type { HttpResponse, RedirectPolicy } from '../../http/client.ts';
 import type { AuthChallenge, RegistryCredentials } from './registry-auth.ts';
 import {
   basicHeader,
@@ -52,16 +54,15 @@ export interface Manifest extends ManifestInfo {
   body: Buffer;
 }
 
-interface Raw {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
+type Raw = HttpResponse;
+
+/** Blob downloads may redirect to storage: follow, without the registry's authorization. */
+const REDIRECTS: RedirectPolicy = { max: 5, authorization: 'never', beyondMax: 'return' };
 
 /** See the file comment. */
 export class RegistryClient {
   readonly endpoint: RegistryEndpoint;
-  readonly #agent: http.Agent;
+  readonly #http: HttpClient;
   readonly #timeoutMs: number;
   /** Authorization header per scope (`repository:demo/app:pull`); `*` for Basic. */
   readonly #auth = new Map<string, Promise<string | undefined>>();
@@ -70,12 +71,7 @@ export class RegistryClient {
   constructor(endpoint: RegistryEndpoint, options: { timeoutMs?: number } = {}) {
     this.endpoint = endpoint;
     this.#timeoutMs = options.timeoutMs ?? 15_000;
-    this.#agent = new https.Agent({
-      keepAlive: true,
-      maxSockets: 16,
-      ca: endpoint.ca,
-      rejectUnauthorized: !endpoint.insecure,
-    });
+    this.#http = new HttpClient({ ca: endpoint.ca, insecure: endpoint.insecure, maxSockets: 16 });
   }
 
   /** HEAD of a manifest; undefined when the registry has no such manifest (404). */
@@ -106,7 +102,7 @@ export class RegistryClient {
 
   /** Closes the keep-alive sockets. */
   close(): void {
-    this.#agent.destroy();
+    this.#http.close();
   }
 
   async #manifest(method: string, repository: string, reference: string): Promise<Raw | undefined> {
@@ -157,7 +153,7 @@ export class RegistryClient {
   }
 
   #error(res: Raw, what: string): RegistryError {
-    const reason = registryErrorReason(res.body.toString('utf8')) ?? http.STATUS_CODES[res.status] ?? '';
+    const reason = registryErrorReason(res.body.toString('utf8')) ?? STATUS_CODES[res.status] ?? '';
     const who = this.endpoint.label;
     if (res.status === 401) {
       const how = this.endpoint.credentials
@@ -174,37 +170,18 @@ export class RegistryClient {
     });
   }
 
-  #send(method: string, path: string, headers: Record<string, string>, absolute?: URL): Promise<Raw> {
+  async #send(method: string, path: string, headers: Record<string, string>, absolute?: URL): Promise<Raw> {
     const url = absolute ?? new URL(`${this.#scheme}://${this.endpoint.host}${path}`);
-    const lib = url.protocol === 'http:' ? http : https;
-    const agent = url.protocol === 'http:' ? undefined : this.#agent;
-    return new Promise<Raw>((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
+    try {
+      return await this.#http.request(url, {
+        method,
+        headers,
+        timeoutMs: this.#timeoutMs,
+        redirect: REDIRECTS,
       });
-      req.setTimeout(this.#timeoutMs, () =>
-        req.destroy(Object.assign(new Error(`timed out after ${this.#timeoutMs} ms`), { code: 'ETIMEDOUT' })),
-      );
-      req.on('error', reject);
-      req.end();
-    }).then(
-      (res) => this.#redirect(method, res, headers),
-      (error: unknown) => this.#fallback(error, method, path, headers, absolute),
-    );
-  }
-
-  /** Blob downloads may redirect to storage; follow one redirect without the authorization. */
-  async #redirect(method: string, res: Raw, headers: Record<string, string>): Promise<Raw> {
-    const location = header(res.headers, 'location');
-    if (![301, 302, 307].includes(res.status) || !location) return res;
-    const { authorization: _dropped, ...rest } = headers;
-    const target = new URL(location, `${this.#scheme}://${this.endpoint.host}`);
-    return this.#send(method, target.pathname + target.search, rest, target);
+    } catch (error) {
+      return this.#fallback(error, method, path, headers, absolute);
+    }
   }
 
   /** An insecure endpoint that does not speak TLS is tried once over plain HTTP. */
@@ -232,7 +209,7 @@ function withAuth(
   return authorization ? { ...headers, authorization } : headers;
 }
 
-function header(headers: http.IncomingHttpHeaders, name: string): string | undefined {
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   const text = Array.isArray(value) ? value[0] : value;
   return text ? text.trim() : undefined;

@@ -4,6 +4,7 @@
  * fails at once. Messages name the registry and the reason, never a credential.
  */
 import { McsyncError } from '../../errors.ts';
+import { describeNetworkError, networkErrorCode } from '../../http/errors.ts';
 
 export class RegistryError extends McsyncError {
   readonly status: number | undefined;
@@ -17,35 +18,15 @@ export class RegistryError extends McsyncError {
   }
 }
 
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ETIMEDOUT: 'timed out',
-  ENOTFOUND: 'host not found',
-  EAI_AGAIN: 'DNS lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  EPIPE: 'connection closed',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'TLS certificate not trusted (set registry_ca_file)',
-  SELF_SIGNED_CERT_IN_CHAIN: 'TLS certificate not trusted (set registry_ca_file)',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'TLS certificate not trusted (set registry_ca_file)',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'TLS certificate does not match the host name',
-  CERT_HAS_EXPIRED: 'TLS certificate expired',
-};
-
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'EPIPE']);
 
 /** A transport failure (no HTTP answer) as a RegistryError naming the registry and the reason. */
 export function transportError(label: string, error: unknown): RegistryError {
   if (error instanceof RegistryError) return error;
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  const reason = REASONS[code] ?? (error instanceof Error ? error.message : String(error));
-  return new RegistryError(
-    `${label}: cannot connect: ${reason}${code && !REASONS[code] ? ` (${code})` : ''}`,
-    {
-      retryable: RETRYABLE.has(code),
-      cause: error,
-    },
-  );
+  return new RegistryError(`${label}: cannot connect: ${describeNetworkError(error, 'registry_ca_file')}`, {
+    retryable: RETRYABLE.has(networkErrorCode(error)),
+    cause: error,
+  });
 }
 
 /** True when `error` is worth another try. */
