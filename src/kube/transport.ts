@@ -7,6 +7,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { RetryableError, UnreachableError } from '../errors.ts';
+import { createAgent } from '../http/client.ts';
+import { describeNetworkError, networkErrorCode, RequestTimeoutError } from '../http/errors.ts';
 import type { KubeConnection } from './connection.ts';
 import { fileToken, fixedToken } from './token-source.ts';
 import type { TokenSource } from './token-source.ts';
@@ -60,18 +62,14 @@ export class Transport {
       conn.tokenFile && conn.token
         ? fileToken(conn.tokenFile, conn.token, conn.onNewToken)
         : fixedToken(conn.token);
-    const common = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
-    this.#agent =
-      this.#base.protocol === 'http:'
-        ? new http.Agent(common)
-        : new https.Agent({
-            ...common,
-            ca: conn.ca,
-            cert: conn.cert,
-            key: conn.key,
-            servername: conn.servername,
-            rejectUnauthorized: !conn.insecure,
-          });
+    this.#agent = createAgent(this.#base.protocol, {
+      maxSockets: options.maxSockets ?? 16,
+      ca: conn.ca,
+      cert: conn.cert,
+      key: conn.key,
+      servername: conn.servername,
+      insecure: conn.insecure,
+    });
   }
 
   /** Sends one request; see the file comment for how failures are classified. */
@@ -99,9 +97,7 @@ export class Transport {
           }),
         );
       });
-      req.setTimeout(request.timeoutMs, () =>
-        req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })),
-      );
+      req.setTimeout(request.timeoutMs, () => req.destroy(new RequestTimeoutError(request.timeoutMs)));
       req.on('error', fail);
       req.end(request.body);
     });
@@ -143,14 +139,14 @@ export class Transport {
   }
 
   #classify(error: Error, request: RawRequest): Error {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const code = networkErrorCode(error);
     const where = `${this.#conn.host} (${this.#conn.server})`;
     const what = `${request.method} ${request.path.split('?')[0] ?? request.path}`;
     if (code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up') {
       return new RetryableError(`cluster ${where} closed the connection during ${what}`, { cause: error });
     }
     return new UnreachableError(
-      `cluster ${where} is unreachable: ${describeTransportError(code, error, request.timeoutMs)}`,
+      `cluster ${where} is unreachable: ${describeNetworkError(error, 'ca_file')}`,
       {
         cause: error,
       },
@@ -173,16 +169,4 @@ async function* classifiedChunks(
   } finally {
     res.destroy();
   }
-}
-
-/** A short, human reason for a transport error code. */
-export function describeTransportError(code: string, error: Error, timeoutMs: number): string {
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host name not found (DNS: ${code})`;
-  if (code === 'ETIMEDOUT') return `no answer within ${Math.round(timeoutMs / 1000)} s (timeout)`;
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `no route to host (${code})`;
-  if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code) || /certificate/i.test(error.message)) {
-    return `TLS verification failed (${code || error.message}); set ca_file to the cluster's CA`;
-  }
-  return `${error.message}${code ? ` (${code})` : ''}`;
 }

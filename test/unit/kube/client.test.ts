@@ -67,7 +67,8 @@ describe('KubeClient transport failures', () => {
     const c = new KubeClient({ ...connection(server), ca: undefined });
     await assert.rejects(
       c.get('/api'),
-      (e: unknown) => e instanceof UnreachableError && /TLS verification failed.*ca_file/.test(e.message),
+      (e: unknown) =>
+        e instanceof UnreachableError && /TLS certificate is not trusted.*set ca_file/.test(e.message),
     );
   });
 
