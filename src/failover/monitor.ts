@@ -8,18 +8,13 @@
  */
 import type { Clock, ModuleLogger } from '../model/module.ts';
 import { formatDuration } from './duration.ts';
-import { countFailures, currentView, nextLeader, quorumSize } from './election.ts';
+import { countFailures, currentView } from './election.ts';
+import { failOver } from './fail-over.ts';
 import type { LeaderRecord, LeaderView, RestoreState } from './election.ts';
-import { claimLeadership, readRecords, spreadRecord } from './fencing.ts';
+import { readRecords, spreadRecord } from './fencing.ts';
 import type { HubHandle, ProbeOutcome } from './hubs.ts';
 import { probeHub } from './hubs.ts';
-import {
-  pendingRestore,
-  restoreOverdue,
-  takeOverRestore,
-  withFinishedRestore,
-  withPendingRestore,
-} from './restore-state.ts';
+import { pendingRestore, restoreOverdue, takeOverRestore, withFinishedRestore } from './restore-state.ts';
 import type { RestoreEnd } from './restore-state.ts';
 import type { HubPoolConfig } from './types.ts';
 
@@ -81,7 +76,8 @@ export interface MonitorDeps {
   onElected(event: FailoverEvent, leader: HubHandle): Promise<RestoreEnd | undefined>;
 }
 
-interface Round {
+/** One probe of every hub: who answered, and the leader the reachable records name. */
+export interface Round {
   results: Map<string, ProbeOutcome>;
   reachable: HubHandle[];
   view: LeaderView;
@@ -107,7 +103,7 @@ export async function runMonitor(deps: MonitorDeps): Promise<MonitorReport> {
     if (leaderFails >= config.pingFailsAcceptable) break;
     await clock.sleep(Math.max(0, config.pingPeriodMs - (clock.now() - started)), deps.signal);
   }
-  return act(deps, round, rounds, failures);
+  return failOver(deps, round, base(round, rounds, failures));
 }
 
 async function probeRound(deps: MonitorDeps): Promise<Round> {
@@ -123,11 +119,10 @@ async function probeRound(deps: MonitorDeps): Promise<Round> {
   return { results, reachable, view };
 }
 
-function base(
-  round: Round,
-  rounds: number,
-  failures: Map<string, number>,
-): Omit<MonitorReport, 'outcome' | 'msg'> {
+/** The part of a report every outcome shares: the probe results. */
+export type ReportBase = Omit<MonitorReport, 'outcome' | 'msg'>;
+
+function base(round: Round, rounds: number, failures: Map<string, number>): ReportBase {
   const errors: Record<string, string> = {};
   for (const [hub, r] of round.results) if (!r.ok && r.error) errors[hub] = r.error;
   return {
@@ -182,7 +177,7 @@ async function healthy(
 async function resumeStalledRestore(
   deps: MonitorDeps,
   round: Round,
-  report: Omit<MonitorReport, 'outcome' | 'msg'>,
+  report: ReportBase,
   record: LeaderRecord,
   pending: RestoreState,
 ): Promise<MonitorReport | string> {
@@ -224,7 +219,7 @@ async function resumeStalledRestore(
 }
 
 /** Writes `done`/`failed` to the hubs (best effort: a hub missed now is repaired by the next run). */
-async function recordRestoreEnd(
+export async function recordRestoreEnd(
   deps: MonitorDeps,
   hubs: readonly HubHandle[],
   record: LeaderRecord,
@@ -232,106 +227,4 @@ async function recordRestoreEnd(
 ): Promise<void> {
   const finished = withFinishedRestore(record, end);
   if (finished) await spreadRecord(hubs, deps.config.name, finished, deps.config.pingTimeoutMs);
-}
-
-async function act(
-  deps: MonitorDeps,
-  round: Round,
-  rounds: number,
-  failures: Map<string, number>,
-): Promise<MonitorReport> {
-  const { config } = deps;
-  const report = base(round, rounds, failures);
-  const failed = round.view.leader;
-  const threshold = `${config.pingFailsAcceptable} failed pings`;
-  if (!round.reachable.length) {
-    return {
-      ...report,
-      outcome: 'cut_off',
-      msg: `no hub of the pool answers: this monitor is cut off and does nothing`,
-    };
-  }
-  const stored = await readRecords(round.reachable, config.name, config.pingTimeoutMs);
-  const pool = config.pool.map((h) => h.name);
-  const view = currentView(
-    [...stored.values()].map((s) => s.record),
-    pool,
-    config.initialLeader,
-  );
-  if (view.leader !== failed && round.reachable.some((h) => h.name === view.leader)) {
-    return {
-      ...report,
-      leader: view.leader,
-      epoch: view.epoch,
-      previousLeader: view.previous,
-      outcome: 'followed',
-      msg: `leader ${failed} is down; ${view.leader} already leads (epoch ${view.epoch})`,
-    };
-  }
-  const healthySet = new Set(round.reachable.map((h) => h.name));
-  const candidate = nextLeader(pool, failed, healthySet);
-  if (!candidate) {
-    return {
-      ...report,
-      outcome: 'no_candidate',
-      msg: `leader ${failed} is down after ${threshold} and no other hub is healthy`,
-    };
-  }
-  const epoch = Math.max(view.epoch, ...[...stored.values()].map((s) => s.record?.epoch ?? 0)) + 1;
-  const elected: LeaderRecord = {
-    leader: candidate,
-    epoch,
-    previous: failed,
-    electedAt: new Date(deps.clock.now()).toISOString(),
-    electedBy: deps.identity,
-  };
-  const record = config.backup ? withPendingRestore(elected, deps.identity) : elected;
-  const next = { ...report, leader: candidate, epoch, previousLeader: failed };
-  if (deps.check) {
-    return {
-      ...next,
-      outcome: 'would_fail_over',
-      msg: `leader ${failed} is down after ${threshold}: would elect ${candidate} (epoch ${epoch})`,
-    };
-  }
-  const voters = round.reachable.filter((h) => h.name !== failed);
-  const claim = await claimLeadership({
-    voters,
-    pool: config.name,
-    record,
-    quorum: quorumSize(pool, failed),
-    timeoutMs: config.pingTimeoutMs,
-  });
-  if (!claim.won) {
-    return {
-      ...report,
-      outcome: 'lost_claim',
-      reason: claim.reason,
-      msg: `leader ${failed} is down; this monitor's claim for ${candidate} lost: ${claim.reason}`,
-    };
-  }
-  next.repaired = await spreadRecord(
-    round.reachable.filter((h) => !claim.accepted.includes(h.name)),
-    config.name,
-    record,
-    config.pingTimeoutMs,
-  );
-  const leaderHub = deps.hubs.find((h) => h.name === candidate) as HubHandle;
-  const end = await deps.onElected(
-    {
-      pool: config.name,
-      oldLeader: failed,
-      newLeader: candidate,
-      epoch,
-      time: record.electedAt,
-      monitor: deps.identity,
-    },
-    leaderHub,
-  );
-  await recordRestoreEnd(deps, round.reachable, record, end);
-  return {
-    ...next,
-    outcome: 'failed_over',
-    msg: `leader ${failed} was down after ${threshold}: elected ${candidate} (epoch ${epoch})`,
-  };
 }
