@@ -28,6 +28,8 @@ export {
   LAST_APPLIED_ANNOTATION,
   sanitizeForSync,
 } from './sanitize.ts';
+export { fidelityRule, neverSynced, SYNC_FIDELITY } from './sync-fidelity.ts';
+export type { FidelityRule } from './sync-fidelity.ts';
 export {
   FIELD_MANAGER,
   isManagedByMcsync,

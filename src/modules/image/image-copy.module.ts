@@ -69,7 +69,7 @@ function failedOutcome(spec: ImageSpec, reason: unknown): ImageOutcome {
 }
 
 /** The shared pieces of one run: registry clients and skopeo workspaces, closed at the end. */
-function openSession(
+export function openSession(
   args: ImageCopyArgs,
   context: ModuleContext,
   src: ResolvedRegistry,

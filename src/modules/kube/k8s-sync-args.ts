@@ -47,6 +47,20 @@ export interface K8sSyncArgs {
   name_suffix?: string;
   /** Parallel writes per wave; default 8. */
   concurrency?: number;
+  /**
+   * How ImageStreams carry their images (docs/kube.md): `mirror` (default, as `oc export`: pushed
+   * tags point at the source's registry), `copy` (images copied to the target's registry, tags
+   * point there by digest) or `spec` (the spec as it is). An ImageStream's own
+   * `mcsync.io/imagestream-mode` annotation wins.
+   */
+  imagestream_mode?: 'mirror' | 'copy' | 'spec';
+  /** `mirror`: point tags at `<repository>:<tag>` (default) or at the source's digest. */
+  imagestream_pin?: 'tag' | 'digest';
+  /**
+   * Seconds to wait for each target to import the tags (`status.tags` holds the source's digest);
+   * an import error fails the object. 0: write and do not look. Default 30.
+   */
+  imagestream_import_timeout?: number;
 }
 
 const nonEmpty = { type: 'string', minLength: 1 };
@@ -114,5 +128,8 @@ export const k8sSyncArgsSchema: SchemaObject = {
     name_prefix: { type: 'string' },
     name_suffix: { type: 'string' },
     concurrency: { type: 'integer', minimum: 1, maximum: 64 },
+    imagestream_mode: { type: 'string', enum: ['mirror', 'copy', 'spec'] },
+    imagestream_pin: { type: 'string', enum: ['tag', 'digest'] },
+    imagestream_import_timeout: { type: 'number', minimum: 0, maximum: 3600 },
   },
 };

@@ -15,6 +15,8 @@ import {
 } from '../../kube/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import type { SyncOverride } from './k8s-sync-args.ts';
+import type { ImageStreamPlan, ImageStreamSettings } from './k8s-sync-imagestream.ts';
+import { planImageStream } from './k8s-sync-imagestream.ts';
 import { applyOverride, contentHash } from './k8s-sync-patch.ts';
 import type { SyncScope } from './k8s-sync-source.ts';
 
@@ -26,19 +28,36 @@ export interface PrepareOptions {
   overrides: readonly SyncOverride[];
   prefix: string;
   suffix: string;
+  /** How ImageStreams carry their images; without it, their spec as it is. */
+  imageStreams?: ImageStreamSettings;
+}
+
+/** One object as it is written to the target, with its ImageStream plan when it has one. */
+export interface PreparedObject {
+  object: KubeObject;
+  plan?: ImageStreamPlan;
 }
 
 /** The object as it is written to the target. Pure; the input is not mutated. */
 export function prepareForTarget(object: KubeObject, options: PrepareOptions): KubeObject {
-  let out = sanitizeForSync(object);
-  const name = `${options.prefix}${out.metadata?.name ?? ''}${options.suffix}`;
+  return prepareObject(object, options).object;
+}
+
+/** prepareForTarget, keeping the ImageStream plan (what the target's tags must resolve to). */
+export function prepareObject(object: KubeObject, options: PrepareOptions): PreparedObject {
+  const name = `${options.prefix}${object.metadata?.name ?? ''}${options.suffix}`;
+  const plan = options.imageStreams
+    ? planImageStream(object, options.imageStreams, { namespace: object.metadata?.namespace ?? '', name })
+    : undefined;
+  let out = sanitizeForSync(plan?.object ?? object);
   out = { ...out, metadata: { ...out.metadata, name } };
   for (const override of options.overrides) out = applyOverride(out, override);
   out = withAnnotations(withManagedBy(out), {
     [ORIGIN_CLUSTER_ANNOTATION]: options.source,
     [ORIGIN_UID_ANNOTATION]: object.metadata?.uid ?? '',
   });
-  return withAnnotations(out, { [SYNC_HASH_ANNOTATION]: contentHash(out) });
+  const prepared = withAnnotations(out, { [SYNC_HASH_ANNOTATION]: contentHash(out) });
+  return plan ? { object: prepared, plan } : { object: prepared };
 }
 
 /** `Kind|namespace|name`: identity of an object on one cluster. */

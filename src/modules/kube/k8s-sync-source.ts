@@ -5,7 +5,7 @@
  */
 import { McsyncError, UnreachableError } from '../../errors.ts';
 import type { ModuleContext } from '../../model/module.ts';
-import { getObject, isServiceAccountToken, listObjects } from '../../kube/index.ts';
+import { getObject, listObjects, neverSynced } from '../../kube/index.ts';
 import type { KubeClient, KubeObject, ObjectList } from '../../kube/index.ts';
 import type { SyncSelector } from './k8s-sync-args.ts';
 import { matchesAnnotations } from './k8s-sync-patch.ts';
@@ -140,7 +140,7 @@ async function readSelector(
   );
   const picked = lists
     .flatMap((l) => l.items)
-    .filter((o) => !isServiceAccountToken(o))
+    .filter((o) => !neverSynced(o))
     .filter((o) => !names || names.includes(o.metadata?.name ?? ''))
     .filter(
       (o) =>

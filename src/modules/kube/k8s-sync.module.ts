@@ -13,7 +13,11 @@ import type { KubeObject } from '../../kube/index.ts';
 import { k8sSyncArgsSchema } from './k8s-sync-args.ts';
 import type { K8sSyncArgs } from './k8s-sync-args.ts';
 import { overridesFor } from './k8s-sync-patch.ts';
-import { listTarget, prepareForTarget } from './k8s-sync-prepare.ts';
+import type { ImageOutcome } from '../image/image-copy-one.ts';
+import type { ImageStepResult } from './k8s-sync-images.ts';
+import { carryImages } from './k8s-sync-images.ts';
+import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
+import { listTarget, prepareObject } from './k8s-sync-prepare.ts';
 import { readSource, sourceHost } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
 import { createNamespaces, linkServiceAccounts, pruneObjects, writeObjects } from './k8s-sync-write.ts';
@@ -44,7 +48,11 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const prefix = args.name_prefix ?? '';
     const suffix = args.name_suffix ?? '';
     const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
-    const desired = read.objects.map((o) => prepareForTarget(o, { source, overrides, prefix, suffix }));
+    const imageStreams = imageStreamSettings(args, context, source);
+    const prepared = read.objects.map((o) =>
+      prepareObject(o, { source, overrides, prefix, suffix, imageStreams }),
+    );
+    const desired = prepared.map((p) => p.object);
     const client = await kubeClientFor(context);
     const settings: WriteSettings = {
       client,
@@ -59,14 +67,35 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const outcomes: SyncOutcome[] = args.create_namespace ? await createNamespaces(desired, settings) : [];
     const written = await writeObjects(desired, settings);
     outcomes.push(...written.outcomes);
+    let images: ImageStepResult = { images: [], diffs: [] };
     if (!written.failures.length) {
       if (args.prune) outcomes.push(...(await pruneObjects(desired, read.scopes, settings)));
       const rename = (name: string): string => `${prefix}${name}${suffix}`;
       outcomes.push(...(await linkServiceAccounts(read.links, rename, settings)));
+      images = await carryImages(prepared, outcomes, {
+        context,
+        client,
+        source,
+        timeoutMs: (args.imagestream_import_timeout ?? 30) * 1000,
+      });
     }
-    return buildResult(source, outcomes, context);
+    return buildResult(source, outcomes, images, context);
   },
 };
+
+/** The task's ImageStream settings; the registries only matter (and are read) for `copy`. */
+function imageStreamSettings(args: K8sSyncArgs, context: ModuleContext, source: string): ImageStreamSettings {
+  const registryOf = (host: string): string | undefined => {
+    const vars = host === context.host ? context.vars : context.inventory.hostVars(host);
+    return typeof vars['registry'] === 'string' ? vars['registry'].replace(/\/+$/, '') : undefined;
+  };
+  return {
+    mode: args.imagestream_mode ?? 'mirror',
+    pin: args.imagestream_pin ?? 'tag',
+    sourceRegistry: registryOf(source),
+    targetRegistry: registryOf(context.host),
+  };
+}
 
 function report(o: SyncOutcome): SyncObjectReport {
   return {
@@ -86,22 +115,39 @@ function countActions(outcomes: readonly SyncOutcome[]): Record<SyncOutcome['act
   return counts;
 }
 
-function buildResult(source: string, outcomes: readonly SyncOutcome[], context: ModuleContext): ModuleResult {
+function imageSummary(images: readonly ImageOutcome[]): string {
+  const copied = images.filter((i) => i.action === 'copied' || i.action === 'would copy').length;
+  return copied
+    ? `; ${copied} image(s) ${images.some((i) => i.action === 'copied') ? 'copied' : 'to copy'}`
+    : '';
+}
+
+function buildResult(
+  source: string,
+  outcomes: readonly SyncOutcome[],
+  step: ImageStepResult,
+  context: ModuleContext,
+): ModuleResult {
   const counts = countActions(outcomes);
-  const failed = outcomes.filter((o) => o.action === 'failed');
+  const failedImages = step.images.filter((i) => i.action === 'failed');
+  const failed = [
+    ...outcomes.filter((o) => o.action === 'failed'),
+    ...failedImages.map((i) => ({ msg: `copy of ${i.image} to ${i.destination} failed: ${i.msg ?? ''}` })),
+  ];
   const summary = Object.entries(counts)
     .filter(([, n]) => n > 0)
     .map(([action, n]) => `${n} ${action}`)
     .join(', ');
   const result: ModuleResult = {
-    changed: outcomes.some((o) => o.changed),
+    changed: outcomes.some((o) => o.changed) || step.images.some((i) => i.changed),
     source,
     counts,
     objects: outcomes.map(report),
     msg: failed.length
       ? `${failed.length} object(s) failed: ${failed.map((o) => o.msg).join('; ')}`
-      : `from ${source}: ${summary || 'nothing selected'}${context.check ? ' (check mode: nothing written)' : ''}`,
+      : `from ${source}: ${summary || 'nothing selected'}${imageSummary(step.images)}${context.check ? ' (check mode: nothing written)' : ''}`,
   };
+  if (step.images.length) result['images'] = step.images;
   if (failed.length) result.failed = true;
   if (context.diff) {
     const diffs: ResultDiff[] = outcomes
@@ -109,7 +155,19 @@ function buildResult(source: string, outcomes: readonly SyncOutcome[], context: 
       .map((o) =>
         objectDiff(o.before, o.action === 'pruned' ? undefined : (o.after as KubeObject | undefined)),
       );
+    diffs.push(...step.diffs, ...imageDiffs(step.images));
     if (diffs.length) result.diff = diffs;
   }
   return result;
+}
+
+/** Old → new digest of each image copied (copy mode), as image_copy shows them. */
+function imageDiffs(images: readonly ImageOutcome[]): ResultDiff[] {
+  return images
+    .filter((i) => i.action === 'copied' || i.action === 'would copy')
+    .map((i) => ({
+      header: i.destination,
+      before: `${i.before ?? '(absent)'}\n`,
+      after: `${i.digest ?? ''}\n`,
+    }));
 }
