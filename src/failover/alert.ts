@@ -6,11 +6,11 @@
  * hold tokens) are reported by host only.
  */
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import https from 'node:https';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { errorMessage } from '../errors.ts';
+import { httpRequest } from '../http/client.ts';
+import { describeNetworkError } from '../http/errors.ts';
 import type { Clock, ModuleLogger, SecretRegistry } from '../model/module.ts';
 import type { FailoverEvent } from './monitor.ts';
 import type { RestoreSummary } from './restore.ts';
@@ -151,7 +151,7 @@ async function sendEmail(
   }
 }
 
-function postWebhook(url: string, alert: FailoverAlert): Promise<void> {
+async function postWebhook(url: string, alert: FailoverAlert): Promise<void> {
   const body = JSON.stringify({
     text: `*${alertSubject(alert)}*\n${alertText(alert)}`,
     failover: {
@@ -165,29 +165,21 @@ function postWebhook(url: string, alert: FailoverAlert): Promise<void> {
       resumed_from: alert.resumed?.from ?? null,
     },
   });
-  const target = new URL(url);
-  const lib = target.protocol === 'http:' ? http : https;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(
-      target,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        timeout: 10_000,
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          (res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 300
-            ? resolve()
-            : reject(new Error(`HTTP ${res.statusCode ?? 0}`)),
-        );
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('no answer in 10 s')));
-    req.on('error', (error) => reject(new Error(error.message.replace(url, safeHost(url)))));
-    req.end(body);
-  });
+  let status: number;
+  try {
+    ({ status } = await httpRequest(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      timeoutMs: 10_000,
+    }));
+  } catch (error) {
+    // A webhook has no CA setting of its own: Node reads extra CAs from NODE_EXTRA_CA_CERTS.
+    throw new Error(describeNetworkError(error, 'NODE_EXTRA_CA_CERTS').replace(url, safeHost(url)), {
+      cause: error,
+    });
+  }
+  if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
 }
 
 function safeHost(url: string): string {

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { McsyncError } from '../errors.ts';
 import type { BackupFile } from './manifests.ts';
 import { isArchiveName, isBackupFileName } from './manifests.ts';
-import type { S3Target } from './s3-client.ts';
-import { getObject, listObjects } from './s3-client.ts';
+import type { S3Bucket, S3Target } from './s3-client.ts';
+import { openS3 } from './s3-client.ts';
 import { s3TargetOf } from './s3-location.ts';
 import { fetchHttpsBackup } from './https-source.ts';
 import type { BackupCredentials } from './credentials.ts';
@@ -84,14 +84,23 @@ async function readTree(dir: string, prefix: string): Promise<BackupFile[]> {
 }
 
 async function latestFromS3(target: S3Target & { prefix: string }): Promise<Backup> {
+  const s3 = await openS3(target);
+  try {
+    return await latestInBucket(s3, target);
+  } finally {
+    s3.close();
+  }
+}
+
+async function latestInBucket(s3: S3Bucket, target: S3Target & { prefix: string }): Promise<Backup> {
   const prefix = target.prefix && !target.prefix.endsWith('/') ? `${target.prefix}/` : target.prefix;
-  const top = await listObjects(target, prefix, '/');
+  const top = await s3.list(prefix, '/');
   const candidates: (Entry & { key: string; folder: boolean })[] = top.objects
     .filter((o) => isArchiveName(o.key))
     .map((o) => ({ name: o.key, key: o.key, modified: o.modified, folder: false }));
   const folders = await Promise.all(
     top.prefixes.map(async (p) => {
-      const inside = await listObjects(target, p);
+      const inside = await s3.list(p);
       return {
         name: p,
         key: p,
@@ -109,7 +118,7 @@ async function latestFromS3(target: S3Target & { prefix: string }): Promise<Back
     return {
       name: where,
       files: await fetchObjects(
-        target,
+        s3,
         manifests.map((o) => o.key),
         prefix,
       ),
@@ -122,22 +131,18 @@ async function latestFromS3(target: S3Target & { prefix: string }): Promise<Back
     : [pick.key];
   return {
     name: `s3 ${target.bucket}/${pick.key}`,
-    files: await fetchObjects(target, keys, pick.folder ? pick.key : prefix),
+    files: await fetchObjects(s3, keys, pick.folder ? pick.key : prefix),
   };
 }
 
-async function fetchObjects(
-  target: S3Target,
-  keys: readonly string[],
-  prefix: string,
-): Promise<BackupFile[]> {
+async function fetchObjects(s3: S3Bucket, keys: readonly string[], prefix: string): Promise<BackupFile[]> {
   const files: BackupFile[] = new Array<BackupFile>(keys.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < keys.length) {
       const index = next++;
       const key = keys[index] as string;
-      files[index] = { name: key.slice(prefix.length) || key, data: await getObject(target, key) };
+      files[index] = { name: key.slice(prefix.length) || key, data: await s3.get(key) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(8, keys.length) }, worker));

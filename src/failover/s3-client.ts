@@ -1,13 +1,16 @@
 /**
- * A minimal S3 client (path-style, AWS Signature V4 with node:crypto) for any S3-compatible
- * service: list objects, get, put, create a bucket. Enough to read backups and, in tests and the
- * benchmark, to write them. Keys and secrets never appear in errors.
+ * S3 for backups through the AWS SDK (@aws-sdk/client-s3), so users get the credential chain
+ * they expect: static keys when backup_location names a Secret or file, else the SDK's default
+ * chain (AWS_* environment, AWS_PROFILE and ~/.aws, web identity / IRSA, container and instance
+ * metadata). AWS endpoints (`s3://bucket`) use the SDK's own addressing; any other endpoint (MinIO,
+ * Ceph, versitygw) is addressed path-style, and a bare host as a virtual-hosted bucket. The SDK
+ * takes ~140 ms to load, so it is imported on the first S3 call only: playbooks without an S3
+ * backup never load it. Keys and secrets never appear in errors.
  */
-import { createHash, createHmac } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { McsyncError, UnreachableError } from '../errors.ts';
-import { describeFailure } from './https-source.ts';
+import { createAgent } from '../http/client.ts';
+import { describeNetworkError, networkErrorCode } from '../http/errors.ts';
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -21,7 +24,8 @@ export interface S3Target {
   /** Empty for virtual-hosted endpoints where the host names the bucket. */
   bucket: string;
   region: string;
-  credentials: S3Credentials;
+  /** Static keys; undefined: the SDK's default credential chain (see the file comment). */
+  credentials?: S3Credentials | undefined;
   ca?: string | Buffer | undefined;
   timeoutMs?: number;
 }
@@ -39,164 +43,146 @@ export interface S3Listing {
   prefixes: string[];
 }
 
-/** Lists keys under `prefix` (all pages); with `delimiter` groups deeper keys into prefixes. */
-export async function listObjects(target: S3Target, prefix: string, delimiter?: string): Promise<S3Listing> {
-  const listing: S3Listing = { objects: [], prefixes: [] };
-  let token: string | undefined;
-  do {
-    const query: Record<string, string> = { 'list-type': '2', prefix };
-    if (delimiter) query['delimiter'] = delimiter;
-    if (token) query['continuation-token'] = token;
-    const xml = (await s3Request(target, 'GET', '', query)).toString('utf8');
-    for (const block of xml.match(/<Contents>[\s\S]*?<\/Contents>/g) ?? []) {
-      listing.objects.push({
-        key: xmlText(tag(block, 'Key')),
-        modified: Date.parse(tag(block, 'LastModified')) || 0,
-        size: Number(tag(block, 'Size')) || 0,
+/** One bucket on one client (keep-alive sockets): `close()` when done. */
+export interface S3Bucket {
+  /** Lists keys under `prefix` (all pages); with `delimiter` groups deeper keys into prefixes. */
+  list(prefix: string, delimiter?: string): Promise<S3Listing>;
+  /** The bytes of one object. */
+  get(key: string): Promise<Buffer>;
+  /** Stores one object. */
+  put(key: string, body: Buffer | string): Promise<void>;
+  /** Creates the bucket; one that already exists and is ours is fine. */
+  create(): Promise<void>;
+  close(): void;
+}
+
+const AWS_ENDPOINT = /^https:\/\/s3\.[a-z0-9-]+\.amazonaws\.com$/;
+
+/** Opens the target's bucket (loading the SDK the first time). */
+export async function openS3(target: S3Target): Promise<S3Bucket> {
+  const sdk = await import('@aws-sdk/client-s3');
+  const client = new sdk.S3Client({
+    region: target.region,
+    credentials:
+      target.credentials ?? (await import('@aws-sdk/credential-providers')).fromNodeProviderChain(),
+    ...(AWS_ENDPOINT.test(target.endpoint)
+      ? {}
+      : { endpoint: target.endpoint, forcePathStyle: true, bucketEndpoint: !target.bucket }),
+    // Checksums only where S3 requires them: many S3-compatible servers reject the newer ones.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: {
+      httpsAgent: createAgent('https:', { ca: target.ca, maxSockets: 16 }),
+      httpAgent: createAgent('http:', { maxSockets: 16 }),
+      connectionTimeout: 10_000,
+      requestTimeout: target.timeoutMs ?? 30_000,
+    },
+  });
+  // With bucketEndpoint the "bucket" is the endpoint URL itself.
+  const Bucket = target.bucket || target.endpoint;
+  const where = [new URL(target.endpoint).host, target.bucket].filter(Boolean).join('/');
+  const call = <T>(verb: string, key: string, send: (c: S3Client) => Promise<T>): Promise<T> =>
+    send(client).catch((error: unknown) => {
+      throw s3Error(`S3 ${verb} ${where}/${key}`, error);
+    });
+  return {
+    async list(prefix, delimiter) {
+      const listing: S3Listing = { objects: [], prefixes: [] };
+      let token: string | undefined;
+      do {
+        const page = await call('list', prefix, (c) =>
+          c.send(
+            new sdk.ListObjectsV2Command({
+              Bucket,
+              Prefix: prefix,
+              Delimiter: delimiter,
+              ContinuationToken: token,
+            }),
+          ),
+        );
+        for (const o of page.Contents ?? [])
+          listing.objects.push({
+            key: o.Key ?? '',
+            modified: o.LastModified?.getTime() ?? 0,
+            size: o.Size ?? 0,
+          });
+        for (const p of page.CommonPrefixes ?? []) if (p.Prefix) listing.prefixes.push(p.Prefix);
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return listing;
+    },
+    async get(key) {
+      return call('GET', key, async (c) => {
+        const answer = await c.send(new sdk.GetObjectCommand({ Bucket, Key: key }));
+        return Buffer.from((await answer.Body?.transformToByteArray()) ?? []);
       });
-    }
-    for (const block of xml.match(/<CommonPrefixes>[\s\S]*?<\/CommonPrefixes>/g) ?? []) {
-      listing.prefixes.push(xmlText(tag(block, 'Prefix')));
-    }
-    token = tag(xml, 'IsTruncated') === 'true' ? xmlText(tag(xml, 'NextContinuationToken')) : undefined;
-  } while (token);
-  return listing;
+    },
+    async put(key, body) {
+      await call('PUT', key, (c) =>
+        c.send(new sdk.PutObjectCommand({ Bucket, Key: key, Body: Buffer.from(body) })),
+      );
+    },
+    async create() {
+      try {
+        await call('create bucket', '', (c) => c.send(new sdk.CreateBucketCommand({ Bucket })));
+      } catch (error) {
+        if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test((error as Error).message)) throw error;
+      }
+    },
+    close: () => client.destroy(),
+  };
+}
+
+/** Lists keys under `prefix` on a client of its own (see S3Bucket.list). */
+export function listObjects(target: S3Target, prefix: string, delimiter?: string): Promise<S3Listing> {
+  return once(target, (s3) => s3.list(prefix, delimiter));
 }
 
 /** The bytes of one object. */
 export function getObject(target: S3Target, key: string): Promise<Buffer> {
-  return s3Request(target, 'GET', key);
+  return once(target, (s3) => s3.get(key));
 }
 
 /** Stores one object. */
-export async function putObject(target: S3Target, key: string, body: Buffer | string): Promise<void> {
-  await s3Request(target, 'PUT', key, {}, Buffer.from(body));
+export function putObject(target: S3Target, key: string, body: Buffer | string): Promise<void> {
+  return once(target, (s3) => s3.put(key, body));
 }
 
 /** Creates the bucket; one that already exists and is ours is fine. */
-export async function createBucket(target: S3Target): Promise<void> {
+export function createBucket(target: S3Target): Promise<void> {
+  return once(target, (s3) => s3.create());
+}
+
+async function once<T>(target: S3Target, use: (s3: S3Bucket) => Promise<T>): Promise<T> {
+  const s3 = await openS3(target);
   try {
-    await s3Request(target, 'PUT', '');
-  } catch (error) {
-    if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test((error as Error).message)) throw error;
+    return await use(s3);
+  } finally {
+    s3.close();
   }
 }
 
-function tag(xml: string, name: string): string {
-  return new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml)?.[1] ?? '';
-}
-
-function xmlText(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-/** RFC 3986 encoding as SigV4 wants it (slashes kept in paths). */
-function encode(text: string, keepSlash = false): string {
-  const encoded = encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return keepSlash ? encoded.replace(/%2F/g, '/') : encoded;
-}
-
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
-
-/** The Authorization header and friends for one request (AWS SigV4, service s3). */
-export function signRequest(options: {
-  method: string;
-  url: URL;
-  region: string;
-  credentials: S3Credentials;
-  payloadHash: string;
-  date: Date;
-}): Record<string, string> {
-  const { url, credentials } = options;
-  const amzDate = options.date.toISOString().replace(/[:-]|\.\d{3}/g, '');
-  const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = {
-    host: url.host,
-    'x-amz-content-sha256': options.payloadHash,
-    'x-amz-date': amzDate,
-  };
-  if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
-  const names = Object.keys(headers).sort();
-  const query = [...url.searchParams.entries()]
-    .map(([k, v]) => [encode(k), encode(v)] as const)
-    .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonical = [
-    options.method,
-    url.pathname,
-    query,
-    names.map((n) => `${n}:${String(headers[n]).trim()}\n`).join(''),
-    names.join(';'),
-    options.payloadHash,
-  ].join('\n');
-  const scope = `${day}/${options.region}/s3/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  let key = hmac(`AWS4${credentials.secretAccessKey}`, day);
-  for (const part of [options.region, 's3', 'aws4_request']) key = hmac(key, part);
-  const signature = createHmac('sha256', key).update(toSign).digest('hex');
-  headers['authorization'] =
-    `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
-  return headers;
-}
-
-function s3Request(
-  target: S3Target,
-  method: 'GET' | 'PUT',
-  key: string,
-  query: Record<string, string> = {},
-  body?: Buffer,
-): Promise<Buffer> {
-  const base = new URL(target.endpoint);
-  const path = `/${[target.bucket, key]
-    .filter(Boolean)
-    .map((p) => encode(p, true))
-    .join('/')}`;
-  const url = new URL(path, base);
-  for (const [k, v] of Object.entries(query)) url.searchParams.append(k, v);
-  url.search = url.search.replace(/\+/g, '%20');
-  const headers = signRequest({
-    method,
-    url,
-    region: target.region,
-    credentials: target.credentials,
-    payloadHash: sha256(body ?? ''),
-    date: new Date(),
-  });
-  if (body) headers['content-length'] = String(body.length);
-  const lib = url.protocol === 'http:' ? http : https;
-  const what = `S3 ${method} ${url.host}${url.pathname}`;
-  return new Promise((resolve, reject) => {
-    const req = lib.request(
-      url,
-      { method, headers, ...(target.ca ? { ca: target.ca } : {}), timeout: target.timeoutMs ?? 30_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const data = Buffer.concat(chunks);
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve(data);
-          const code = tag(data.toString('utf8'), 'Code') || `HTTP ${status}`;
-          const message = tag(data.toString('utf8'), 'Message');
-          reject(new McsyncError(`${what}: ${code}${message ? `: ${message}` : ''}`));
-        });
-        res.on('error', reject);
-      },
+/**
+ * An SDK failure as mcsync words it: S3's own error code and message (`NoSuchBucket: ...`), a
+ * credential chain that found nothing, or a transport failure (UnreachableError).
+ */
+function s3Error(what: string, error: unknown): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  if (e.name === 'CredentialsProviderError')
+    return new McsyncError(
+      `${what}: no S3 credentials: backup_location names no credentials secret or file, and the AWS credential chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, AWS_WEB_IDENTITY_TOKEN_FILE, container or instance metadata) found none`,
+      { cause: error },
     );
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${target.timeoutMs ?? 30_000} ms`)));
-    req.on('error', (error) =>
-      reject(new UnreachableError(`${what}: ${describeFailure(error)}`, { cause: error })),
-    );
-    req.end(body);
+  // Service exceptions carry $fault; transport failures (refused, TLS, timeouts) do not.
+  if ('$fault' in e && !networkErrorCode(e)) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const code =
+      e.name && !/^(Error|Unknown|S3ServiceException)$/.test(e.name) ? e.name : `HTTP ${status ?? '?'}`;
+    return new McsyncError(`${what}: ${code}${e.message && e.message !== code ? `: ${e.message}` : ''}`, {
+      cause: error,
+    });
+  }
+  return new UnreachableError(`${what}: ${describeNetworkError(e, 'backup_location.ca_file')}`, {
+    cause: error,
   });
 }

@@ -2,7 +2,8 @@
  * `backup_location.url` for protocol s3 → endpoint, bucket and prefix:
  * `s3://bucket/prefix` (AWS, region endpoint), `http(s)://host:port/bucket/prefix` and
  * `host[:port]/bucket/prefix` (https) for any S3-compatible service, and a bare host (the seed's
- * `hub-backup.example.com`) as a virtual-hosted bucket.
+ * `hub-backup.example.com`) as a virtual-hosted bucket. Static keys come from the Secret or file
+ * backup_location names; without either, the S3 client uses the AWS default credential chain.
  */
 import { McsyncError } from '../errors.ts';
 import type { BackupCredentials } from './credentials.ts';
@@ -15,6 +16,11 @@ export function s3TargetOf(
   credentials: BackupCredentials,
   ca?: string | Buffer,
 ): S3Target & { prefix: string } {
+  const { endpoint, bucket, prefix } = splitS3Url(location.url, location.region);
+  const target = { endpoint, bucket, prefix, region: location.region, ca };
+  // No Secret or file named: the SDK's default credential chain finds the keys (environment,
+  // profile, web identity, instance metadata).
+  if (!location.secret && !location.credentialsFile) return target;
   if (!credentials.accessKeyId || !credentials.secretAccessKey) {
     throw new McsyncError(
       'backup_location.credentials: no S3 access key; the Secret (or file) needs aws_access_key_id and aws_secret_access_key',
@@ -25,8 +31,7 @@ export function s3TargetOf(
     secretAccessKey: credentials.secretAccessKey,
     sessionToken: credentials.sessionToken,
   };
-  const { endpoint, bucket, prefix } = splitS3Url(location.url, location.region);
-  return { endpoint, bucket, prefix, region: location.region, credentials: creds, ca };
+  return { ...target, credentials: creds };
 }
 
 /** Endpoint, bucket and prefix of an s3 URL (see the file comment). */

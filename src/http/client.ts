@@ -11,6 +11,8 @@ import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { RequestTimeoutError } from './errors.ts';
+import { proxyEnvironment, proxyFor } from './proxy.ts';
+import type { ProxyPolicy } from './proxy.ts';
 
 /** How to verify the server and present ourselves. Holds key material: never print it. */
 export interface TlsOptions {
@@ -30,6 +32,13 @@ export interface AgentOptions extends TlsOptions {
   keepAlive?: boolean;
   /** Sockets per origin (default 16). */
   maxSockets?: number;
+  /** Connect through this proxy (CONNECT for https, absolute-form for http); see proxy.ts. */
+  proxy?: URL | undefined;
+}
+
+export interface HttpClientOptions extends Omit<AgentOptions, 'proxy'> {
+  /** Which proxy each request uses; default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY of process.env. */
+  proxy?: ProxyPolicy;
 }
 
 /** Statuses that carry a `location` worth following. */
@@ -63,6 +72,8 @@ export interface HttpRequest {
   redirect?: RedirectPolicy;
   /** Rejects (code ERR_HTTP_BODY_TOO_LARGE) when the response body is larger. */
   maxBodyBytes?: number;
+  /** Called before each redirect is followed, so a caller can name the URL that failed. */
+  onRedirect?: (next: URL) => void;
 }
 
 export interface HttpResponse {
@@ -77,7 +88,12 @@ export interface HttpResponse {
 
 /** A keep-alive agent for one protocol with the TLS settings applied (https only). */
 export function createAgent(protocol: string, options: AgentOptions = {}): http.Agent {
-  const common = { keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 16 };
+  const proxy = options.proxy?.href;
+  const common = {
+    keepAlive: options.keepAlive ?? true,
+    maxSockets: options.maxSockets ?? 16,
+    ...(proxy && { proxyEnv: protocol === 'http:' ? { HTTP_PROXY: proxy } : { HTTPS_PROXY: proxy } }),
+  };
   if (protocol === 'http:') return new http.Agent(common);
   return new https.Agent({
     ...common,
@@ -89,13 +105,19 @@ export function createAgent(protocol: string, options: AgentOptions = {}): http.
   });
 }
 
-/** One agent per protocol, so every request to a host reuses its sockets; `close()` when done. */
+/**
+ * One agent per protocol and proxy, so every request to a host reuses its sockets; `close()` when
+ * done.
+ */
 export class HttpClient {
   readonly #options: AgentOptions;
+  readonly #proxy: ProxyPolicy;
   readonly #agents = new Map<string, http.Agent>();
 
-  constructor(options: AgentOptions = {}) {
-    this.#options = options;
+  constructor(options: HttpClientOptions = {}) {
+    const { proxy, ...agentOptions } = options;
+    this.#options = agentOptions;
+    this.#proxy = proxy ?? { environment: proxyEnvironment() };
   }
 
   /** Sends one request, following redirects as `request.redirect` allows. */
@@ -115,6 +137,7 @@ export class HttpClient {
         throw new Error(`more than ${policy.max} redirects`);
       }
       target = new URL(location, target);
+      request.onRedirect?.(target);
     }
   }
 
@@ -124,11 +147,13 @@ export class HttpClient {
     this.#agents.clear();
   }
 
-  #agent(protocol: string): http.Agent {
-    let agent = this.#agents.get(protocol);
+  #agent(url: URL): http.Agent {
+    const proxy = proxyFor(url, this.#proxy);
+    const key = `${url.protocol} ${proxy?.href ?? 'direct'}`;
+    let agent = this.#agents.get(key);
     if (!agent) {
-      agent = createAgent(protocol, this.#options);
-      this.#agents.set(protocol, agent);
+      agent = createAgent(url.protocol, { ...this.#options, proxy });
+      this.#agents.set(key, agent);
     }
     return agent;
   }
@@ -149,7 +174,7 @@ export class HttpClient {
       if (signal?.aborted) return reject(signal.reason as Error);
       // The first failure wins: a destroyed socket reports a second, vaguer error after it.
       const fail = (error: Error): void => reject(signal?.aborted ? (signal.reason as Error) : error);
-      const options = { method: request.method, headers, agent: this.#agent(url.protocol), signal };
+      const options = { method: request.method, headers, agent: this.#agent(url), signal };
       const req = lib.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

@@ -4,7 +4,7 @@
 // and by an exit handler if the process dies first.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,18 +58,42 @@ async function waitForPort(port: number, timeoutMs: number, exited: () => string
   }
 }
 
-/** Starts versitygw; `hooks.after` stops it and removes its directory. */
-export async function startS3Server(hooks: {
-  after(fn: () => Promise<void> | void): void;
-}): Promise<S3Fixture> {
+/**
+ * Starts versitygw; `hooks.after` stops it and removes its directory. With `tls` (PEM certificate
+ * and key) it serves HTTPS.
+ */
+export async function startS3Server(
+  hooks: {
+    after(fn: () => Promise<void> | void): void;
+  },
+  options: { tls?: { cert: string; key: string } } = {},
+): Promise<S3Fixture> {
   const binary = await s3ServerBinary();
   const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-s3-'));
   const port = await freePort();
   const accessKeyId = `mcsync${randomBytes(4).toString('hex')}`;
   const secretAccessKey = randomBytes(16).toString('hex');
+  // Outside the served directory, where every entry is a bucket.
+  const tlsDir = options.tls ? await mkdtemp(path.join(tmpdir(), 'mcsync-s3-tls-')) : undefined;
+  const tlsArgs: string[] = [];
+  if (options.tls && tlsDir) {
+    await writeFile(path.join(tlsDir, 'cert.pem'), options.tls.cert);
+    await writeFile(path.join(tlsDir, 'key.pem'), options.tls.key, { mode: 0o600 });
+    tlsArgs.push('--cert', path.join(tlsDir, 'cert.pem'), '--key', path.join(tlsDir, 'key.pem'));
+  }
   const child = spawn(
     binary,
-    ['--access', accessKeyId, '--secret', secretAccessKey, '--port', `127.0.0.1:${port}`, 'posix', dir],
+    [
+      '--access',
+      accessKeyId,
+      '--secret',
+      secretAccessKey,
+      '--port',
+      `127.0.0.1:${port}`,
+      ...tlsArgs,
+      'posix',
+      dir,
+    ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -88,11 +112,12 @@ export async function startS3Server(hooks: {
       await gone;
     }
     await rm(dir, { recursive: true, force: true });
+    if (tlsDir) await rm(tlsDir, { recursive: true, force: true });
   };
   hooks.after(stop);
   await waitForPort(port, 15_000, () => exit);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     accessKeyId,
     secretAccessKey,
     region: 'us-east-1',

@@ -6,8 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fetchLatestBackup, latest } from '../../../src/failover/backup-source.ts';
 import { objectsFromFiles } from '../../../src/failover/manifests.ts';
-import { signRequest } from '../../../src/failover/s3-client.ts';
-import { splitS3Url } from '../../../src/failover/s3-location.ts';
+import { s3TargetOf, splitS3Url } from '../../../src/failover/s3-location.ts';
 import type { BackupLocation } from '../../../src/failover/types.ts';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-backup-unit-'));
@@ -105,7 +104,7 @@ describe('backup files', () => {
   });
 });
 
-describe('S3 locations and signing', () => {
+describe('S3 locations', () => {
   it('splits endpoint, bucket and prefix', () => {
     assert.deepEqual(splitS3Url('http://127.0.0.1:7070/backups/hub/daily', 'us-east-1'), {
       endpoint: 'http://127.0.0.1:7070',
@@ -124,21 +123,21 @@ describe('S3 locations and signing', () => {
     });
   });
 
-  it('signs like the AWS Signature V4 documentation example (GET Bucket)', () => {
-    const headers = signRequest({
-      method: 'GET',
-      url: new URL('https://examplebucket.s3.amazonaws.com/?max-keys=2&prefix=J'),
-      region: 'us-east-1',
-      credentials: {
-        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
-        secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      },
-      payloadHash: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-      date: new Date('2013-05-24T00:00:00Z'),
+  it('signs with the keys of the named Secret, and leaves keys to the AWS credential chain without one', () => {
+    const s3 = (extra: Partial<BackupLocation>): BackupLocation => ({
+      ...location('http://127.0.0.1:7070/backups/hub'),
+      protocol: 's3',
+      ...extra,
     });
-    assert.equal(
-      headers['authorization'],
-      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7',
+    const keys = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example' };
+    assert.deepEqual(s3TargetOf(s3({ secret: 's3-creds' }), keys).credentials, {
+      ...keys,
+      sessionToken: undefined,
+    });
+    assert.equal(s3TargetOf(s3({}), keys).credentials, undefined);
+    assert.throws(
+      () => s3TargetOf(s3({ credentialsFile: 'creds.yml' }), {}),
+      /the Secret \(or file\) needs aws_access_key_id and aws_secret_access_key/,
     );
   });
 });

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { LoadError } from '../../../src/errors.ts';
 import { parseHubPool } from '../../../src/failover/hubpool.ts';
 import { parseHubPoolRef } from '../../../src/failover/hubpool-ref.ts';
-import { describeFailure } from '../../../src/failover/https-source.ts';
 
 describe('hubpool_ref', () => {
   it('is off when empty', () => {
@@ -55,28 +54,6 @@ describe('a HubPool read from a cluster', () => {
         error instanceof LoadError &&
         error.describe() ===
           'HubPool ops/pool on west: spec.ping_period: expected a duration like 2m, 30s or 500ms, got "soon" (a string)',
-    );
-  });
-});
-
-describe('describeFailure', () => {
-  it('says a certificate is untrusted and what to set, without Node hints', () => {
-    const error = Object.assign(
-      new Error('self-signed certificate; if the root CA is installed locally, try --use-system-ca'),
-      {
-        code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
-      },
-    );
-    assert.equal(
-      describeFailure(error),
-      "the server's TLS certificate is not trusted (self-signed certificate); set backup_location.ca_file to the PEM of the CA that signed it",
-    );
-  });
-
-  it('passes other errors through', () => {
-    assert.equal(
-      describeFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
-      'connect ECONNREFUSED',
     );
   });
 });
