@@ -7,6 +7,7 @@ import { PLAY_KEYWORDS } from './keywords.ts';
 import type { LoadRun, PlayState, TaskScope } from './load-context.ts';
 import { parseRoleEntry, roleBlock } from './roles.ts';
 import { toTags, toVars } from './task-fields.ts';
+import { checkPlayTemplates } from './template-check.ts';
 import { convertHandlers, convertTaskList } from './task-loader.ts';
 import { validateAs } from './validate.ts';
 import { loadPlayVarsFiles } from './vars-files.ts';
@@ -31,6 +32,7 @@ export async function convertPlay(
   const tasks = await convertTaskList(scope, raw['tasks'], [...path, 'tasks']);
   const postTasks = await convertTaskList(scope, raw['post_tasks'], [...path, 'post_tasks']);
   const handlers = await convertHandlers(scope, raw['handlers'], [...path, 'handlers']);
+  checkPlayTemplates(run, source, raw, path);
   if (run.errors.length > before) return undefined;
   const hosts = Array.isArray(raw['hosts']) ? raw['hosts'].join(':') : String(raw['hosts']);
   const play: Play = {

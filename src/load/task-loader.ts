@@ -23,6 +23,7 @@ import { isMapping, report, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
 import { moduleArgs, resolveModule } from './module-args.ts';
 import { toCommon, toConditions, toLoop, toStrings } from './task-fields.ts';
+import { checkTaskTemplates } from './template-check.ts';
 import { validateAs } from './validate.ts';
 import type { YamlPath } from './yaml-source.ts';
 
@@ -32,6 +33,7 @@ export async function convertTaskList(scope: TaskScope, value: unknown, path: Ya
   const nodes: TaskNode[] = [];
   for (const [index, item] of value.entries()) {
     const node = await convertEntry(scope, item, [...path, index]);
+    if (isMapping(item)) checkTaskTemplates(scope.run, scope.source, item, [...path, index]);
     if (node) nodes.push(node);
   }
   return nodes;

@@ -7,3 +7,7 @@ export type { Templar, TemplarOptions } from './templar.ts';
 export { helperNames } from './environment.ts';
 export { HELPERS } from './helpers/index.ts';
 export type { HelperCall, HelperSpec, HelperTable, RenderContext } from './types.ts';
+export { templateProblem } from './syntax-check.ts';
+export type { SyntaxCheckOptions } from './syntax-check.ts';
+export { findJinja, jinjaMessage } from './jinja.ts';
+export type { JinjaFinding } from './jinja.ts';

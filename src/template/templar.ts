@@ -87,11 +87,9 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
         `condition must be a string or boolean, got ${describeValue(cond)}${whereSuffix(where)}`,
       );
     }
-    const text = cond.trim();
-    const word = WORDS[text.toLowerCase()];
-    if (word !== undefined) return word;
-    const value = renderString(text.includes('{{') ? text : `{{ ${text} }}`, vars, where);
-    return conditionValue(value, cond, where);
+    const template = conditionTemplate(cond);
+    if (typeof template === 'boolean') return template;
+    return conditionValue(renderString(template, vars, where), cond, where);
   };
 
   return {
@@ -100,6 +98,18 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
       Array.isArray(cond) ? cond.every((c) => one(c, vars, where)) : one(cond, vars, where),
     isTemplate,
   };
+}
+
+/**
+ * The template a condition string renders as: a bare expression gets its braces (`eq x 'a'` →
+ * `{{ eq x 'a' }}`); the words true/false/yes/no are their boolean. The loader compiles the same
+ * template at load time, so both agree on what a condition means.
+ */
+export function conditionTemplate(cond: string): string | boolean {
+  const text = cond.trim();
+  const word = WORDS[text.toLowerCase()];
+  if (word !== undefined) return word;
+  return text.includes('{{') ? text : `{{ ${text} }}`;
 }
 
 /** A condition's rendered value as a boolean: booleans and true/false/yes/no words only. */
