@@ -18,6 +18,7 @@ import { isMapping, isTemplated, report, reportAt } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
 import { toConditions, toTags } from './task-fields.ts';
 import { convertHandlers } from './task-loader.ts';
+import { checkRoleEntryTemplates, checkVarsTemplates } from './template-check.ts';
 import { validateAs } from './validate.ts';
 import { readYamlFile as readYaml } from './yaml-source.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
@@ -270,7 +271,9 @@ async function readVarsPart(scope: TaskScope, dir: string, part: 'defaults' | 'v
   const noun = `role ${part} (${part}/main.yml)`;
   const errors = validateAs('vars', source.value, { source, path: [], noun, candidates: [] });
   scope.run.errors.push(...errors);
-  return errors.length === 0 && isMapping(source.value) ? source.value : {};
+  if (errors.length > 0 || !isMapping(source.value)) return {};
+  checkVarsTemplates(scope.run, source, source.value);
+  return source.value;
 }
 
 async function readMeta(
@@ -286,7 +289,10 @@ async function readMeta(
   if (errors.length > 0 || !isMapping(source.value)) return none;
   const list = Array.isArray(source.value['dependencies']) ? source.value['dependencies'] : [];
   const dependencies = list.flatMap(
-    (entry: unknown, index) => parseRoleEntry(scope, source, entry, ['dependencies', index]) ?? [],
+    (entry: unknown, index) => {
+      checkRoleEntryTemplates(scope.run, source, entry, ['dependencies', index]);
+      return parseRoleEntry(scope, source, entry, ['dependencies', index]) ?? [];
+    },
   );
   return { dependencies, allowDuplicates: source.value['allow_duplicates'] === true };
 }

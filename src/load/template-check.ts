@@ -144,7 +144,7 @@ export function checkPlayTemplates(
   roles.forEach((entry, index) => checkRoleEntryTemplates(run, source, entry, [...path, 'roles', index]));
 }
 
-/** Checks a `roles:` entry or a meta dependency: its `when` and its parameters and vars. */
+/** Checks a `roles:` entry or a meta dependency: its conditions (`when`…), parameters and vars. */
 export function checkRoleEntryTemplates(
   run: LoadRun,
   source: YamlSource,
@@ -155,7 +155,7 @@ export function checkRoleEntryTemplates(
   const site: Site = { run, source };
   for (const [key, value] of Object.entries(entry)) {
     if (ROLE_ENTRY_NAMES.includes(key)) continue;
-    checkTree(site, [...path, key], key, value, key === 'when' ? 'condition' : 'template');
+    checkTree(site, [...path, key], key, value, CONDITION_KEYWORDS.includes(key) ? 'condition' : 'template');
   }
 }
 

@@ -192,6 +192,23 @@ test('tasks of roles and of statically included files are checked in their own f
   ]);
 });
 
+test('role defaults, role vars and meta dependencies are checked in their own files', async (t) => {
+  const dir = await project(t, {
+    'p.yml': `- hosts: all\n  roles: [app]\n`,
+    'roles/app/tasks/main.yml': `- debug: {msg: "{{ greeting }}"}\n`,
+    'roles/app/defaults/main.yml': `greeting: "{{ who | default('you') }}"\n`,
+    'roles/app/vars/main.yml': `nested:\n  list: ["{{ a }}", "{{ b | trim }}"]\n`,
+    'roles/app/meta/main.yml': `dependencies:\n  - role: base\n    when: base_wanted is defined\n`,
+    'roles/base/tasks/main.yml': `- debug: {msg: base}\n`,
+  });
+  const errors = await loadErrors(dir, () => loadPlaybook(join(dir, 'p.yml'), OPTIONS));
+  assert.deepEqual(errors, [
+    `roles/app/defaults/main.yml:1:11: greeting: Jinja2 expression "{{ who | default('you') }}" is not mcsync's template syntax; write it as {{ default who 'you' }}`,
+    `roles/app/vars/main.yml:2:21: nested.list[1]: Jinja2 expression "{{ b | trim }}" is not mcsync's template syntax; write it as {{ trim b }}`,
+    `roles/app/meta/main.yml:3:11: when: Jinja2 expression "base_wanted is defined" is not mcsync's template syntax; write it as {{ defined base_wanted }}`,
+  ]);
+});
+
 test('a tasks file loaded at run time by a dynamic include is checked by the same pass', async (t) => {
   const dir = await project(t, {
     'dynamic.yml': `- set_fact:\n    n: "{{ n + 1 }}"\n`,
