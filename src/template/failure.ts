@@ -4,6 +4,7 @@
  */
 import { nearest } from '../load/did-you-mean.ts';
 import { formatLocation, TemplateError } from '../errors.ts';
+import { findJinja, jinjaMessage } from './jinja.ts';
 import type { RenderContext } from './types.ts';
 import { isPlainObject, typeName } from './values.ts';
 
@@ -78,8 +79,14 @@ const JINJA_HINTS: [RegExp, string][] = [
   [/\w\(/, 'call helpers without parentheses after the name: (upper name), not upper(name)'],
 ];
 
-/** A hint when a template looks like Jinja2 rather than Handlebars. */
+/**
+ * A hint when a template looks like Jinja2 rather than Handlebars: the exact Handlebars form when
+ * the Jinja2 reader recognises it (as the load-time check shows), else a general one. Templates
+ * the loader never sees (inventory and vars_files values, extra vars) get the same help at run time.
+ */
 export function jinjaHint(source: string): string {
+  const findings = findJinja(source);
+  if (findings.length > 0) return `; ${jinjaMessage(findings)}`;
   for (const [pattern, hint] of JINJA_HINTS) {
     if (pattern.test(source)) return `; ${hint} (see docs/templates.md)`;
   }

@@ -175,19 +175,19 @@ test('tasks of roles and of statically included files are checked in their own f
     'p.yml': `- hosts: all
   roles:
     - role: web
-      port: "{{ web_port | int }}"
+      app_port: "{{ web_port | int }}"
       when: enabled == true
   tasks:
     - include_tasks: more.yml
 `,
     'more.yml': `- debug: {msg: "{% if x %}a{% endif %}"}\n`,
-    'roles/web/tasks/main.yml': `- debug: {msg: "{{ port | string }}"}\n`,
+    'roles/web/tasks/main.yml': `- debug: {msg: "{{ app_port | string }}"}\n`,
   });
   const errors = await loadErrors(dir, () => loadPlaybook(join(dir, 'p.yml'), OPTIONS));
   assert.deepEqual(errors, [
-    `roles/web/tasks/main.yml:1:16: debug.msg: Jinja2 expression "{{ port | string }}" is not mcsync's template syntax; write it as {{ string port }}`,
+    `roles/web/tasks/main.yml:1:16: debug.msg: Jinja2 expression "{{ app_port | string }}" is not mcsync's template syntax; write it as {{ string app_port }}`,
     `more.yml:1:16: debug.msg: Jinja2 syntax is not mcsync's template syntax; write "{% if x %}" as {{#if x}}, "{% endif %}" as {{/if}}`,
-    `p.yml:4:13: port: Jinja2 expression "{{ web_port | int }}" is not mcsync's template syntax; write it as {{ int web_port }}`,
+    `p.yml:4:17: app_port: Jinja2 expression "{{ web_port | int }}" is not mcsync's template syntax; write it as {{ int web_port }}`,
     `p.yml:5:13: when: Jinja2 expression "enabled == true" is not mcsync's template syntax; write it as {{ eq enabled true }}`,
   ]);
 });

@@ -92,7 +92,7 @@ describe('conditions', () => {
   });
 
   it('explain Jinja2 comparisons', () => {
-    assert.throws(() => holds("item.kind == 'Secret'"), /\(eq a b\)/);
-    assert.throws(() => holds('item is defined'), /\(defined x\)/);
+    assert.throws(() => holds("item.kind == 'Secret'"), /write it as \{\{ eq item\.kind 'Secret' \}\}/);
+    assert.throws(() => holds('item is defined'), /write it as \{\{ defined item \}\}/);
   });
 });
