@@ -9,6 +9,7 @@ import type {
   Block,
   Condition,
   DynamicInclude,
+  EnvironmentLayer,
   Handler,
   Play,
   RoleScope,
@@ -17,6 +18,7 @@ import type {
 } from '../model/playbook.ts';
 import type { HostStatus } from '../model/result.ts';
 import type { Vars } from '../model/vars.ts';
+import { environmentLayers } from './environment.ts';
 import { isActive } from './host-state.ts';
 import type { HostState } from './host-state.ts';
 import { loopItems } from './loop.ts';
@@ -41,8 +43,37 @@ interface Frame {
   blockVars: Vars[];
   /** Include params of the enclosing includes, outermost first. */
   includeParams: Vars[];
+  /** `environment:` of the enclosing roles, blocks and imports, outermost first. */
+  environment: EnvironmentLayer[];
+  /** Keywords set on an enclosing block, role or import: a task that does not set its own inherits them. */
+  keywords: InheritedKeywords;
   role?: RoleScope;
   catchers: Catcher[];
+}
+
+/**
+ * The block keywords a task inherits when it does not set them, from the nearest enclosing block,
+ * role or import that does (Ansible's `_get_parent_attribute`). A dynamic include passes on its
+ * parents' keywords, not its own: Ansible skips a parent that is not statically loaded.
+ */
+type InheritedKeywords = Pick<Task, 'ignoreErrors' | 'noLog' | 'checkMode' | 'delegateTo' | 'runOnce'>;
+const INHERITED: readonly (keyof InheritedKeywords)[] = [
+  'ignoreErrors',
+  'noLog',
+  'checkMode',
+  'delegateTo',
+  'runOnce',
+];
+
+function inheritedFrom(outer: InheritedKeywords, node: InheritedKeywords): InheritedKeywords {
+  const merged: InheritedKeywords = { ...outer };
+  for (const key of INHERITED) if (node[key] !== undefined) Object.assign(merged, { [key]: node[key] });
+  return merged;
+}
+
+/** A frame with nothing around it: the top of a section, or a handler (with its role's environment). */
+function rootFrame(environment: EnvironmentLayer[] = []): Frame {
+  return { whens: [], tags: [], blockVars: [], includeParams: [], environment, keywords: {}, catchers: [] };
 }
 
 export class PlayRunner {
@@ -68,7 +99,7 @@ export class PlayRunner {
 
   /** Runs pre_tasks, roles, tasks and post_tasks for one batch of hosts, flushing handlers between. */
   async runBatch(hosts: HostState[]): Promise<void> {
-    const frame: Frame = { whens: [], tags: this.#play.tags, blockVars: [], includeParams: [], catchers: [] };
+    const frame: Frame = { ...rootFrame(), tags: this.#play.tags };
     await this.#runNodes(this.#play.preTasks, hosts, frame);
     await this.#flushHandlers(hosts);
     await this.#runNodes(this.#play.roles, hosts, frame);
@@ -111,6 +142,8 @@ export class PlayRunner {
       tags: [...frame.tags, ...node.tags],
       blockVars: [...frame.blockVars, vars],
       includeParams: includeParams ? [...frame.includeParams, includeParams] : frame.includeParams,
+      environment: environmentLayers(frame.environment, node.environment),
+      keywords: node.kind === 'block' ? inheritedFrom(frame.keywords, node) : frame.keywords,
       role: node.role ?? frame.role,
       catchers: catcher ? [...frame.catchers, catcher] : frame.catchers,
     };
@@ -183,20 +216,25 @@ export class PlayRunner {
   async #runTask(task: Task, hosts: HostState[], frame: Frame, handler = false): Promise<void> {
     if (!handler && !this.#selected(task, frame)) return;
     const ref = this.#taskRef(task, handler);
-    const effective: Task = frame.whens.length > 0 ? { ...task, when: [...frame.whens, ...task.when] } : task;
-    const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
+    const effective: Task = {
+      ...task,
+      ...inheritedFrom(frame.keywords, task),
+      when: [...frame.whens, ...task.when],
+    };
+    const targets = effective.runOnce ? hosts.slice(0, 1) : hosts;
     this.#deps.sink.emit({ type: 'task_start', task: ref, hosts: targets.map((host) => host.name) });
     const started = Date.now();
     const scope = {
       role: task.role ?? frame.role,
       blockVars: frame.blockVars,
       includeParams: frame.includeParams,
+      environment: environmentLayers(this.#play.environment, frame.environment),
     };
     const outcomes = await mapBounded(targets, this.#options.forks, (host) =>
       this.#executor.run(effective, ref, scope, host),
     );
     for (const [index, host] of targets.entries()) this.#account(host, outcomes[index]!, frame);
-    if (task.runOnce && targets[0] && outcomes[0])
+    if (effective.runOnce && targets[0] && outcomes[0])
       this.#shareRunOnce(task, targets[0], hosts.slice(1), outcomes[0]);
     this.#deps.sink.emit({ type: 'task_end', task: ref, durationMs: Date.now() - started });
     this.#checkFailureLimits(targets, outcomes);
@@ -348,21 +386,37 @@ export class PlayRunner {
         }
       }
     }
+    // As in Ansible, every handler listening to a notified topic runs, but a name notifies only
+    // the first handler of that name; the notifications are spent once the flush is over.
+    const answers = answeredNames(handlers);
+    const spent = new Map<HostState, string[]>();
     for (const handler of handlers) {
-      if (this.#stopped()) return;
+      if (this.#stopped()) break;
+      const names = answers.get(handler) ?? [];
       const notified = hosts.filter(
-        (host) => isActive(host) && handler.listen.some((name) => host.notified.has(name)),
+        (host) => isActive(host) && names.some((name) => host.notified.has(name)),
       );
       if (notified.length === 0) continue;
-      for (const host of notified) for (const name of handler.listen) host.notified.delete(name);
-      await this.#runTask(
-        handler,
-        notified,
-        { whens: [], tags: [], blockVars: [], includeParams: [], catchers: [] },
-        true,
-      );
+      for (const host of notified) spent.set(host, [...(spent.get(host) ?? []), ...names]);
+      await this.#runTask(handler, notified, rootFrame(handler.role?.environment), true);
     }
+    for (const [host, names] of spent) for (const name of names) host.notified.delete(name);
   }
+}
+
+/** The names each handler answers to: its `listen` topics, and its name unless an earlier handler has it. */
+function answeredNames(handlers: readonly Handler[]): Map<Handler, string[]> {
+  const named = new Set<string>();
+  const answers = new Map<Handler, string[]>();
+  for (const handler of handlers) {
+    const shadowed = handler.name !== undefined && named.has(handler.name);
+    if (handler.name !== undefined) named.add(handler.name);
+    answers.set(
+      handler,
+      handler.listen.filter((name) => !(shadowed && name === handler.name)),
+    );
+  }
+  return answers;
 }
 
 function resolveFrom(baseDir: string, file: string): string {

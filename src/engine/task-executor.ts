@@ -5,9 +5,11 @@
 import { errorMessage, McsyncError, UnreachableError } from '../errors.ts';
 import type { TaskRef } from '../model/events.ts';
 import type { ModuleContext, ModuleDefinition } from '../model/module.ts';
-import type { Task } from '../model/playbook.ts';
+import type { EnvironmentLayer, Task } from '../model/playbook.ts';
 import type { HostStatus, ModuleResult } from '../model/result.ts';
 import type { Vars } from '../model/vars.ts';
+import { environmentLayers, renderEnvironment } from './environment.ts';
+import type { TaskEnvironment } from './environment.ts';
 import type { HostState } from './host-state.ts';
 import { itemLabel, loopItems } from './loop.ts';
 import { validateModuleArgs } from './module-args.ts';
@@ -144,7 +146,8 @@ export class TaskExecutor {
     validateModuleArgs(module, args, task.location);
     const delegate =
       task.delegateTo === undefined ? host.name : String(templates.render(task.delegateTo, vars, where));
-    const context = this.#context(delegate, vars, check, scope);
+    const layers = environmentLayers(scope.environment, task.environment);
+    const context = this.#context(delegate, vars, check, scope, { layers, where });
     const result = await this.#callWithUntil(task, module, args, context, vars, where);
     const outcome = this.#classify(task, result, vars, where);
     if (outcome.status !== 'failed' && outcome.status !== 'unreachable') {
@@ -172,10 +175,20 @@ export class TaskExecutor {
     return rendered;
   }
 
-  #context(host: string, vars: Vars, check: boolean, scope: TaskScope): ModuleContext {
-    const { inventory, services, sink, interrupt } = this.#deps;
+  #context(
+    host: string,
+    vars: Vars,
+    check: boolean,
+    scope: TaskScope,
+    env: { layers: EnvironmentLayer[]; where: RenderWhere },
+  ): ModuleContext {
+    const { inventory, services, sink, interrupt, templates } = this.#deps;
     const baseDir = scope.role?.path ?? String(this.#play.magic['playbook_dir'] ?? process.cwd());
+    let environment: TaskEnvironment | undefined;
     return {
+      get environment(): TaskEnvironment {
+        return (environment ??= renderEnvironment(env.layers, vars, templates, env.where));
+      },
       host,
       vars,
       check,

@@ -8,7 +8,7 @@
  * the same merged variables, so `api_url: "https://{{ clusterhost }}"` in group vars works.
  */
 import { TemplateError } from '../errors.ts';
-import type { RoleScope } from '../model/playbook.ts';
+import type { EnvironmentLayer, RoleScope } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
 import type { HostState } from './host-state.ts';
 import type { InventoryPort, RenderWhere, TemplatePort } from './ports.ts';
@@ -30,6 +30,8 @@ export interface TaskScope {
   includeParams?: Vars[];
   /** Loop variable(s) for the current item. */
   loopVars?: Vars;
+  /** `environment:` of the play, roles and blocks around the task, outermost first. */
+  environment?: EnvironmentLayer[];
 }
 
 /** Merges every layer for `host` and returns a lazily rendered view. */

@@ -15,7 +15,7 @@ import type { IncludeAction } from './keywords.ts';
 import { isMapping, isTemplated, report, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
 import { roleBlock } from './roles.ts';
-import { toCommon, toLoop } from './task-fields.ts';
+import { blockKeywords, toCommon, toLoop } from './task-fields.ts';
 import { convertTaskList } from './task-loader.ts';
 import { validateAs } from './validate.ts';
 import { readYamlFile as readYaml } from './yaml-source.ts';
@@ -44,7 +44,14 @@ export async function convertInclude(
     return dynamicInclude(scope, common, [...path, key], action, target, loop);
   }
   if (action.endsWith('_role')) {
-    const request = { name: target.name, params: common.vars, location: common.location, key, dedupe: false };
+    const request = {
+      name: target.name,
+      params: common.vars,
+      location: common.location,
+      key,
+      dedupe: false,
+      ...(common.environment ? { environment: common.environment } : {}),
+    };
     const block = await roleBlock(
       scope,
       target.tasksFrom === undefined ? request : { ...request, tasksFrom: target.tasksFrom },
@@ -52,6 +59,7 @@ export async function convertInclude(
     return (
       block && {
         ...block,
+        ...blockKeywords(common),
         name: common.name,
         when: common.when,
         tags: common.tags,

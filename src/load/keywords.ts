@@ -49,6 +49,27 @@ export type IncludeAction = (typeof INCLUDE_ACTIONS)[number];
 /** Keywords valid beside an include or import (loops only on `include_*`). */
 export const INCLUDE_KEYWORDS: readonly string[] = [...COMMON_KEYWORDS, ...LOOP_KEYWORDS, 'loop_control'];
 
+/**
+ * Keywords an `import_*` passes on to every imported task but an `include_tasks`/`include_role`
+ * does not: ansible-playbook 2.14 refuses the first three there ("not a valid attribute for a
+ * TaskInclude") and applies the others to the include itself only, never to the included tasks.
+ * A user who writes them expects them to reach the included tasks, so mcsync refuses them all.
+ */
+export const DYNAMIC_INCLUDE_REFUSED: Readonly<Record<string, string>> = {
+  environment: 'ansible-playbook refuses it on a dynamic include',
+  check_mode: 'ansible-playbook refuses it on a dynamic include',
+  delegate_to: 'ansible-playbook refuses it on a dynamic include',
+  ignore_errors: 'in Ansible it covers the include itself, not the included tasks',
+  no_log: 'in Ansible it covers the include itself, not the included tasks',
+  run_once: 'in Ansible it covers the include itself, not the included tasks',
+};
+
+/** The message for a keyword refused on `include_tasks`/`include_role`. */
+export function dynamicIncludeMessage(keyword: string, action: string): string {
+  const imported = action.replace('include_', 'import_');
+  return `'${keyword}' is not valid on ${action}: ${DYNAMIC_INCLUDE_REFUSED[keyword] ?? ''}; put it on a block around the ${action}, or use ${imported}, whose keywords apply to every imported task`;
+}
+
 /** Keywords valid on a play. */
 export const PLAY_KEYWORDS: readonly string[] = [
   'name',
@@ -69,8 +90,47 @@ export const PLAY_KEYWORDS: readonly string[] = [
   'environment',
 ];
 
-/** Keys of a `roles:` entry besides role parameters. */
-export const ROLE_ENTRY_KEYWORDS: readonly string[] = ['role', 'name', 'tags', 'when', 'vars'];
+/**
+ * Keys of a `roles:` entry (or meta dependency) besides role parameters; the block keywords apply
+ * to every task of the role, as in Ansible.
+ */
+export const ROLE_ENTRY_KEYWORDS: readonly string[] = [
+  'role',
+  'name',
+  'tags',
+  'when',
+  'vars',
+  'environment',
+  'ignore_errors',
+  'no_log',
+  'check_mode',
+  'delegate_to',
+  'run_once',
+];
+
+/**
+ * Keys that Ansible reads as keywords of a role entry, not as role parameters, and mcsync does not
+ * support there: refused rather than passed to the role as variables that nothing reads.
+ */
+export const ROLE_ENTRY_REFUSED: readonly string[] = [
+  'any_errors_fatal',
+  'become',
+  'become_exe',
+  'become_flags',
+  'become_method',
+  'become_user',
+  'collections',
+  'connection',
+  'debugger',
+  'delegate_facts',
+  'diff',
+  'ignore_unreachable',
+  'module_defaults',
+  'port',
+  'remote_user',
+  'throttle',
+  'timeout',
+];
 
 /** Options of `include_role`/`import_role`. */
 export const ROLE_INCLUDE_OPTIONS: readonly string[] = ['name', 'tasks_from'];
@@ -103,6 +163,7 @@ export const UNSUPPORTED_KEYWORDS: Readonly<Record<string, string>> = {
   order: 'hosts run in inventory order',
   debugger: 'there is no task debugger',
   diff: 'use --diff on the command line',
+  any_errors_fatal: 'set any_errors_fatal on the play',
   ignore_unreachable: 'an unreachable cluster always stops that host',
   include: 'use include_tasks (dynamic) or import_tasks (static)',
   include_playbook: 'use import_playbook at the top level of a playbook',

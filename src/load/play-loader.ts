@@ -6,7 +6,7 @@ import type { Block, Play } from '../model/playbook.ts';
 import { PLAY_KEYWORDS } from './keywords.ts';
 import type { LoadRun, PlayState, TaskScope } from './load-context.ts';
 import { parseRoleEntry, roleBlock } from './roles.ts';
-import { toTags, toVars } from './task-fields.ts';
+import { toEnvironment, toTags, toVars } from './task-fields.ts';
 import { checkPlayTemplates } from './template-check.ts';
 import { convertHandlers, convertTaskList } from './task-loader.ts';
 import { validateAs } from './validate.ts';
@@ -33,12 +33,13 @@ export async function convertPlay(
   const postTasks = await convertTaskList(scope, raw['post_tasks'], [...path, 'post_tasks']);
   const handlers = await convertHandlers(scope, raw['handlers'], [...path, 'handlers']);
   checkPlayTemplates(run, source, raw, path);
+  const environment = toEnvironment(scope, raw['environment'], path) ?? [];
   if (run.errors.length > before) return undefined;
   const hosts = Array.isArray(raw['hosts']) ? raw['hosts'].join(':') : String(raw['hosts']);
   const play: Play = {
     name: typeof raw['name'] === 'string' ? raw['name'] : hosts,
     hosts,
-    vars: toVars(raw['vars'], raw['environment']),
+    vars: toVars(raw['vars']),
     varsFiles,
     preTasks,
     roles,
@@ -48,6 +49,7 @@ export async function convertPlay(
     anyErrorsFatal: raw['any_errors_fatal'] === true,
     gatherFacts: raw['gather_facts'] === true,
     tags: toTags(raw['tags']),
+    environment,
     location: source.locate(path),
     baseDir,
   };
@@ -69,8 +71,9 @@ async function convertRoles(scope: TaskScope, value: unknown, path: YamlPath): P
       location: ref.location,
       key: 'role',
       dedupe: true,
+      ...(ref.keywords.environment ? { environment: ref.keywords.environment } : {}),
     });
-    if (block) blocks.push({ ...block, when: ref.when, tags: ref.tags });
+    if (block) blocks.push({ ...block, ...ref.keywords, when: ref.when, tags: ref.tags });
   }
   return blocks;
 }

@@ -10,13 +10,14 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
-import type { Block, Condition, RoleScope, TaskNode } from '../model/playbook.ts';
+import type { Block, Condition, EnvironmentLayer, RoleScope, TaskNode } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
 import { firstExisting, loadTaskFileInto } from './includes.ts';
-import { ROLE_ENTRY_KEYWORDS, isUnsupported, unsupportedMessage } from './keywords.ts';
-import { isMapping, isTemplated, report, reportAt } from './load-context.ts';
+import { ROLE_ENTRY_KEYWORDS, ROLE_ENTRY_REFUSED, unsupportedMessage } from './keywords.ts';
+import { isMapping, isTemplated, report, reportAt, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
-import { toConditions, toTags } from './task-fields.ts';
+import { blockKeywords, toCommon, toConditions, toTags } from './task-fields.ts';
+import type { BlockKeywords } from './task-fields.ts';
 import { convertHandlers } from './task-loader.ts';
 import { checkRoleEntryTemplates, checkVarsTemplates } from './template-check.ts';
 import { validateAs } from './validate.ts';
@@ -33,6 +34,8 @@ export interface RoleRequest {
   tasksFrom?: string;
   /** Skip the role when the play already has it with the same parameters. */
   dedupe: boolean;
+  /** `environment:` of the entry that brings the role in (for the role's handlers). */
+  environment?: EnvironmentLayer[];
 }
 
 /** A `roles:` entry or a meta dependency, parsed. */
@@ -42,6 +45,8 @@ export interface RoleRef {
   when: Condition[];
   tags: string[];
   location: SourceLocation;
+  /** Block keywords of the entry: set on the role's Block, so every task of the role inherits them. */
+  keywords: BlockKeywords;
 }
 
 /** Parses `- name`, `- role: name` or `- {name: x, tags, when, vars, param: ...}`. */
@@ -53,7 +58,12 @@ export function parseRoleEntry(
 ): RoleRef | undefined {
   const location = source.locate(path);
   if (typeof entry === 'string')
-    return checkName(scope, source, { name: entry, params: {}, when: [], tags: [], location }, path);
+    return checkName(
+      scope,
+      source,
+      { name: entry, params: {}, when: [], tags: [], location, keywords: {} },
+      path,
+    );
   if (!isMapping(entry)) return undefined; // the schema reported it
   const name = entry['role'] ?? entry['name'];
   if (typeof name !== 'string' || name === '') {
@@ -63,9 +73,10 @@ export function parseRoleEntry(
   const params: Vars = isMapping(entry['vars']) ? { ...entry['vars'] } : {};
   for (const [key, value] of Object.entries(entry)) {
     if (ROLE_ENTRY_KEYWORDS.includes(key)) continue;
-    if (isUnsupported(key) && key.startsWith('become'))
-      report(scope.run, source, [...path, key], unsupportedMessage(key, 'a role entry'), key);
-    else params[key] = value;
+    if (ROLE_ENTRY_REFUSED.includes(key)) {
+      const message = `${unsupportedMessage(key, 'a role entry')} (to pass a role variable of that name, put it under 'vars:')`;
+      reportKey(scope.run, source, [...path, key], message, key);
+    } else params[key] = value;
   }
   const ref: RoleRef = {
     name,
@@ -73,6 +84,7 @@ export function parseRoleEntry(
     when: toConditions(entry['when']),
     tags: toTags(entry['tags']),
     location,
+    keywords: blockKeywords(toCommon({ ...scope, source }, entry, path)),
   };
   return checkName(scope, source, ref, path);
 }
@@ -126,13 +138,7 @@ export async function roleBlock(scope: TaskScope, request: RoleRequest): Promise
   if (isCycle(scope, request, id)) return undefined;
   const files = await readRoleFiles(scope, dir, request);
   if (files === undefined || alreadyInPlay(scope, request, files, id)) return undefined;
-  const role: RoleScope = {
-    name: basename(dir),
-    path: dir,
-    defaults: files.defaults,
-    vars: files.vars,
-    params: request.params,
-  };
+  const role = roleScope(scope, dir, files, request);
   const inner: TaskScope = { ...scope, role, chain: [...scope.chain, id] };
   const deps: TaskNode[] = [];
   for (const dep of files.dependencies) {
@@ -142,8 +148,9 @@ export async function roleBlock(scope: TaskScope, request: RoleRequest): Promise
       location: dep.location,
       key: 'dependencies',
       dedupe: true,
+      ...(dep.keywords.environment ? { environment: dep.keywords.environment } : {}),
     });
-    if (block) deps.push({ ...block, when: dep.when, tags: dep.tags });
+    if (block) deps.push({ ...block, ...dep.keywords, when: dep.when, tags: dep.tags });
   }
   const tasks =
     files.tasksFile === undefined
@@ -163,6 +170,20 @@ export async function roleBlock(scope: TaskScope, request: RoleRequest): Promise
     rescue: [],
     always: [],
   };
+}
+
+/** The role's variables and, for its handlers, the environment of the entries that brought it in. */
+function roleScope(scope: TaskScope, dir: string, files: RoleFiles, request: RoleRequest): RoleScope {
+  const role: RoleScope = {
+    name: basename(dir),
+    path: dir,
+    defaults: files.defaults,
+    vars: files.vars,
+    params: request.params,
+  };
+  const environment = [...(scope.role?.environment ?? []), ...(request.environment ?? [])];
+  if (environment.length > 0) role.environment = environment;
+  return role;
 }
 
 async function findRoleDir(scope: TaskScope, request: RoleRequest): Promise<string | undefined> {
@@ -288,17 +309,16 @@ async function readMeta(
   scope.run.errors.push(...errors);
   if (errors.length > 0 || !isMapping(source.value)) return none;
   const list = Array.isArray(source.value['dependencies']) ? source.value['dependencies'] : [];
-  const dependencies = list.flatMap(
-    (entry: unknown, index) => {
-      checkRoleEntryTemplates(scope.run, source, entry, ['dependencies', index]);
-      return parseRoleEntry(scope, source, entry, ['dependencies', index]) ?? [];
-    },
-  );
+  const dependencies = list.flatMap((entry: unknown, index) => {
+    checkRoleEntryTemplates(scope.run, source, entry, ['dependencies', index]);
+    return parseRoleEntry(scope, source, entry, ['dependencies', index]) ?? [];
+  });
   return { dependencies, allowDuplicates: source.value['allow_duplicates'] === true };
 }
 
 async function addHandlers(scope: TaskScope, file: string, key: string): Promise<void> {
-  const source = await readYaml(file, { allowEmpty: true }).catch((error: LoadError) => {
+  const vault = scope.run.options.vault;
+  const source = await readYaml(file, { allowEmpty: true, vault }).catch((error: LoadError) => {
     scope.run.errors.push(error);
     return undefined;
   });

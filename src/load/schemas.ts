@@ -10,6 +10,7 @@ import {
   HANDLER_KEYWORDS,
   INCLUDE_KEYWORDS,
   PLAY_KEYWORDS,
+  ROLE_ENTRY_KEYWORDS,
   TASK_KEYWORDS,
 } from './keywords.ts';
 
@@ -23,6 +24,14 @@ const stringOrList = { type: ['string', 'array'], items: { type: 'string' } };
 const tags = { type: ['string', 'number', 'array'], items: { type: ['string', 'number'] } };
 const vars = { type: ['object', 'null'], propertyNames: { pattern: IDENTIFIER } };
 const taskList = { type: ['array', 'null'] };
+/** Values become strings in the process environment; lists and mappings have no such form. */
+const environmentValue = { type: ['string', 'number', 'boolean', 'null'] };
+/** `environment:` is a mapping, a template that renders to one, or a list of those (as in Ansible). */
+const environment = {
+  type: ['object', 'string', 'array', 'null'],
+  additionalProperties: environmentValue,
+  items: { type: ['object', 'string', 'null'], additionalProperties: environmentValue },
+};
 
 /** A vars file, `vars:` section, role defaults or role vars: a mapping of variable names. */
 export const varsSchema: SchemaObject = vars;
@@ -37,7 +46,7 @@ const commonProperties = {
   delegate_to: { type: 'string' },
   no_log: condition,
   check_mode: condition,
-  environment: { type: ['object', 'string'] },
+  environment,
 };
 
 const loopControl = {
@@ -100,7 +109,10 @@ export const blockSchema: SchemaObject = {
 
 const roleEntry = {
   type: ['string', 'object'],
-  properties: { role: { type: 'string' }, name: { type: 'string' }, tags, when: conditions, vars },
+  properties: pick(
+    { ...commonProperties, role: { type: 'string' }, name: { type: 'string' } },
+    ROLE_ENTRY_KEYWORDS,
+  ),
 };
 
 /** A play. `hosts` is required; `import_playbook` entries are told apart before this applies. */
@@ -124,7 +136,7 @@ export const playSchema: SchemaObject = {
       gather_facts: { type: 'boolean' },
       tags,
       check_mode: { type: 'boolean' },
-      environment: { type: ['object', 'string'] },
+      environment,
     },
     PLAY_KEYWORDS,
   ),

@@ -2,10 +2,10 @@
  * Conversions of keyword values (already type-checked by the schemas) into the model's shapes:
  * conditions become lists, tags are split, loops become a LoopSpec.
  */
-import type { Condition, LoopSpec, TaskCommon } from '../model/playbook.ts';
+import type { Condition, EnvironmentLayer, LoopSpec, TaskCommon } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
 import type { YamlPath } from './yaml-source.ts';
-import { isMapping, reportKey } from './load-context.ts';
+import { isMapping, isTemplated, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
 import { LOOP_KEYWORDS } from './keywords.ts';
 
@@ -34,11 +34,34 @@ export function toStrings(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).map(String);
 }
 
-/** Copies a mapping (or nothing) as Vars, with `environment` stored as a variable. */
-export function toVars(vars: unknown, environment?: unknown): Vars {
-  const out: Vars = isMapping(vars) ? { ...vars } : {};
-  if (environment !== undefined) out['environment'] = environment;
-  return out;
+/** Copies a mapping (or nothing) as Vars. */
+export function toVars(vars: unknown): Vars {
+  return isMapping(vars) ? { ...vars } : {};
+}
+
+/**
+ * `environment:` as a list of layers (a mapping or a template, or a list of them, as Ansible
+ * allows). The schema checked the types; a string that is not a template can never render to a
+ * mapping, so it is reported here (Ansible only warns and drops it). Undefined when absent.
+ */
+export function toEnvironment(
+  scope: Pick<TaskScope, 'run' | 'source'>,
+  value: unknown,
+  path: YamlPath,
+): EnvironmentLayer[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  const layers: EnvironmentLayer[] = [];
+  for (const [index, item] of list.entries()) {
+    if (isMapping(item)) layers.push({ ...item });
+    else if (typeof item === 'string' && isTemplated(item)) layers.push(item);
+    else if (item !== null) {
+      const at = Array.isArray(value) ? [...path, 'environment', index] : [...path, 'environment'];
+      const message = `environment must be a mapping of variable names to values, or a template that renders to one; got ${JSON.stringify(item)}`;
+      reportKey(scope.run, scope.source, at, message, 'environment');
+    }
+  }
+  return layers;
 }
 
 /** The keywords every task, block and include share. */
@@ -46,9 +69,11 @@ export function toCommon(scope: TaskScope, raw: Record<string, unknown>, path: Y
   const common: TaskCommon = {
     when: toConditions(raw['when']),
     tags: toTags(raw['tags']),
-    vars: toVars(raw['vars'], raw['environment']),
+    vars: toVars(raw['vars']),
     location: scope.source.locate(path),
   };
+  const environment = toEnvironment(scope, raw['environment'], path);
+  if (environment !== undefined) common.environment = environment;
   if (typeof raw['name'] === 'string') common.name = raw['name'];
   if (raw['ignore_errors'] !== undefined) common.ignoreErrors = raw['ignore_errors'] as Condition;
   if (raw['run_once'] !== undefined) common.runOnce = raw['run_once'] === true;
@@ -57,6 +82,19 @@ export function toCommon(scope: TaskScope, raw: Record<string, unknown>, path: Y
   if (raw['check_mode'] !== undefined) common.checkMode = raw['check_mode'] as Condition;
   if (scope.role) common.role = scope.role;
   return common;
+}
+
+/** The keywords a block, role entry or import passes on to every task inside that does not set its own. */
+export type BlockKeywords = Pick<
+  TaskCommon,
+  'environment' | 'ignoreErrors' | 'noLog' | 'checkMode' | 'delegateTo' | 'runOnce'
+>;
+
+/** The block keywords that `common` sets (undefined ones left out, so spreading them overrides nothing). */
+export function blockKeywords(common: TaskCommon): BlockKeywords {
+  const { environment, ignoreErrors, noLog, checkMode, delegateTo, runOnce } = common;
+  const all: BlockKeywords = { environment, ignoreErrors, noLog, checkMode, delegateTo, runOnce };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== undefined)) as BlockKeywords;
 }
 
 /**

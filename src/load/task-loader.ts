@@ -10,11 +10,13 @@ import { typeOf } from './friendly-errors.ts';
 import { convertInclude } from './includes.ts';
 import {
   BLOCK_KEYWORDS,
+  DYNAMIC_INCLUDE_REFUSED,
   HANDLER_KEYWORDS,
   INCLUDE_ACTIONS,
   INCLUDE_KEYWORDS,
   LOOP_KEYWORDS,
   TASK_KEYWORDS,
+  dynamicIncludeMessage,
   isUnsupported,
   unsupportedMessage,
 } from './keywords.ts';
@@ -105,6 +107,11 @@ function classifyKeys(scope: TaskScope, raw: Record<string, unknown>, path: Yaml
   if (include) {
     for (const key of Object.keys(raw).filter((k) => keywords.includes(k) && !INCLUDE_KEYWORDS.includes(k))) {
       reportKey(scope.run, scope.source, [...path, key], `'${key}' is not valid on ${include.key}`, key);
+    }
+    if (include.action.startsWith('include_')) {
+      for (const key of Object.keys(raw).filter((k) => Object.hasOwn(DYNAMIC_INCLUDE_REFUSED, k))) {
+        reportKey(scope.run, scope.source, [...path, key], dynamicIncludeMessage(key, include.action), key);
+      }
     }
   }
   return actions;

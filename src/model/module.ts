@@ -13,6 +13,8 @@ export interface ProcessRunner {
     options?: {
       cwd?: string;
       env?: NodeJS.ProcessEnv;
+      /** Set over `env` (default: mcsync's own environment): the task's `environment:`. */
+      environment?: Readonly<Record<string, string>>;
       input?: string;
       signal?: AbortSignal;
       timeoutMs?: number;
@@ -73,6 +75,14 @@ export interface ModuleContext {
   baseDir: string;
   /** Search path for files: role files/ and templates/, then the playbook dir. */
   searchPaths: string[];
+  /**
+   * The task's `environment:` (play, roles, blocks, task merged, rendered for this host). Modules
+   * that start a process pass it to the ProcessRunner; it is not mcsync's own environment, so it
+   * does not steer mcsync's API calls (no HTTPS_PROXY for k8s). Rendered on first read, so a
+   * module that starts no process never fails over it, as in Ansible. Never log it: it may hold
+   * secrets.
+   */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 export interface ModuleDefinition<A = Vars> {

@@ -19,6 +19,13 @@ export interface LoopSpec {
   pause?: number;
 }
 
+/**
+ * One level's `environment:` as written: a mapping of variable names to values, or a template
+ * that renders to one. A level may give a list of them (Ansible's attribute is a list); the engine
+ * renders them per host, late, and merges them in order.
+ */
+export type EnvironmentLayer = Vars | string;
+
 /** Keywords shared by tasks and blocks. */
 export interface TaskCommon {
   name?: string;
@@ -30,6 +37,8 @@ export interface TaskCommon {
   delegateTo?: string;
   noLog?: Condition;
   checkMode?: Condition;
+  /** `environment:` of this level (inner levels override outer keys; see src/engine/environment.ts). */
+  environment?: EnvironmentLayer[];
   /** Where the task starts in its file. */
   location: SourceLocation;
   /** The role the task belongs to, when it came from one. */
@@ -89,6 +98,11 @@ export interface RoleScope {
   defaults: Vars;
   vars: Vars;
   params: Vars;
+  /**
+   * `environment:` of the `roles:` entries (or meta dependencies) that brought the role in,
+   * outermost first. Tasks get it through their role Block; handlers, run outside it, from here.
+   */
+  environment?: EnvironmentLayer[];
 }
 
 export interface Handler extends Task {
@@ -123,6 +137,8 @@ export interface Play {
   gatherFacts: boolean;
   tags: string[];
   checkMode?: boolean;
+  /** The play's `environment:`, the outermost layer of every task's and handler's environment. */
+  environment: EnvironmentLayer[];
   location: SourceLocation;
   /** Directory of the playbook file this play came from (for relative paths). */
   baseDir: string;

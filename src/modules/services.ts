@@ -54,7 +54,7 @@ export function createProcessRunner(): ProcessRunner {
         }
         const child = spawn(command, args, {
           cwd: options.cwd,
-          env: options.env ?? process.env,
+          env: { ...(options.env ?? process.env), ...options.environment },
           stdio: 'pipe',
         });
         const stdout: Buffer[] = [];

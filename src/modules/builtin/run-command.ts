@@ -1,6 +1,7 @@
 /**
  * What command and shell share: creates/removes short-circuits, check mode, running through the
- * injected ProcessRunner and Ansible's result shape (rc, stdout, stderr, *_lines, start/end/delta).
+ * injected ProcessRunner with the task's `environment:` and Ansible's result shape (rc, stdout,
+ * stderr, *_lines, start/end/delta).
  */
 import { access } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
@@ -52,10 +53,17 @@ export async function runCommand(
     options.stdin === undefined
       ? undefined
       : options.stdin + (options.stdin_add_newline === false ? '' : '\n');
+  // Read before the try: a task environment that does not render fails the task with its reason.
+  const environment = context.environment;
   let outcome: { exitCode: number; stdout: string; stderr: string };
   try {
     context.log.debug(`running ${JSON.stringify(argv)} in ${cwd}`);
-    outcome = await context.services.processes.run(argv, { cwd, input, signal: context.signal });
+    outcome = await context.services.processes.run(argv, {
+      cwd,
+      input,
+      signal: context.signal,
+      environment,
+    });
   } catch (error) {
     if (context.signal.aborted) throw error;
     const why = error instanceof Error ? error.message : String(error);

@@ -1,8 +1,9 @@
 /**
  * `skopeo copy docker://SRC docker://DEST` through the injected process runner (so tests can
- * count starts), credentials by auth file only, TLS per side (`--*-cert-dir` with the registry
- * CA; `--*-tls-verify=false` only for insecure registries), retried with exponential backoff
- * unless the failure is one that another try cannot fix (authentication, a missing image).
+ * count starts), in the task's `environment:` (an HTTPS_PROXY there reaches skopeo), credentials
+ * by auth file only, TLS per side (`--*-cert-dir` with the registry CA; `--*-tls-verify=false`
+ * only for insecure registries), retried with exponential backoff unless the failure is one that
+ * another try cannot fix (authentication, a missing image).
  */
 import { readFile } from 'node:fs/promises';
 import type { ModuleContext } from '../../model/module.ts';
@@ -98,6 +99,7 @@ async function runOnce(
     return await context.services.processes.run(argv, {
       signal: context.signal,
       timeoutMs: options.timeoutMs,
+      environment: context.environment,
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

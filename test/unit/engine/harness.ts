@@ -38,6 +38,7 @@ export function play(tasks: TaskNode[], extra: Partial<Play> = {}): Play {
     hosts: 'all',
     vars: {},
     varsFiles: [],
+    environment: [],
     preTasks: [],
     roles: [],
     tasks,

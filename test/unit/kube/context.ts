@@ -52,6 +52,7 @@ export function testContext(
     signal: new AbortController().signal,
     baseDir: process.cwd(),
     searchPaths: [],
+    environment: {},
     lines,
     secretValues,
     sleeps,

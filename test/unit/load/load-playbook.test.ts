@@ -13,7 +13,8 @@ test('a playbook using every keyword loads into the expected model', async () =>
   const play = book.plays[0]!;
   assert.equal(play.name, 'Everything');
   assert.equal(play.hosts, 'master:slaves');
-  assert.deepEqual(play.vars, { greeting: 'hello', environment: { KUBECONFIG: '/tmp/kc' } });
+  assert.deepEqual(play.vars, { greeting: 'hello' });
+  assert.deepEqual(play.environment, [{ KUBECONFIG: '/tmp/kc' }], 'environment is a keyword, not a variable');
   assert.equal(play.serial, 2);
   assert.equal(play.anyErrorsFatal, true);
   assert.equal(play.maxFailPercentage, 30);
@@ -48,7 +49,8 @@ test('a playbook using every keyword loads into the expected model', async () =>
   assert.deepEqual(task.notify, ['restart']);
   assert.equal(task.noLog, true);
   assert.equal(task.checkMode, false);
-  assert.deepEqual(task.vars, { local: 1, environment: { FOO: 'bar' } });
+  assert.deepEqual(task.vars, { local: 1 });
+  assert.deepEqual(task.environment, [{ FOO: 'bar' }]);
   assert.deepEqual(task.location, { file: join(GOOD, 'full.yml'), line: 23, column: 7 });
 
   const [, freeForm, keyValue, withItems, withDict, withSub, block, templated, includeVars] = play.tasks;

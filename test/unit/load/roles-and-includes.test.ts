@@ -13,7 +13,7 @@ test('a role becomes a block whose tasks carry its scope: defaults, vars and par
   assert.ok(web);
   assert.deepEqual(web.role?.defaults, { web_port: 80 });
   assert.deepEqual(web.role?.vars, { web_user: 'www' });
-  assert.deepEqual(web.role?.params, { replicas: 2, port: 8080 });
+  assert.deepEqual(web.role?.params, { replicas: 2, listen_port: 8080 });
   assert.deepEqual(web.tags, ['web']);
   assert.deepEqual(web.when, ['{{ deploy_web }}']);
   const own = tasksOf(web.block).filter((t) => t.role?.name === 'web');

@@ -39,6 +39,7 @@ export function moduleContext(
     signal: new AbortController().signal,
     baseDir: process.cwd(),
     searchPaths: [],
+    environment: {},
     warnings,
     ...overrides,
   };
