@@ -35,6 +35,13 @@ export interface HostConnection {
   caFile: string | undefined;
   /** Default false; INI's 'true'/'false' strings are accepted. */
   insecureSkipTlsVerify: boolean;
+  /** Client certificate and key (PEM files, both or neither), re-read when they change. */
+  clientCertFile: string | undefined;
+  clientKeyFile: string | undefined;
+  /** Impersonation: the user, groups and uid requests act as (`Impersonate-*` headers). */
+  impersonateUser: string | undefined;
+  impersonateGroups: string[] | undefined;
+  impersonateUid: string | undefined;
   registry: RegistryConnection | undefined;
 }
 
@@ -49,6 +56,11 @@ export const CONNECTION_VARS = [
   'context',
   'ca_file',
   'insecure_skip_tls_verify',
+  'client_cert_file',
+  'client_key_file',
+  'impersonate_user',
+  'impersonate_groups',
+  'impersonate_uid',
   'registry',
   'registry_ca_file',
   'registry_insecure',
@@ -96,6 +108,22 @@ export function hostConnection(vars: Vars, host?: string): HostConnection {
       key: 'insecure_skip_tls_verify',
     });
   }
+  const clientCert = clientCertificate(text('client_cert_file'), text('client_key_file'), who);
+  const impersonateGroups = optionalList(vars, 'impersonate_groups', who);
+  const clusterOnly = [
+    clientCert.cert && 'client_cert_file',
+    text('impersonate_user') && 'impersonate_user',
+    impersonateGroups && 'impersonate_groups',
+    text('impersonate_uid') && 'impersonate_uid',
+  ].find(Boolean);
+  if (clusterOnly && !hasCluster) {
+    throw new LoadError(
+      `${clusterOnly}${who} has no cluster to go with it; set api_url (or clusterhost) too`,
+      {
+        key: clusterOnly,
+      },
+    );
+  }
   return {
     local: vars['ansible_connection'] === 'local',
     hasCluster,
@@ -107,6 +135,11 @@ export function hostConnection(vars: Vars, host?: string): HostConnection {
     context,
     caFile,
     insecureSkipTlsVerify,
+    clientCertFile: clientCert.cert,
+    clientKeyFile: clientCert.key,
+    impersonateUser: text('impersonate_user'),
+    impersonateGroups,
+    impersonateUid: text('impersonate_uid'),
     registry: registryConnection(vars, who),
   };
 }
@@ -168,6 +201,34 @@ function registryConnection(vars: Vars, who: string): RegistryConnection | undef
     username: optionalString(vars, 'registry_username', who),
     passwordFile: optionalString(vars, 'registry_password_file', who),
   };
+}
+
+/** client_cert_file and client_key_file: both or neither. */
+function clientCertificate(
+  cert: string | undefined,
+  key: string | undefined,
+  who: string,
+): { cert: string | undefined; key: string | undefined } {
+  if ((cert === undefined) !== (key === undefined)) {
+    const [given, missing] =
+      cert === undefined ? ['client_key_file', 'client_cert_file'] : ['client_cert_file', 'client_key_file'];
+    throw new LoadError(`${given}${who} is set but ${missing} is not; a client certificate needs both`, {
+      key: missing,
+    });
+  }
+  return { cert, key };
+}
+
+/** A list of strings: a YAML list, or a comma-separated string (INI); empty means unset. */
+function optionalList(vars: Vars, key: string, who: string): string[] | undefined {
+  const value = vars[key];
+  if (value === undefined || value === null || value === '') return undefined;
+  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
+  if (!items || !items.every((item) => typeof item === 'string' || typeof item === 'number')) {
+    throw new LoadError(`${key}${who} must be a list of names (or one comma-separated string)`, { key });
+  }
+  const names = items.map((item) => String(item).trim()).filter(Boolean);
+  return names.length ? names : undefined;
 }
 
 /** A string variable; numbers are accepted as text, empty means unset. */

@@ -1,18 +1,21 @@
 /**
- * The bearer token of a connection, re-read from its token file when the file changes: projected
- * service account tokens in a pod are rotated by the kubelet (an atomic symlink swap), and a
- * long-running observer must not keep sending the expired one. The file is checked at most once
- * per interval, so a busy client pays one stat() every few seconds.
+ * Credentials read from files, re-read when the files change: projected service account tokens in
+ * a pod are rotated by the kubelet (an atomic symlink swap), and client certificates by
+ * cert-manager or a sidecar, so a long-running observer must not keep sending the expired ones.
+ * A file is checked at most once per interval, so a busy client pays one stat() every few
+ * seconds; after a 401 the caller forces a check (`refresh`).
  */
 import { readFileSync, statSync } from 'node:fs';
 
 export interface TokenSource {
   current(): string | undefined;
+  /** Checks the file now (after a 401); true when a different token was read. */
+  refresh(): boolean;
 }
 
 /** A fixed token (inline, environment, kubeconfig) or none. */
 export function fixedToken(token: string | undefined): TokenSource {
-  return { current: () => token };
+  return { current: () => token, refresh: () => false };
 }
 
 /**
@@ -27,27 +30,55 @@ export function fileToken(
   checkEveryMs = 5_000,
   now: () => number = Date.now,
 ): TokenSource {
-  let token = initial;
+  const watched = watchedFile(file, initial, { onChange: onToken, checkEveryMs, now, trim: true });
+  return { current: () => watched.current(), refresh: () => watched.refresh() };
+}
+
+/** The content of one file as last read. */
+export interface WatchedFile {
+  current(): string;
+  /** Re-reads the file now if its mtime changed; true when the content changed. */
+  refresh(): boolean;
+}
+
+export interface WatchedFileOptions {
+  onChange?: (content: string) => void;
+  /** Least time between two checks (default 5 s). */
+  checkEveryMs?: number;
+  now?: () => number;
+  /** Trim whitespace (tokens); PEM files are kept as they are. */
+  trim?: boolean;
+}
+
+/** A file re-read when its mtime changes; an unreadable or empty file keeps the last content. */
+export function watchedFile(file: string, initial: string, options: WatchedFileOptions = {}): WatchedFile {
+  const now = options.now ?? Date.now;
+  const checkEveryMs = options.checkEveryMs ?? 5_000;
+  let content = initial;
   let checkedAt = now();
   let mtimeMs = mtimeOf(file);
+  const check = (): boolean => {
+    checkedAt = now();
+    const mtime = mtimeOf(file);
+    if (mtime === undefined || mtime === mtimeMs) return false;
+    mtimeMs = mtime;
+    try {
+      const text = readFileSync(file, 'utf8');
+      const next = options.trim ? text.trim() : text;
+      if (!next.trim() || next === content) return false;
+      options.onChange?.(next);
+      content = next;
+      return true;
+    } catch {
+      return false; // keep the last good content
+    }
+  };
   return {
     current(): string {
-      if (now() - checkedAt < checkEveryMs) return token;
-      checkedAt = now();
-      const mtime = mtimeOf(file);
-      if (mtime === undefined || mtime === mtimeMs) return token;
-      mtimeMs = mtime;
-      try {
-        const next = readFileSync(file, 'utf8').trim();
-        if (next && next !== token) {
-          onToken(next);
-          token = next;
-        }
-      } catch {
-        // keep the last good token
-      }
-      return token;
+      if (now() - checkedAt >= checkEveryMs) check();
+      return content;
     },
+    refresh: check,
   };
 }
 

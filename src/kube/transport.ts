@@ -3,15 +3,22 @@
  * status the server answers; rejects only on transport failures, already classified: an
  * UnreachableError for refused connections, DNS, TLS and timeouts (the host is unreachable), a
  * RetryableError for a reset keep-alive socket (worth one more try).
+ *
+ * Every request takes the connection's current credentials (credentials.ts: exec plugins run
+ * again before expiry, token and certificate files re-read) and its Impersonate-* headers, and
+ * goes through the connection's proxy. A 401 renews the credentials once and, when that gave new
+ * ones, sends the request again; a rotated client certificate gets a new agent.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { RetryableError, UnreachableError } from '../errors.ts';
 import { createAgent } from '../http/client.ts';
 import { describeNetworkError, networkErrorCode, RequestTimeoutError } from '../http/errors.ts';
+import { redactProxy } from '../http/proxy.ts';
 import type { KubeConnection } from './connection.ts';
-import { fileToken, fixedToken } from './token-source.ts';
-import type { TokenSource } from './token-source.ts';
+import { credentialSource } from './credentials.ts';
+import type { CredentialSource, Credentials } from './credentials.ts';
+import { impersonationHeaders } from './impersonation.ts';
 
 /** What the transport returns: status, headers and the body as text. */
 export interface RawResponse {
@@ -51,40 +58,39 @@ export interface StreamRequest {
 /** Keeps one agent per connection so every request to a host reuses its sockets. */
 export class Transport {
   readonly #conn: KubeConnection;
-  readonly #agent: http.Agent;
   readonly #base: URL;
-  readonly #token: TokenSource;
+  readonly #credentials: CredentialSource;
+  readonly #maxSockets: number;
+  readonly #impersonate: Record<string, string | string[]>;
+  #agent: { agent: http.Agent; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
+  readonly #retired: http.Agent[] = [];
 
   constructor(conn: KubeConnection, options: { maxSockets?: number } = {}) {
     this.#conn = conn;
     this.#base = new URL(conn.server);
-    this.#token =
-      conn.tokenFile && conn.token
-        ? fileToken(conn.tokenFile, conn.token, conn.onNewToken)
-        : fixedToken(conn.token);
-    this.#agent = createAgent(this.#base.protocol, {
-      maxSockets: options.maxSockets ?? 16,
-      ca: conn.ca,
-      cert: conn.cert,
-      key: conn.key,
-      servername: conn.servername,
-      insecure: conn.insecure,
-    });
+    this.#credentials = credentialSource(conn);
+    this.#maxSockets = options.maxSockets ?? 16;
+    this.#impersonate = conn.impersonate ? impersonationHeaders(conn.impersonate) : {};
   }
 
   /** Sends one request; see the file comment for how failures are classified. */
-  send(request: RawRequest): Promise<RawResponse> {
+  async send(request: RawRequest): Promise<RawResponse> {
+    const used = await this.#credentials.current();
+    const res = await this.#sendOnce(request, used);
+    if (res.status !== 401 || !(await this.#credentials.renew(used))) return res;
+    return this.#sendOnce(request, await this.#credentials.current());
+  }
+
+  #sendOnce(request: RawRequest, credentials: Credentials): Promise<RawResponse> {
     const url = new URL(this.#base.pathname.replace(/\/+$/, '') + request.path, this.#base);
-    const headers: Record<string, string> = { ...request.headers };
-    const token = this.#token.current();
-    if (token) headers['authorization'] = `Bearer ${token}`;
+    const headers = this.#headers(request.headers, credentials);
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
     const lib = url.protocol === 'http:' ? http : https;
     const signal = request.signal;
     return new Promise((resolve, reject) => {
       const fail = (error: Error): void =>
         reject(signal?.aborted ? (signal.reason as Error) : this.#classify(error, request));
-      const options = { method: request.method, headers, agent: this.#agent, signal };
+      const options = { method: request.method, headers, agent: this.#agentFor(credentials), signal };
       const req = lib.request(url, options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -106,13 +112,20 @@ export class Transport {
   /**
    * Opens a streaming GET on the host's agent (same TLS settings and credentials) and resolves
    * once the status line and headers arrive. Rejects like send(); after that, reading the body
-   * throws classified errors, or the signal's reason once it aborts.
+   * throws classified errors, or the signal's reason once it aborts. A 401 renews the
+   * credentials once, as send() does.
    */
-  stream(request: StreamRequest): Promise<StreamResponse> {
+  async stream(request: StreamRequest): Promise<StreamResponse> {
+    const used = await this.#credentials.current();
+    const res = await this.#streamOnce(request, used);
+    if (res.status !== 401 || !(await this.#credentials.renew(used))) return res;
+    res.close();
+    return this.#streamOnce(request, await this.#credentials.current());
+  }
+
+  #streamOnce(request: StreamRequest, credentials: Credentials): Promise<StreamResponse> {
     const url = new URL(this.#base.pathname.replace(/\/+$/, '') + request.path, this.#base);
-    const headers: Record<string, string> = { ...request.headers };
-    const token = this.#token.current();
-    if (token) headers['authorization'] = `Bearer ${token}`;
+    const headers = this.#headers(request.headers, credentials);
     const lib = url.protocol === 'http:' ? http : https;
     const raw: RawRequest = { method: 'GET', path: request.path, timeoutMs: 0 };
     const { signal } = request;
@@ -120,7 +133,8 @@ export class Transport {
       signal.aborted ? (signal.reason as Error) : this.#classify(error, raw);
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason as Error);
-      const req = lib.request(url, { method: 'GET', headers, agent: this.#agent, signal }, (res) => {
+      const options = { method: 'GET', headers, agent: this.#agentFor(credentials), signal };
+      const req = lib.request(url, options, (res) => {
         resolve({
           status: res.statusCode ?? 0,
           headers: res.headers,
@@ -133,14 +147,49 @@ export class Transport {
     });
   }
 
+  #headers(given: Record<string, string> | undefined, credentials: Credentials): http.OutgoingHttpHeaders {
+    const headers: http.OutgoingHttpHeaders = { ...given, ...this.#impersonate };
+    if (credentials.token) headers['authorization'] = `Bearer ${credentials.token}`;
+    return headers;
+  }
+
+  /** The agent for this client certificate; a rotated one gets a new agent (old sockets close). */
+  #agentFor(credentials: Credentials): http.Agent {
+    const current = this.#agent;
+    if (current && current.cert === credentials.cert && current.key === credentials.key) return current.agent;
+    if (current) this.#retire(current.agent);
+    const agent = createAgent(this.#base.protocol, {
+      maxSockets: this.#maxSockets,
+      ca: this.#conn.ca,
+      cert: credentials.cert,
+      key: credentials.key,
+      servername: this.#conn.servername,
+      insecure: this.#conn.insecure,
+      proxy: this.#conn.proxy,
+    });
+    this.#agent = { agent, cert: credentials.cert, key: credentials.key };
+    return agent;
+  }
+
+  /** Idle sockets of a replaced agent close now, busy ones when their request ends. */
+  #retire(agent: http.Agent): void {
+    agent.keepSocketAlive = (socket) => void socket.destroy();
+    for (const sockets of Object.values(agent.freeSockets))
+      for (const socket of sockets ?? []) socket.destroy();
+    this.#retired.push(agent);
+  }
+
   /** Closes idle sockets (end of run). */
   close(): void {
-    this.#agent.destroy();
+    this.#agent?.agent.destroy();
+    this.#agent = undefined;
+    for (const agent of this.#retired.splice(0)) agent.destroy();
   }
 
   #classify(error: Error, request: RawRequest): Error {
     const code = networkErrorCode(error);
-    const where = `${this.#conn.host} (${this.#conn.server})`;
+    const proxy = this.#conn.proxy ? ` through proxy ${redactProxy(this.#conn.proxy)}` : '';
+    const where = `${this.#conn.host} (${this.#conn.server})${proxy}`;
     const what = `${request.method} ${request.path.split('?')[0] ?? request.path}`;
     if (code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up') {
       return new RetryableError(`cluster ${where} closed the connection during ${what}`, { cause: error });
