@@ -5,7 +5,9 @@
  * sockets, the identity and the discovery cache.
  */
 import { RetryableError, UnreachableError } from '../errors.ts';
-import type { Clock, ModuleLogger } from '../model/module.ts';
+import type { ModuleLogger } from '../model/module.ts';
+import { systemClock } from '../shared/clock.ts';
+import type { SleepClock } from '../shared/clock.ts';
 import { apiError } from './api-error.ts';
 import type { KubeConnection } from './connection.ts';
 import { Discovery } from './discovery.ts';
@@ -66,7 +68,7 @@ export interface KubeResponse<T = unknown> {
 export interface ClientScope {
   log?: ModuleLogger | undefined;
   signal?: AbortSignal | undefined;
-  clock?: Clock | undefined;
+  clock?: SleepClock | undefined;
 }
 
 export interface ClientOptions {
@@ -85,18 +87,6 @@ interface Shared {
   timeoutMs: number;
   identity?: Promise<string | undefined>;
 }
-
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason as Error);
-      const timer = setTimeout(resolve, ms);
-      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), {
-        once: true,
-      });
-    }),
-};
 
 export class KubeClient {
   readonly #shared: Shared;
@@ -305,7 +295,7 @@ export class KubeClient {
         ? AbortSignal.any([requestSignal, this.#scope.signal])
         : (requestSignal ?? this.#scope.signal);
     if (signal?.aborted) throw signal.reason;
-    await (this.#scope.clock ?? realClock).sleep(ms, signal);
+    await (this.#scope.clock ?? systemClock()).sleep(ms, signal);
   }
 
   async #error(method: string, path: string, res: RawResponse, body: unknown): Promise<Error> {

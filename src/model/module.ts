@@ -3,6 +3,7 @@
  * injected services, never reads playbook files or argv, and returns a ModuleResult.
  */
 import type { JSONSchemaType, SchemaObject } from 'ajv';
+import type { SleepClock } from '../shared/clock.ts';
 import type { ModuleResult } from './result.ts';
 import type { Vars } from './vars.ts';
 
@@ -22,10 +23,11 @@ export interface ProcessRunner {
   ): Promise<{ exitCode: number; stdout: string; stderr: string }>;
 }
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
+/**
+ * The clock modules get: wall time and an abortable sleep of the one clock (src/shared/clock.ts),
+ * so tests hand in a fake one and never wait.
+ */
+export type Clock = SleepClock;
 
 export interface ModuleLogger {
   /** -v level detail. */

@@ -3,8 +3,11 @@
  * never a shell) and the real clock. Tests swap these for fakes through ModuleServices.
  */
 import { spawn } from 'node:child_process';
-import { setTimeout as sleepFor } from 'node:timers/promises';
-import type { Clock, ModuleServices, ProcessRunner, SecretRegistry } from '../model/module.ts';
+import type { ModuleServices, ProcessRunner, SecretRegistry } from '../model/module.ts';
+import { systemClock } from '../shared/clock.ts';
+
+/** The one real clock (src/shared/clock.ts), re-exported for callers that wire services by hand. */
+export { systemClock };
 
 /** Grace between SIGTERM and SIGKILL when a run times out or is aborted. */
 const KILL_GRACE_MS = 2000;
@@ -21,16 +24,6 @@ export function createDefaultServices(options: { secrets?: SecretRegistry } = {}
   };
   if (options.secrets) services.secrets = options.secrets;
   return services;
-}
-
-/** The wall clock; `sleep` rejects with the signal's reason when aborted. */
-export function systemClock(): Clock {
-  return {
-    now: () => Date.now(),
-    sleep: async (ms, signal) => {
-      await sleepFor(Math.max(0, ms), undefined, signal ? { signal } : undefined);
-    },
-  };
 }
 
 /**

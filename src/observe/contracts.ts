@@ -6,6 +6,8 @@
  */
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, ResourceInfo } from '../kube/types.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { LeaseLock } from './lease-lock.ts';
 
 /** oc observe's event types: Sync for the initial list and every resync. */
 export type ObserveEventType = 'Sync' | 'Added' | 'Updated' | 'Deleted';
@@ -50,6 +52,8 @@ export interface ReflectorOptions {
   onEvent(event: ObservedEvent): void;
   /** Called after every failed list/watch before the reflector backs off and tries again. */
   onError?(error: Error): void;
+  /** Backoff, watchdog, resync and sync times (default the system clock). */
+  clock?: Clock | undefined;
   signal: AbortSignal;
 }
 
@@ -98,5 +102,9 @@ export interface LeaderElectionOptions {
   onStoppedLeading?(): void;
   /** Called when a Lease read or write fails (the elector retries on its own). */
   onError?(error: Error): void;
+  /** The lock (default: the Lease `namespace/name` through `client`); tests pass an in-memory one. */
+  lock?: LeaseLock | undefined;
+  /** Retry, renew and lease-expiry times (default the system clock). */
+  clock?: Clock | undefined;
   signal: AbortSignal;
 }

@@ -11,12 +11,15 @@
  * - on stop (the signal) or when onStartedLeading returns, the leader aborts the work, waits for
  *   it, then releases the Lease (no holder, leaseDurationSeconds 1) so another replica takes over
  *   at its next retry instead of after a full lease duration.
+ *
+ * The lock and the clock are passed in (defaults: the Lease through the client, the system
+ * clock), so unit tests run every rule above on an in-memory lock and a stepped clock.
  */
-import { performance } from 'node:perf_hooks';
+import { pause, systemClock, timeoutSignal } from '../shared/clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { LeaderElectionOptions } from './contracts.ts';
-import { LeaseLock, microTime, sameRecord } from './lease-lock.ts';
-import type { LeaseRecord, LeaseState } from './lease-lock.ts';
-import { abortableSleep } from './abortable-sleep.ts';
+import { KubeLeaseLock, microTime, sameRecord } from './lease-lock.ts';
+import type { LeaseLock, LeaseRecord, LeaseState } from './lease-lock.ts';
 
 /**
  * Campaigns for the Lease until the signal aborts. While leading, runs onStartedLeading; after
@@ -37,6 +40,7 @@ type Attempt = 'ok' | 'held' | 'failed';
 class Elector {
   readonly #o: LeaderElectionOptions;
   readonly #lock: LeaseLock;
+  readonly #clock: Clock;
   #observed: LeaseRecord | undefined;
   /** Monotonic time at which #observed last changed. */
   #observedAt = 0;
@@ -45,14 +49,15 @@ class Elector {
 
   constructor(options: LeaderElectionOptions) {
     this.#o = options;
-    this.#lock = new LeaseLock(options.client, options.namespace, options.name);
+    this.#lock = options.lock ?? new KubeLeaseLock(options.client, options.namespace, options.name);
+    this.#clock = options.clock ?? systemClock();
   }
 
   /** Tries every retryPeriod (jittered) until it holds the Lease; false when stopped first. */
   async acquire(): Promise<boolean> {
     while (!this.#o.signal.aborted) {
       if ((await this.#attempt(this.#o.leaseDurationMs)) === 'ok') return true;
-      await abortableSleep(this.#o.retryPeriodMs * (1 + Math.random() * 0.2), this.#o.signal);
+      await pause(this.#clock, this.#o.retryPeriodMs * (1 + Math.random() * 0.2), this.#o.signal);
     }
     return false;
   }
@@ -80,30 +85,31 @@ class Elector {
 
   /** Renews every retryPeriod; returns true when leadership was lost, false when `until` aborted. */
   async #renewLoop(until: AbortSignal): Promise<boolean> {
-    let lastRenew = performance.now();
+    const clock = this.#clock;
+    let lastRenew = clock.monotonic();
     for (;;) {
-      await abortableSleep(this.#o.retryPeriodMs, until);
+      await pause(clock, this.#o.retryPeriodMs, until);
       if (until.aborted) return false;
       const deadline = lastRenew + this.#o.renewDeadlineMs;
       let result: Attempt = 'failed';
-      while (!until.aborted && performance.now() < deadline) {
-        result = await this.#attempt(deadline - performance.now(), until);
+      while (!until.aborted && clock.monotonic() < deadline) {
+        result = await this.#attempt(deadline - clock.monotonic(), until);
         if (result !== 'failed') break;
-        await abortableSleep(Math.min(this.#o.retryPeriodMs, deadline - performance.now()), until);
+        await pause(clock, Math.min(this.#o.retryPeriodMs, deadline - clock.monotonic()), until);
       }
       if (until.aborted) return false;
       if (result !== 'ok') return true;
-      lastRenew = performance.now();
+      lastRenew = clock.monotonic();
     }
   }
 
   /** client-go's tryAcquireOrRenew, with every request bounded by `timeoutMs`. */
   async #attempt(timeoutMs: number, stop: AbortSignal = this.#o.signal): Promise<Attempt> {
-    const signal = AbortSignal.any([stop, AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))]);
+    const { signal, clear } = timeoutSignal(this.#clock, Math.max(1, Math.ceil(timeoutMs)), stop);
     try {
       const current = await this.#lock.get(signal);
-      const now = performance.now();
-      const desired = this.#record(Date.now());
+      const now = this.#clock.monotonic();
+      const desired = this.#record(this.#clock.now());
       if (!current) return this.#took(await this.#lock.create(desired, signal));
       if (!this.#observed || !sameRecord(this.#observed, current.record)) {
         this.#observed = current.record;
@@ -120,6 +126,8 @@ class Elector {
     } catch (error) {
       if (!stop.aborted) this.#o.onError?.(error instanceof Error ? error : new Error(String(error)));
       return 'failed';
+    } finally {
+      clear();
     }
   }
 
@@ -127,7 +135,7 @@ class Elector {
     if (!state) return 'failed';
     this.#mine = state;
     this.#observed = state.record;
-    this.#observedAt = performance.now();
+    this.#observedAt = this.#clock.monotonic();
     return 'ok';
   }
 
@@ -143,12 +151,12 @@ class Elector {
 
   /** Gives the Lease up (no holder, 1 s duration) if we still hold it; best effort, bounded. */
   async #release(): Promise<void> {
-    const signal = AbortSignal.timeout(Math.max(1_000, this.#o.renewDeadlineMs));
+    const { signal, clear } = timeoutSignal(this.#clock, Math.max(1_000, this.#o.renewDeadlineMs));
     try {
       let state = this.#mine;
       for (let tries = 0; state && tries < 2; tries++) {
         if (state.record.holderIdentity !== this.#o.identity) return;
-        const now = microTime(Date.now());
+        const now = microTime(this.#clock.now());
         const released = {
           ...state.record,
           holderIdentity: '',
@@ -161,6 +169,8 @@ class Elector {
       }
     } catch (error) {
       this.#o.onError?.(error instanceof Error ? error : new Error(String(error)));
+    } finally {
+      clear();
     }
   }
 }

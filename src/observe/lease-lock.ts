@@ -23,8 +23,21 @@ export interface LeaseState {
   object: KubeObject;
 }
 
-/** Reads, creates and updates one Lease; every call is bounded by its signal. */
-export class LeaseLock {
+/**
+ * The lock leader election campaigns on (client-go's resourcelock.Interface): one Lease read,
+ * created and updated with optimistic concurrency. Tests hand the elector an in-memory one.
+ */
+export interface LeaseLock {
+  /** The Lease, or undefined when it does not exist. */
+  get(signal: AbortSignal): Promise<LeaseState | undefined>;
+  /** Creates the Lease; false when another replica created it first. */
+  create(record: LeaseRecord, signal: AbortSignal): Promise<LeaseState | false>;
+  /** Replaces the record if the Lease is still as `current` read it; false when it changed since. */
+  update(current: LeaseState, record: LeaseRecord, signal: AbortSignal): Promise<LeaseState | false>;
+}
+
+/** A LeaseLock on a real Lease through the API; every call is bounded by its signal. */
+export class KubeLeaseLock implements LeaseLock {
   readonly #client: KubeClient;
   readonly #namespace: string;
   readonly #name: string;

@@ -28,7 +28,8 @@ import {
   withType,
 } from './reflector-store.ts';
 import type { ListPage } from './reflector-store.ts';
-import { abortableSleep } from './abortable-sleep.ts';
+import { pause, systemClock } from '../shared/clock.ts';
+import type { Clock, Timer } from '../shared/clock.ts';
 
 /** A bit more than the API server's bookmark interval (about a minute). */
 export const DEFAULT_WATCHDOG_MS = 90_000;
@@ -53,14 +54,16 @@ class ReflectorRun implements Reflector {
   readonly #abort = new AbortController();
   readonly #done: Promise<void>;
   readonly #path: string;
+  readonly #clock: Clock;
   #resolveSynced: () => void = () => undefined;
   #rejectSynced: (error: unknown) => void = () => undefined;
   #isSynced = false;
   #resourceVersion: string | undefined;
-  #resync: NodeJS.Timeout | undefined;
+  #resync: Timer | undefined;
 
   constructor(options: ReflectorOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock();
     this.#path = resourcePath(options.resource, options.namespace);
     this.synced = new Promise<void>((resolve, reject) => {
       this.#resolveSynced = resolve;
@@ -72,7 +75,7 @@ class ReflectorRun implements Reflector {
     else options.signal.addEventListener('abort', stopOn, { once: true });
     this.#done = this.#run().finally(() => {
       options.signal.removeEventListener('abort', stopOn);
-      clearInterval(this.#resync);
+      this.#resync?.stop();
       this.#rejectSynced(new Error(`reflector of ${this.#path} stopped before its first list`));
     });
   }
@@ -89,7 +92,7 @@ class ReflectorRun implements Reflector {
   async #run(): Promise<void> {
     let failures = 0;
     while (!this.#signal.aborted) {
-      let pause = 0;
+      let wait = 0;
       try {
         if (this.#resourceVersion === undefined) {
           await this.#list();
@@ -97,18 +100,18 @@ class ReflectorRun implements Reflector {
         }
         const outcome = await this.#watch(this.#resourceVersion ?? '');
         if (outcome.worked) failures = 0;
-        else pause = this.#delay(failures++);
+        else wait = this.#delay(failures++);
       } catch (error) {
         if (this.#signal.aborted) break;
         const gone = isApiStatus(error, 410);
         if (gone) this.#resourceVersion = undefined;
         // A first 410 relists at once; failing again (or any other failure) backs off.
-        if (!gone || failures > 0) pause = this.#delay(failures);
+        if (!gone || failures > 0) wait = this.#delay(failures);
         failures++;
         this.stats.reconnects++;
         this.#report(error);
       }
-      if (pause > 0) await abortableSleep(pause, this.#signal);
+      if (wait > 0) await pause(this.#clock, wait, this.#signal);
     }
   }
 
@@ -123,7 +126,7 @@ class ReflectorRun implements Reflector {
     const changes = first ? [] : replaceStore(this.store, items);
     if (first) for (const item of items) this.store.set(objectKey(item), item);
     this.#resourceVersion = resourceVersion;
-    this.stats.lastSyncMs = Date.now();
+    this.stats.lastSyncMs = this.#clock.now();
     if (first) {
       for (const item of items) this.#emit('Sync', item);
       this.#isSynced = true;
@@ -176,12 +179,12 @@ class ReflectorRun implements Reflector {
     const watchdogMs = this.#options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
     const watchdog = new AbortController();
     const signal = AbortSignal.any([this.#signal, watchdog.signal]);
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => watchdog.abort(new Error('watchdog')), watchdogMs);
+      timer?.stop();
+      timer = this.#clock.after(watchdogMs, () => watchdog.abort(new Error('watchdog')));
     };
-    const started = Date.now();
+    const started = this.#clock.monotonic();
     let opened = false;
     let delivered = false;
     arm();
@@ -212,24 +215,24 @@ class ReflectorRun implements Reflector {
       this.stats.watchdogRestarts++;
       // Silent after the server accepted it: quiet, or the server froze. Reopen at once; a
       // watch that never got an answer is a failure and backs off.
-      if (opened) return { worked: delivered || Date.now() - started >= HEALTHY_WATCH_MS };
+      if (opened) return { worked: delivered || this.#clock.since(started) >= HEALTHY_WATCH_MS };
       throw new RetryableError(
         `watch ${this.#path} on cluster ${this.#options.client.label} got no answer within ${watchdogMs} ms; reconnecting`,
       );
     } finally {
-      clearTimeout(timer);
+      timer?.stop();
     }
-    return { worked: delivered || Date.now() - started >= HEALTHY_WATCH_MS };
+    return { worked: delivered || this.#clock.since(started) >= HEALTHY_WATCH_MS };
   }
 
   #startResync(): void {
     const period = this.#options.resyncPeriodMs ?? 0;
     if (period <= 0 || this.#signal.aborted) return;
-    this.#resync = setInterval(() => {
+    this.#resync = this.#clock.every(period, () => {
       if (this.#signal.aborted) return;
-      this.stats.lastSyncMs = Date.now();
+      this.stats.lastSyncMs = this.#clock.now();
       for (const object of [...this.store.values()]) this.#emit('Sync', object);
-    }, period);
+    });
   }
 
   #emit(type: ObserveEventType, object: KubeObject): void {

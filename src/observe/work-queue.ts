@@ -9,34 +9,22 @@
  *   forget() resets it; a key waiting for its backoff is kept once, at its earliest time;
  * - shutDown stops new keys; get() drains what is queued, then returns undefined.
  */
+import { systemClock } from '../shared/clock.ts';
+import type { Clock, Timer } from '../shared/clock.ts';
 import type { WorkQueue } from './contracts.ts';
-
-/** Time source of the queue: tests pass a fake one and advance it. */
-export interface QueueClock {
-  now(): number;
-  /** Runs `fn` after `ms`; returns a function that cancels it. */
-  after(ms: number, fn: () => void): () => void;
-}
 
 export interface WorkQueueOptions {
   /** First retry delay (default 5 ms). */
   baseDelayMs?: number;
   /** Longest retry delay (default 1000 s). */
   maxDelayMs?: number;
-  clock?: QueueClock;
+  /** Time source of the backoff (default the system clock); tests pass a fake one and step it. */
+  clock?: Pick<Clock, 'now' | 'after'>;
 }
-
-const realClock: QueueClock = {
-  now: () => Date.now(),
-  after(ms, fn) {
-    const timer = setTimeout(fn, ms);
-    return () => clearTimeout(timer);
-  },
-};
 
 interface Delayed {
   readyAt: number;
-  cancel: () => void;
+  timer: Timer;
 }
 
 /** Creates an empty queue; see the file comment for its guarantees. */
@@ -47,7 +35,7 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
 class RateLimitedQueue implements WorkQueue {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
-  readonly #clock: QueueClock;
+  readonly #clock: Pick<Clock, 'now' | 'after'>;
   /** Keys in hand-out order. */
   readonly #queue: string[] = [];
   /** Keys that need processing (queued, or re-added while processing). */
@@ -62,7 +50,7 @@ class RateLimitedQueue implements WorkQueue {
   constructor(options: WorkQueueOptions) {
     this.#baseDelayMs = options.baseDelayMs ?? 5;
     this.#maxDelayMs = options.maxDelayMs ?? 1_000_000;
-    this.#clock = options.clock ?? realClock;
+    this.#clock = options.clock ?? systemClock();
   }
 
   get length(): number {
@@ -107,7 +95,7 @@ class RateLimitedQueue implements WorkQueue {
 
   shutDown(): void {
     this.#shuttingDown = true;
-    for (const delayed of this.#delayed.values()) delayed.cancel();
+    for (const delayed of this.#delayed.values()) delayed.timer.stop();
     this.#delayed.clear();
     if (this.#queue.length === 0) this.#releaseWaiters();
   }
@@ -117,12 +105,12 @@ class RateLimitedQueue implements WorkQueue {
     const readyAt = this.#clock.now() + delayMs;
     const existing = this.#delayed.get(key);
     if (existing && existing.readyAt <= readyAt) return;
-    existing?.cancel();
-    const cancel = this.#clock.after(delayMs, () => {
+    existing?.timer.stop();
+    const timer = this.#clock.after(delayMs, () => {
       this.#delayed.delete(key);
       this.add(key);
     });
-    this.#delayed.set(key, { readyAt, cancel });
+    this.#delayed.set(key, { readyAt, timer });
   }
 
   /** Gives a ready key to a waiting worker, or queues it. */

@@ -4,34 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createWorkQueue } from '../../../src/observe/work-queue.ts';
-import type { QueueClock } from '../../../src/observe/work-queue.ts';
-
-interface FakeClock extends QueueClock {
-  advance(ms: number): void;
-  pending(): number[];
-}
-
-function fakeClock(): FakeClock {
-  let now = 0;
-  let timers: { at: number; fn: () => void }[] = [];
-  return {
-    now: () => now,
-    after(ms, fn) {
-      const timer = { at: now + ms, fn };
-      timers.push(timer);
-      return () => {
-        timers = timers.filter((t) => t !== timer);
-      };
-    },
-    advance(ms) {
-      now += ms;
-      const due = timers.filter((t) => t.at <= now).sort((a, b) => a.at - b.at);
-      timers = timers.filter((t) => t.at > now);
-      for (const t of due) t.fn();
-    },
-    pending: () => timers.map((t) => t.at - now).sort((a, b) => a - b),
-  };
-}
+import { fakeClock } from '../../support/fake-clock.ts';
 
 /** Resolves the value of `promise` if it settles within the current microtask queue, else 'pending'. */
 async function peek<T>(promise: Promise<T>): Promise<T | 'pending'> {
