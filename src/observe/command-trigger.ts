@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { CompiledTemplate } from './jsonpath.ts';
-import type { HistogramLike } from './observe-metrics.ts';
+import type { Distribution } from './metrics.ts';
 import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
 
 export interface CommandTriggerOptions {
@@ -26,7 +26,7 @@ export interface CommandTriggerOptions {
   cwd: string;
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
-  execDurations?: HistogramLike | undefined;
+  execDurations?: Distribution | undefined;
   now?: () => Date;
 }
 

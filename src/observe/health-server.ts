@@ -7,12 +7,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.ts';
 import { METRICS_CONTENT_TYPE } from './metrics.ts';
-import type { MetricsRegistry } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface HealthServerOptions {
   /** `:11251` (all interfaces), `127.0.0.1:0`, `[::1]:8080`; '' disables the server. */
   listenAddr: string;
-  metrics: Pick<MetricsRegistry, 'render'>;
+  metrics: Pick<Metrics, 'render'>;
   ready(): boolean;
   healthy?(): boolean;
 }
@@ -42,7 +42,7 @@ export function parseListenAddr(listenAddr: string): { host: string | undefined;
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer | undefined> {
   if (!options.listenAddr) return undefined;
   const { host, port } = parseListenAddr(options.listenAddr);
-  const server = http.createServer((req, res) => respond(options, req, res));
+  const server = http.createServer((req, res) => void respond(options, req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -62,11 +62,15 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   };
 }
 
-function respond(options: HealthServerOptions, req: http.IncomingMessage, res: http.ServerResponse): void {
+async function respond(
+  options: HealthServerOptions,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
   try {
-    if (path === '/metrics') return send(res, 200, options.metrics.render(), METRICS_CONTENT_TYPE);
+    if (path === '/metrics') return send(res, 200, await options.metrics.render(), METRICS_CONTENT_TYPE);
     if (path === '/healthz') {
       const healthy = options.healthy?.() ?? true;
       return send(res, healthy ? 200 : 500, healthy ? 'ok\n' : 'unhealthy\n');

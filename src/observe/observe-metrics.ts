@@ -1,69 +1,43 @@
 /**
- * The observer's metrics, with oc observe's names where oc has them (`observe_counts{type}`,
- * `observe_exec_durations_milliseconds{type,exit_code}`, `observe_name_exec_durations_milliseconds`)
- * plus what a queue-based observer adds: queue depth, retries, reconnects, relists, last sync.
- * Written against the small shape of MetricsRegistry so the observer can be tested alone.
+ * The observer's metrics, with oc observe's names and types where oc has them
+ * (`observe_counts{type}` a counter; `observe_exec_durations_milliseconds{type,exit_code}` and
+ * `observe_name_exec_durations_milliseconds{exit_code}` summaries, as in oc) plus what a
+ * queue-based observer adds: queue depth, errors, retries, reconnects, relists, last sync, leader.
+ * Registered on a Metrics registry (src/observe/metrics.ts declares the interfaces).
  */
-
-export type Labels = Record<string, string>;
-
-export interface CounterLike {
-  inc(labels?: Labels, n?: number): void;
-}
-export interface GaugeLike {
-  set(labels: Labels, value: number): void;
-}
-export interface HistogramLike {
-  observe(labels: Labels, value: number): void;
-}
-
-/** What MetricsRegistry (src/observe/metrics.ts) offers. */
-export interface MetricsLike {
-  counter(name: string, help: string, labelNames?: string[]): CounterLike;
-  gauge(name: string, help: string, labelNames?: string[]): GaugeLike;
-  histogram(name: string, help: string, labelNames?: string[], buckets?: readonly number[]): HistogramLike;
-  onCollect?(fn: () => void): void;
-  render(): string;
-}
+import type { Counter, Distribution, Gauge, Metrics } from './metrics.ts';
 
 export interface ObserveMetrics {
-  registry: MetricsLike;
-  counts: CounterLike;
-  execDurations: HistogramLike;
-  nameExecDurations: HistogramLike;
-  errors: CounterLike;
-  retries: CounterLike;
-  queueDepth: GaugeLike;
-  reconnects: GaugeLike;
-  relists: GaugeLike;
-  watchdogRestarts: GaugeLike;
-  lastSync: GaugeLike;
-  leader: GaugeLike;
+  registry: Metrics;
+  counts: Counter;
+  execDurations: Distribution;
+  nameExecDurations: Distribution;
+  errors: Counter;
+  retries: Counter;
+  queueDepth: Gauge;
+  reconnects: Gauge;
+  relists: Gauge;
+  watchdogRestarts: Gauge;
+  lastSync: Gauge;
+  leader: Gauge;
 }
 
-/** Millisecond buckets for run durations: 5 ms to 1 min. */
-export const MS_BUCKETS: readonly number[] = [
-  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000,
-];
-
 /** Registers every observer metric on `registry`. */
-export function observeMetrics(registry: MetricsLike): ObserveMetrics {
+export function observeMetrics(registry: Metrics): ObserveMetrics {
   return {
     registry,
     counts: registry.counter('observe_counts', 'Number of changes observed to the underlying resource.', [
       'type',
     ]),
-    execDurations: registry.histogram(
+    execDurations: registry.summary(
       'observe_exec_durations_milliseconds',
       'Item execution latency distributions.',
       ['type', 'exit_code'],
-      MS_BUCKETS,
     ),
-    nameExecDurations: registry.histogram(
+    nameExecDurations: registry.summary(
       'observe_name_exec_durations_milliseconds',
       'Name list execution latency distributions.',
       ['exit_code'],
-      MS_BUCKETS,
     ),
     errors: registry.counter('observe_errors_total', 'Failed runs counted toward --maximum-errors.'),
     retries: registry.counter('observe_retries_total', 'Keys requeued with backoff after a failed run.'),

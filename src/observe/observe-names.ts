@@ -5,14 +5,14 @@
  * clusters (`--hosts`) a line may start with the cluster: `cluster/namespace/name`.
  */
 import { spawn } from 'node:child_process';
-import type { HistogramLike } from './observe-metrics.ts';
+import type { Distribution } from './metrics.ts';
 
 export interface NamesCommandOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   retryOnExitCode: number;
   retryCount: number;
-  durations?: HistogramLike | undefined;
+  durations?: Distribution | undefined;
 }
 
 /** A name the --names command knows. */

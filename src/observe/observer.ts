@@ -21,10 +21,11 @@ import { compileJsonPath } from './jsonpath.ts';
 import type { CompiledTemplate } from './jsonpath.ts';
 import { runLeaderElection } from './leader-election.ts';
 import { MetricsRegistry } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 import { startObserveLoop } from './observe-loop.ts';
 import type { LoopTarget } from './observe-loop.ts';
 import { observeMetrics } from './observe-metrics.ts';
-import type { MetricsLike, ObserveMetrics } from './observe-metrics.ts';
+import type { ObserveMetrics } from './observe-metrics.ts';
 import { resolveResource } from './observe-resource.ts';
 import { resolveTargets } from './observe-targets.ts';
 import { startReflector } from './reflector.ts';
@@ -45,10 +46,10 @@ export interface ObserverParts {
   startReflector(options: ReflectorOptions): Reflector;
   createWorkQueue(): WorkQueue;
   runLeaderElection(options: LeaderElectionOptions): Promise<void>;
-  createMetrics(): MetricsLike;
+  createMetrics(): Metrics;
   startHealthServer(options: {
     listenAddr: string;
-    metrics: MetricsLike;
+    metrics: Metrics;
     ready(): boolean;
     healthy?(): boolean;
   }): Promise<{ address: string; port: number; close(): Promise<void> | void } | undefined>;
@@ -58,8 +59,8 @@ const REAL_PARTS: ObserverParts = {
   startReflector,
   createWorkQueue: () => createWorkQueue(),
   runLeaderElection,
-  createMetrics: () => new MetricsRegistry(),
-  startHealthServer: (options) => startHealthServer(options as Parameters<typeof startHealthServer>[0]),
+  createMetrics: () => new MetricsRegistry({ processMetrics: true }),
+  startHealthServer,
 };
 
 /** Runs the observer until it stops; returns the exit code. */
@@ -169,7 +170,7 @@ async function observeWith(
     });
   } finally {
     await health?.close();
-    if (options.printMetricsOnExit) io.out.write(w.metrics.registry.render());
+    if (options.printMetricsOnExit) io.out.write(await w.metrics.registry.render());
   }
 }
 

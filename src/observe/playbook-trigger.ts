@@ -22,7 +22,7 @@ import { createRenderer } from '../report/renderer.ts';
 import { createTemplar } from '../template/index.ts';
 import type { AnnotationMatch } from '../cli/observe-options.ts';
 import { rfc3339 } from './command-trigger.ts';
-import type { HistogramLike } from './observe-metrics.ts';
+import type { Distribution } from './metrics.ts';
 import { loadBundle } from './playbook-bundle.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
 import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
@@ -38,7 +38,7 @@ export interface PlaybookTriggerOptions {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   env: NodeJS.ProcessEnv;
-  execDurations?: HistogramLike | undefined;
+  execDurations?: Distribution | undefined;
   /** Reload debounce for --watch-files (default 150 ms). */
   debounceMs?: number;
 }
