@@ -155,6 +155,7 @@ async function awaitImports(w: Watched, settings: ImageStepSettings): Promise<st
     const failed = states.filter((s) => s.state.state === 'failed');
     if (reimport && failed.length && (await requestReimport(settings.client, live))) {
       reimport = false;
+      w.outcome.action = 'configured';
       w.outcome.changed = true;
       w.outcome.msg = `re-import requested for ${failed.map((f) => f.tag.tag).join(', ')}`;
       await waitForImportMark(settings, ref, deadline);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { sanitizeForSync } from '../../../src/kube/sanitize.ts';
 import { neverSynced, SYNC_FIDELITY } from '../../../src/kube/sync-fidelity.ts';
@@ -205,5 +206,16 @@ describe('sync fidelity table', () => {
     assert.equal(new Set(kinds).size, kinds.length);
     for (const row of SYNC_FIDELITY)
       assert.ok(row.drops && row.keeps && (row.skip || row.sanitize), row.kind);
+  });
+});
+
+describe('docs/kube.md', () => {
+  it('shows the sync fidelity table as the code has it', async () => {
+    const doc = await readFile(new URL('../../../docs/kube.md', import.meta.url), 'utf8');
+    for (const row of SYNC_FIDELITY)
+      assert.ok(
+        doc.includes(`| ${row.kind} | ${row.drops} | ${row.keeps} |`),
+        `row ${row.kind} in docs/kube.md`,
+      );
   });
 });
