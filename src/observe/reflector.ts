@@ -104,7 +104,9 @@ class ReflectorRun implements Reflector {
       } catch (error) {
         if (this.#signal.aborted) break;
         const gone = isApiStatus(error, 410);
-        if (gone) this.#resourceVersion = undefined;
+        // A 401 the transport could not cure by renewing the credentials relists (after backoff),
+        // as client-go's reflector does: nothing seen while unauthorised is trusted.
+        if (gone || isApiStatus(error, 401)) this.#resourceVersion = undefined;
         // A first 410 relists at once; failing again (or any other failure) backs off.
         if (!gone || failures > 0) wait = this.#delay(failures);
         failures++;

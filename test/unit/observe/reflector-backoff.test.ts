@@ -26,9 +26,11 @@ const configmaps: ResourceInfo = {
 const PATH = '/api/v1/namespaces/demo/configmaps';
 
 /** What one list or watch request does. */
-type Step = 'ok' | 'refused' | 'gone' | { events: number; openMs?: number };
+type Step = 'ok' | 'refused' | 'gone' | 'unauthorized' | { events: number; openMs?: number };
 
 const refused = (): Error => new RetryableError('connect ECONNREFUSED 127.0.0.1:6443');
+const unauthorized = (): Error =>
+  new KubeApiError('unauthorized', { status: 401, reason: 'Unauthorized', method: 'GET', path: PATH });
 const gone = (): Error =>
   new KubeApiError('too old resource version', { status: 410, reason: 'Expired', method: 'GET', path: PATH });
 
@@ -50,6 +52,7 @@ function scriptedApi(
       calls.push(`list:${label(step)}`);
       if (step === 'refused') throw refused();
       if (step === 'gone') throw gone();
+      if (step === 'unauthorized') throw unauthorized();
       const body = { kind: 'ConfigMapList', metadata: { resourceVersion: String(++rv) }, items: [] };
       return { status: 200, body, contentType: 'application/json' };
     },
@@ -58,6 +61,7 @@ function scriptedApi(
       calls.push(`watch:${step === undefined ? 'quiet' : label(step)}`);
       if (step === 'refused') throw refused();
       if (step === 'gone') throw gone();
+      if (step === 'unauthorized') throw unauthorized();
       const events = typeof step === 'object' ? step.events : 0;
       const openMs = typeof step === 'object' ? (step.openMs ?? 0) : undefined;
       return {
@@ -155,6 +159,17 @@ describe('reflector backoff (stepped clock, scripted API)', () => {
       'list:ok',
       'watch:quiet',
     ]);
+    assert.equal(reflector.stats.relists, 1);
+    await reflector.stop();
+  });
+
+  it('relists, after a backoff wait, when a watch is answered 401 (the transport already renewed the credentials)', async () => {
+    const clock = new FakeClock();
+    const api = scriptedApi(clock, [], ['unauthorized']);
+    const { reflector } = reflect(clock, api.client);
+    await stepThroughWaits(clock, 1);
+    assert.deepEqual(clock.sleeps, [100]);
+    assert.deepEqual(api.calls, ['list:ok', 'watch:unauthorized', 'list:ok', 'watch:quiet']);
     assert.equal(reflector.stats.relists, 1);
     await reflector.stop();
   });
