@@ -254,8 +254,9 @@ export class PlayRunner {
       return;
     }
     if (status === 'failed') {
-      const catcher = frame.catchers.at(-1);
-      if (catcher?.rescues) recap.rescued++;
+      // Ansible counts `rescued` when any enclosing block is still in its block section and has
+      // a rescue (is_any_block_rescuing), even if an inner rescue or always runs first.
+      if (frame.catchers.some((catcher) => catcher.rescues)) recap.rescued++;
       else recap.failed++;
       this.#propagateFailure(host, frame);
       return;

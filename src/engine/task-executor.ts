@@ -59,7 +59,8 @@ export class TaskExecutor {
     } catch (error) {
       outcome = failure(error);
     }
-    if (task.register) host.facts[task.register] = stripInternal(outcome.result);
+    if (task.register)
+      host.facts[task.register] = task.loop ? stripInternal(outcome.result) : registeredValue(outcome.result);
     if (outcome.result.changed && (outcome.status === 'changed' || outcome.status === 'ignored')) {
       for (const name of task.notify) host.notified.add(name);
     }
@@ -227,7 +228,7 @@ export class TaskExecutor {
     vars: Vars,
     where: RenderWhere,
   ): Promise<ModuleResult> {
-    const attemptsAllowed = task.until ? (task.retries ?? DEFAULT_UNTIL_RETRIES) + 1 : 1;
+    const attemptsAllowed = untilAttempts(task);
     const delayMs = (task.delay ?? DEFAULT_UNTIL_DELAY_S) * 1000;
     let bound = vars;
     let result: ModuleResult = {};
@@ -237,14 +238,17 @@ export class TaskExecutor {
       if (task.until) result.attempts = attempt;
       bound = this.#bindResult(task, bound, result);
       this.#applyResultConditions(task, result, bound, where);
-      if (!task.until) return result;
-      if (this.#deps.templates.condition(task.until, bound, where)) return result;
+      // One attempt (no until, or retries <= 0): Ansible does not evaluate `until` at all.
+      if (attemptsAllowed === 1) return result;
+      if (this.#deps.templates.condition(task.until!, this.#bindResult(task, bound, result), where))
+        return result;
       if (attempt < attemptsAllowed) await this.#deps.services.clock.sleep(delayMs, this.#deps.interrupt);
     }
+    // Ansible registers `attempts` as the number of retries here (one less than the runs).
     return {
       ...result,
       failed: true,
-      attempts: attemptsAllowed,
+      attempts: attemptsAllowed - 1,
       msg: result.msg ?? `retries exhausted: until condition never held`,
     };
   }
@@ -252,17 +256,23 @@ export class TaskExecutor {
   /** The task's variables plus what this attempt set: its facts, then its registered result. */
   #bindResult(task: Task, vars: Vars, result: ModuleResult): Vars {
     const facts = { ...result.includedVars, ...result.facts };
+    const registered = registeredValue(result);
     return withVars(
       vars,
-      task.register ? { ...facts, [task.register]: result, result } : { ...facts, result },
+      task.register
+        ? { ...facts, [task.register]: registered, result: registered }
+        : { ...facts, result: registered },
     );
   }
 
   /** `changed_when` then `failed_when`, each on the result as it stands (skipped results keep theirs). */
   #applyResultConditions(task: Task, result: ModuleResult, bound: Vars, where: RenderWhere): void {
     if (result.skipped) return;
-    if (task.changedWhen) result.changed = this.#deps.templates.condition(task.changedWhen, bound, where);
-    if (task.failedWhen) result.failed = this.#deps.templates.condition(task.failedWhen, bound, where);
+    const { templates } = this.#deps;
+    if (task.changedWhen)
+      result.changed = templates.condition(task.changedWhen, this.#bindResult(task, bound, result), where);
+    if (task.failedWhen)
+      result.failed = templates.condition(task.failedWhen, this.#bindResult(task, bound, result), where);
   }
 
   #classify(task: Task, result: ModuleResult, vars: Vars, where: RenderWhere): TaskOutcome {
@@ -308,6 +318,16 @@ export class TaskExecutor {
       return true; // when in doubt, hide
     }
   }
+}
+
+/**
+ * How many times a task runs at most, as Ansible 2.14's TaskExecutor counts: without `until`
+ * once; with it `retries + 1` (retries 3 when unset), and once when `retries` is 0 or less.
+ */
+function untilAttempts(task: Task): number {
+  if (!task.until) return 1;
+  const retries = task.retries ?? DEFAULT_UNTIL_RETRIES;
+  return retries <= 0 ? 1 : retries + 1;
 }
 
 async function callModule(
@@ -359,4 +379,14 @@ function summarizeLoop(results: ModuleResult[], statuses: HostStatus[]): TaskOut
 function stripInternal(result: ModuleResult): ModuleResult {
   const { facts: _facts, includedVars: _included, ...rest } = result;
   return rest;
+}
+
+/**
+ * What `register` stores for one module call: the result with `failed` always set, as Ansible's
+ * TaskExecutor does (`r.failed` is false, not undefined, on success); a skipped task keeps
+ * Ansible's skip result, which has no `failed`.
+ */
+function registeredValue(result: ModuleResult): ModuleResult {
+  const value = stripInternal(result);
+  return result.skipped ? value : { ...value, failed: result.failed === true };
 }

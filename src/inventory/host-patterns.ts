@@ -10,7 +10,8 @@
  * - the result is in evaluation order (`west:east` lists west first), duplicates dropped;
  * - a term is a host or group name, a glob (`web*`, `web[!0]*`), a `~regex` (matched from the
  *   start) or one of those with a subscript (`group[0]`, `group[-1]`, `group[1:]`, `group[0:2]`
- *   inclusive), taken from the term's own match order;
+ *   inclusive), taken from the term's own match order; a single index past the end is an
+ *   error, as in Ansible;
  * - a term that matches nothing is reported (Ansible's "Could not match supplied host pattern")
  *   and ignored; the implicit `localhost` matches only its own name, never `all`.
  */
@@ -114,7 +115,7 @@ function matchTerm(scope: PatternScope, term: string): { matched: string[]; foun
   const { base, subscript } = splitSubscript(term);
   const { hosts, groups } = enumerateMatches(scope, base);
   const found = hosts.length > 0 || groups > 0 || base === 'all';
-  return { matched: subscript ? applySubscript(hosts, subscript) : hosts, found };
+  return { matched: subscript ? applySubscript(hosts, subscript, term) : hosts, found };
 }
 
 /** Ansible's `_enumerate_matches`: matching groups' hosts, then matching host names. */
@@ -193,10 +194,18 @@ function splitSubscript(term: string): { base: string; subscript?: Subscript } {
   return { base, subscript: { start: Number(start), end: last === 0 ? undefined : last } };
 }
 
-function applySubscript(hosts: string[], subscript: Subscript): string[] {
+/**
+ * A single index past either end of a non-empty match is an error, as Ansible's IndexError
+ * becomes "No hosts matched the subscripted pattern" (ansible-playbook stops); a slice past the
+ * end is just shorter, and a term matching nothing stays empty.
+ */
+function applySubscript(hosts: string[], subscript: Subscript, term: string): string[] {
+  if (hosts.length === 0) return hosts;
   if (subscript.end === undefined) {
     const host = hosts.at(subscript.start);
-    return host === undefined ? [] : [host];
+    if (host === undefined)
+      throw new LoadError(`No hosts matched the subscripted pattern '${term}'`, { key: 'hosts' });
+    return [host];
   }
   const end = subscript.end === -1 ? hosts.length - 1 : subscript.end;
   return hosts.slice(subscript.start, end + 1);

@@ -49,6 +49,29 @@ describe('task semantics as in ansible-playbook', () => {
     );
   });
 
+  it('until registers attempts as Ansible counts them; retries: 0 runs once without until; failed is registered', async () => {
+    const dir = await project({
+      'p.yml': `- hosts: localhost
+  tasks:
+    - set_fact: {ready: false}
+      until: "{{ ready }}"
+      retries: 2
+      delay: 0
+      register: exhausted
+      ignore_errors: true
+    - set_fact: {ready: false}
+      until: "{{ ready }}"
+      retries: 0
+      register: once
+    - debug: {msg: "exhausted={{ exhausted.attempts }} {{ exhausted.failed }} once={{ once.attempts }} {{ once.failed }}"}
+`,
+    });
+    const run = await runCli(['p.yml'], { cwd: dir });
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    // ansible-playbook 2.14: three runs register attempts=2; retries <= 0 never evaluates until.
+    assert.equal(messages(run.stdout).at(-1), 'exhausted=2 true once=1 false');
+  });
+
   it('vars on include_tasks beat role params; vars on import_tasks do not', async () => {
     const dir = await project({
       'roles/r/tasks/main.yml': `- include_tasks: inc.yml

@@ -231,6 +231,28 @@ describe('engine: blocks and handlers', () => {
     assert.ok(calls.includes('echo:east:{"s":"always"}') && calls.includes('echo:west:{"s":"always"}'));
   });
 
+  it('a failure in an inner rescue counts rescued when an outer block rescues it, as Ansible does', async () => {
+    const { exitCode, recap } = await run(
+      [
+        play([
+          block(
+            [
+              block([task('boom', { only: 'east' })], {
+                rescue: [task('boom', { only: 'east' })],
+                always: [task('echo', { s: 'inner always' })],
+              }),
+            ],
+            { rescue: [task('echo', { s: 'outer rescue' })] },
+          ),
+        ]),
+      ],
+      { modules: testModules([]) },
+    );
+    assert.equal(exitCode, 0);
+    assert.equal(recap['east']!['rescued'], 2);
+    assert.equal(recap['east']!['failed'], 0);
+  });
+
   it('a block without rescue still runs always, then the host fails', async () => {
     const calls: string[] = [];
     const { exitCode } = await run(

@@ -98,6 +98,15 @@ describe('host patterns', () => {
     assert.deepEqual(inventory.selectHosts('slaves[-1]'), ['web02']);
     assert.deepEqual(inventory.selectHosts('slaves[1:2]'), ['apac.example.com', 'web01']);
     assert.deepEqual(inventory.selectHosts('slaves[2:]'), ['web01', 'web02']);
+    assert.deepEqual(inventory.selectHosts('slaves[3:9]'), ['web02']);
+  });
+
+  it("refuses a single subscript past the group's hosts, as ansible-playbook does", () => {
+    assert.throws(() => inventory.selectHosts('slaves[9]'), {
+      name: 'LoadError',
+      message: "No hosts matched the subscripted pattern 'slaves[9]'",
+    });
+    assert.deepEqual(inventory.selectHosts('nosuch[0]'), []);
   });
 
   it('returns [] for a pattern matching nothing and reports the terms that matched nothing', () => {
@@ -106,7 +115,7 @@ describe('host patterns', () => {
     // Ansible's get_hosts(''): no terms means `all` (a play's `hosts:` may not be empty anyway).
     assert.deepEqual(inventory.selectHosts(''), all);
     assert.deepEqual(inventory.evaluatePattern('nosuch:web10:!gone').unmatched, ['nosuch', 'gone']);
-    assert.deepEqual(inventory.evaluatePattern('slaves[9]').unmatched, []);
+    assert.deepEqual(inventory.evaluatePattern('slaves[1:9]').unmatched, []);
     assert.deepEqual(inventory.evaluatePattern('all').unmatched, []);
   });
 
