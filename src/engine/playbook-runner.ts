@@ -74,6 +74,13 @@ async function runPlay(
   deps: EngineDeps,
   options: RunOptions,
 ): Promise<void> {
+  if (play.gatherFacts) {
+    // A deliberate no-op (src/load/keywords.ts NO_OP_KEYWORDS): say so where Ansible would gather.
+    deps.sink.emit({
+      type: 'warning',
+      message: `play '${play.name}': gather_facts: true has no effect; mcsync gathers no facts (hosts are cluster APIs, not machines)`,
+    });
+  }
   for (const term of deps.inventory.evaluatePattern(play.hosts).unmatched) {
     deps.sink.emit({ type: 'warning', message: `Could not match supplied host pattern, ignoring: ${term}` });
   }

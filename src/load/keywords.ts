@@ -135,6 +135,83 @@ export const ROLE_ENTRY_REFUSED: readonly string[] = [
 /** Options of `include_role`/`import_role`. */
 export const ROLE_INCLUDE_OPTIONS: readonly string[] = ['name', 'tasks_from'];
 
+/**
+ * Where a key is accepted: a playbook level, `module:<name>` for a builtin module's argument,
+ * `config` for mcsync.yaml, `cli:play` for a flag of mcsync-play.
+ */
+export type KeywordScope =
+  | 'play'
+  | 'task'
+  | 'handler'
+  | 'block'
+  | 'include'
+  | 'role_entry'
+  | 'role_include'
+  | 'role_meta'
+  | 'loop_control'
+  | 'import_playbook'
+  | 'config'
+  | 'cli:play'
+  | `module:${string}`;
+
+/** A key mcsync accepts on purpose and that changes nothing, with the reason. */
+export interface NoOpKeyword {
+  scope: KeywordScope;
+  key: string;
+  /** Why accepting it and doing nothing is right (shown in docs/playbook-language.md). */
+  reason: string;
+  /** What mcsync tells the user when, under Ansible, the value would change what happens. */
+  warning?: string;
+}
+
+/**
+ * The deliberate no-ops: every other key the schemas accept has an effect that a test shows
+ * (test/unit/load/keywords-coverage.test.ts keeps both lists honest and the docs table in step).
+ */
+export const NO_OP_KEYWORDS: readonly NoOpKeyword[] = [
+  {
+    scope: 'play',
+    key: 'gather_facts',
+    reason:
+      'hosts are cluster APIs, not machines: there are no facts to gather, and mcsync never gathers any',
+    warning: '`gather_facts: true` warns at the start of the play that it has no effect',
+  },
+  {
+    scope: 'block',
+    key: 'name',
+    reason: "labels the block for readers; ansible-playbook prints a block's name nowhere either",
+  },
+  {
+    scope: 'include',
+    key: 'name',
+    reason:
+      "labels the include for readers: mcsync prints no line for an include itself (ansible-playbook prints 'included: FILE' under it)",
+  },
+  {
+    scope: 'role_meta',
+    key: 'galaxy_info',
+    reason: 'Ansible Galaxy metadata describes the role; it runs nothing in Ansible either',
+  },
+  {
+    scope: 'module:set_fact',
+    key: 'cacheable',
+    reason:
+      'there is no fact cache between runs; facts live for the run, as they do without a cache in Ansible',
+  },
+  {
+    scope: 'module:assert',
+    key: 'quiet',
+    reason:
+      'mcsync always prints an assert result as Ansible does with `quiet: true` (the message only with -v)',
+  },
+  {
+    scope: 'module:pause',
+    key: 'echo',
+    reason:
+      'mcsync never reads the terminal (a prompt without a duration does not wait), so there is no input to echo',
+  },
+];
+
 /** Ansible keywords mcsync refuses, with the reason users see. */
 export const UNSUPPORTED_KEYWORDS: Readonly<Record<string, string>> = {
   become: 'there is no privilege escalation on a cluster API; use a token with the rights needed',
@@ -164,6 +241,7 @@ export const UNSUPPORTED_KEYWORDS: Readonly<Record<string, string>> = {
   debugger: 'there is no task debugger',
   diff: 'use --diff on the command line',
   any_errors_fatal: 'set any_errors_fatal on the play',
+  argument_specs: 'role argument validation is not supported; check role variables with an assert task',
   ignore_unreachable: 'an unreachable cluster always stops that host',
   include: 'use include_tasks (dynamic) or import_tasks (static)',
   include_playbook: 'use import_playbook at the top level of a playbook',

@@ -157,13 +157,18 @@ export const playbookSchema: SchemaObject = { type: 'array' };
 /** A tasks file: a list of tasks. */
 export const tasksFileSchema: SchemaObject = { type: ['array', 'null'] };
 
-/** A role's meta/main.yml: only `dependencies` matters; `galaxy_info` and the like are ignored. */
+/**
+ * A role's meta/main.yml: `dependencies` and `allow_duplicates` act; `galaxy_info` is a documented
+ * no-op (NO_OP_KEYWORDS); any other key (`argument_specs`, `collections`) is an error.
+ */
 export const roleMetaSchema: SchemaObject = {
   type: ['object', 'null'],
   properties: {
     dependencies: { type: ['array', 'null'], items: roleEntry },
     allow_duplicates: { type: 'boolean' },
+    galaxy_info: { type: ['object', 'null'] },
   },
+  additionalProperties: false,
 };
 
 function pick(properties: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

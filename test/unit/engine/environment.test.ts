@@ -144,6 +144,14 @@ describe('block keywords reach the tasks inside, as in Ansible', () => {
     assert.equal(resultsOf(second.events, 'east')[0]?.status, 'failed');
   });
 
+  it('when on a block skips its tasks; vars on a block are visible to them', async () => {
+    const calls: string[] = [];
+    const skipped = block([task('ok')], { when: [false] });
+    const scoped = block([task('echo', { v: '{{ color }}' })], { vars: { color: 'blue' } });
+    await run([play([skipped, scoped])], { modules: testModules(calls), hosts: { east: {} } });
+    assert.deepEqual(calls, ['echo:east:{"v":"blue"}']);
+  });
+
   it('run_once on a block runs each task on the first host only', async () => {
     const calls: string[] = [];
     await run([play([block([task('ok'), task('ok')], { runOnce: true })])], { modules: testModules(calls) });

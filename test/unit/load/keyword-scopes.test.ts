@@ -57,13 +57,19 @@ describe('keywords mean what they mean in Ansible at each level, or are refused'
     - import_role: {name: r}
       no_log: true
       environment: "{{ env }}"
+      check_mode: true
+      delegate_to: west
+      run_once: true
 `,
       }),
       options(),
     );
     const [tasks, role] = book.plays[0]!.tasks.map(asBlock);
     assert.deepEqual([tasks?.environment, tasks?.ignoreErrors], [[{ A: 'b' }], true]);
-    assert.deepEqual([role?.environment, role?.noLog], [['{{ env }}'], true]);
+    assert.deepEqual(
+      [role?.environment, role?.noLog, role?.checkMode, role?.delegateTo, role?.runOnce],
+      [['{{ env }}'], true, true, 'west', true],
+    );
   });
 
   it('a roles: entry takes the block keywords; Ansible keywords it cannot honour are errors, not role variables', async () => {
@@ -74,14 +80,19 @@ describe('keywords mean what they mean in Ansible at each level, or are refused'
     - role: r
       environment: {A: b}
       check_mode: true
+      ignore_errors: true
+      no_log: true
+      delegate_to: west
+      run_once: true
       replicas: 2
 `,
     });
     const role = (await loadPlaybook(path, options())).plays[0]!.roles[0]!;
     assert.deepEqual(
-      [role.environment, role.checkMode, role.role?.params],
-      [[{ A: 'b' }], true, { replicas: 2 }],
+      [role.environment, role.checkMode, role.ignoreErrors, role.noLog, role.delegateTo, role.runOnce],
+      [[{ A: 'b' }], true, true, true, 'west', true],
     );
+    assert.deepEqual(role.role?.params, { replicas: 2 }, 'keywords are not role variables');
     assert.deepEqual(role.role?.environment, [{ A: 'b' }], "the role's handlers get it too");
     assert.deepEqual(
       await messages({
@@ -91,6 +102,19 @@ describe('keywords mean what they mean in Ansible at each level, or are refused'
       [
         "4:7 mcsync does not support 'port' in a role entry: set the port in api_url instead (to pass a role variable of that name, put it under 'vars:')",
       ],
+    );
+  });
+
+  it('role meta accepts dependencies, allow_duplicates and galaxy_info; argument_specs is refused', async () => {
+    const found = await messages({
+      'roles/r/tasks/main.yml': '- debug: {msg: hi}\n',
+      'roles/r/meta/main.yml': 'galaxy_info: {author: me}\nargument_specs: {main: {options: {}}}\n',
+      'p.yml': '- hosts: all\n  roles: [r]\n',
+    });
+    assert.equal(found.length, 1, found.join('\n'));
+    assert.match(
+      found[0]!,
+      /^2:1 mcsync does not support 'argument_specs' in role meta: role argument validation/,
     );
   });
 
