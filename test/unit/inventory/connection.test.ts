@@ -133,4 +133,48 @@ describe('connection variables', () => {
       /registry_username is set but registry is not/,
     );
   });
+
+  it('reads client_cert_file with client_key_file, and refuses one without the other', () => {
+    const both = hostConnection({
+      api_url: 'https://e',
+      client_cert_file: 'c.pem',
+      client_key_file: 'k.pem',
+    });
+    assert.equal(both.clientCertFile, 'c.pem');
+    assert.equal(both.clientKeyFile, 'k.pem');
+    assert.throws(
+      () => hostConnection({ api_url: 'https://e', client_cert_file: 'c.pem' }, 'east'),
+      (error: Error) =>
+        error instanceof LoadError &&
+        error.key === 'client_key_file' &&
+        /client_cert_file of host 'east' is set but client_key_file is not/.test(error.message),
+    );
+  });
+
+  it('reads impersonate_groups as a list or as an INI comma-separated string', () => {
+    const yaml = hostConnection({
+      api_url: 'https://e',
+      impersonate_user: 'jane',
+      impersonate_groups: ['a', 'b'],
+    });
+    assert.deepEqual(yaml.impersonateGroups, ['a', 'b']);
+    const ini = hostConnection({
+      api_url: 'https://e',
+      impersonate_user: 'jane',
+      impersonate_groups: 'a, b,',
+    });
+    assert.deepEqual(ini.impersonateGroups, ['a', 'b']);
+    assert.equal(ini.impersonateUser, 'jane');
+    assert.throws(
+      () => hostConnection({ api_url: 'https://e', impersonate_groups: { a: 1 } }),
+      /impersonate_groups must be a list of names/,
+    );
+  });
+
+  it('refuses impersonation and client certificates on a host without a cluster', () => {
+    assert.throws(
+      () => hostConnection({ impersonate_user: 'jane' }, 'east'),
+      /impersonate_user of host 'east' has no cluster to go with it/,
+    );
+  });
 });
