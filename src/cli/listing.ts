@@ -1,4 +1,7 @@
-/** --list-hosts, --list-tasks and --list-tags: what a run would touch, printed as Ansible does. */
+/**
+ * --list-hosts, --list-tasks and --list-tags: what a run would touch, printed as Ansible does
+ * (test/oracle/listing.test.ts compares it with ansible-playbook's).
+ */
 import type { Play, Playbook, TaskNode } from '../model/playbook.ts';
 import { tagsAllow } from '../engine/tags.ts';
 import type { TagFilter } from '../engine/tags.ts';
@@ -26,15 +29,14 @@ export function renderListing(playbook: Playbook, request: ListingRequest): stri
       );
     }
     const tasks = [...play.preTasks, ...play.roles, ...play.tasks, ...play.postTasks];
+    const selected = flatten(tasks, play.tags).filter((entry) => tagsAllow(entry.tags, request.filter));
     if (request.tasks) {
       lines.push('    tasks:');
-      for (const entry of flatten(tasks, play.tags)) {
-        if (tagsAllow(entry.tags, request.filter))
-          lines.push(`      ${entry.name}\tTAGS: [${unique(entry.tags).join(', ')}]`);
-      }
+      for (const entry of selected)
+        lines.push(`      ${entry.name}\tTAGS: [${sortedTags(entry.tags).join(', ')}]`);
     }
     if (request.tags) {
-      const all = unique(flatten(tasks, play.tags).flatMap((entry) => entry.tags)).sort();
+      const all = sortedTags(selected.flatMap((entry) => entry.tags));
       lines.push(`      TASK TAGS: [${all.join(', ')}]`);
     }
   });
@@ -46,16 +48,21 @@ interface ListedTask {
   tags: string[];
 }
 
+/**
+ * The tasks ansible-playbook lists: those of each block's `block` section, nested blocks
+ * included. Like Ansible's `_process_block`, `rescue` and `always` tasks are not listed.
+ */
 function flatten(nodes: readonly TaskNode[], inherited: string[]): ListedTask[] {
   return nodes.flatMap((node): ListedTask[] => {
     const tags = [...inherited, ...node.tags];
-    if (node.kind === 'block') return flatten([...node.block, ...node.rescue, ...node.always], tags);
+    if (node.kind === 'block') return flatten(node.block, tags);
     if (node.kind === 'include') return [{ name: `include_${node.include} ${node.target}`, tags }];
     const base = node.name ?? node.module;
     return [{ name: node.role ? `${node.role.name} : ${base}` : base, tags }];
   });
 }
 
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+/** Each tag once, sorted, as Ansible prints a task's tags and TASK TAGS. */
+function sortedTags(values: string[]): string[] {
+  return [...new Set(values)].sort();
 }
