@@ -274,7 +274,6 @@ describe('--limit narrows every play as ansible does', () => {
 describe('the batched answers are what the ansible command prints', () => {
   const SAMPLE: readonly HostsCase[] = [
     { pattern: 'prod' },
-    { pattern: 'all:!prod' },
     { pattern: 'nomatch' },
     { pattern: 'all', limit: 'nosuch,web01,!db' },
     { pattern: 'web:db', limit: '@groups.limit' },
