@@ -22,11 +22,6 @@ export interface TaskOutcome {
   result: ModuleResult;
 }
 
-/** Modules may name arguments that hold conditions (assert's `that`); the engine evaluates them. */
-interface ConditionArgsModule extends ModuleDefinition {
-  conditionArgs?: readonly string[];
-}
-
 const DEFAULT_UNTIL_RETRIES = 3;
 const DEFAULT_UNTIL_DELAY_S = 5;
 
@@ -128,7 +123,7 @@ export class TaskExecutor {
         result: { skipped: true, changed: false, msg: 'Conditional result was False' },
       };
     }
-    const module = modules.get(task.module) as ConditionArgsModule | undefined;
+    const module = modules.get(task.module);
     if (!module)
       return failure(new McsyncError(`unknown module '${task.module}'`, { location: task.location }));
     const check =
@@ -158,7 +153,7 @@ export class TaskExecutor {
     return outcome;
   }
 
-  #renderArgs(module: ConditionArgsModule, raw: Vars, vars: Vars, where: RenderWhere): Vars {
+  #renderArgs(module: ModuleDefinition, raw: Vars, vars: Vars, where: RenderWhere): Vars {
     const conditionKeys = new Set(module.conditionArgs ?? []);
     const plain: Vars = {};
     for (const [key, value] of Object.entries(raw)) {

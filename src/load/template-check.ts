@@ -63,12 +63,6 @@ function checkTree(site: Site, path: YamlPath, key: string, value: unknown, kind
   }
 }
 
-/** Argument names a module evaluates as conditions (assert's `that`). */
-function conditionArgs(module: ModuleDefinition | undefined): readonly string[] {
-  const declared = (module as { conditionArgs?: unknown } | undefined)?.conditionArgs;
-  return Array.isArray(declared) ? declared.filter((name): name is string => typeof name === 'string') : [];
-}
-
 /** Module arguments: a free-form string, or a mapping whose condition arguments are conditions. */
 function checkArgs(
   site: Site,
@@ -117,7 +111,7 @@ export function checkTaskTemplates(
 ): void {
   const site: Site = { run, source };
   const called = moduleOf(run, raw);
-  const conditions = conditionArgs(called?.module);
+  const conditions = called?.module.conditionArgs ?? [];
   for (const [key, value] of Object.entries(raw)) {
     const at = [...path, key];
     if (CONDITION_KEYWORDS.includes(key)) checkTree(site, at, key, value, 'condition');

@@ -95,6 +95,13 @@ export interface ModuleDefinition<A = Vars> {
   argsSchema: JSONSchemaType<A> | SchemaObject;
   /** Accepts a free-form string (`command: ls -l`), delivered as `_raw_params`. */
   freeForm?: boolean;
+  /**
+   * Arguments that hold conditions (templates that must evaluate to booleans), e.g. assert's
+   * `that`. The engine evaluates each one per host, as it does `when:`, and passes the module a
+   * list of `{ condition, result }` (text and boolean, in order) instead of the text; the load-time
+   * template check reads them as conditions too. Absent: no argument is a condition.
+   */
+  conditionArgs?: readonly string[];
   supportsCheckMode: boolean;
   /** One-line description for --help and docs. */
   description: string;

@@ -4,7 +4,6 @@
  * Ansible keep their fully qualified names.
  */
 import type { ModuleDefinition, ModuleRegistry } from '../model/module.ts';
-import type { Vars } from '../model/vars.ts';
 import { assertModule } from './builtin/assert.module.ts';
 import { commandModule } from './builtin/command.module.ts';
 import { debugModule } from './builtin/debug.module.ts';
@@ -15,20 +14,6 @@ import { setFactModule } from './builtin/set-fact.module.ts';
 import { shellModule } from './builtin/shell.module.ts';
 import { uriModule } from './builtin/uri.module.ts';
 import { waitForModule } from './builtin/wait-for.module.ts';
-
-/**
- * A module whose listed arguments are conditions (templates that must evaluate to booleans).
- * The engine evaluates each one per host, as it does `when:`, and passes the module a list of
- * `{ condition, result }` (text and boolean, in order) instead of the text. Only `assert` uses it.
- */
-export interface ConditionalModuleDefinition<A = Vars> extends ModuleDefinition<A> {
-  conditionArgs?: readonly string[];
-}
-
-/** The argument names of `definition` that the engine must evaluate as conditions ([] if none). */
-export function conditionArgsOf(definition: ModuleDefinition): readonly string[] {
-  return (definition as ConditionalModuleDefinition).conditionArgs ?? [];
-}
 
 /** The generic modules every run has. */
 export function builtinModules(): ModuleDefinition[] {

@@ -6,8 +6,8 @@
  * with the host's variables and passes the module `[{ condition, result }]` in the same order.
  * Plain booleans, and strings that are literally `true`/`false`, are accepted too.
  */
+import type { ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult } from '../../model/result.ts';
-import type { ConditionalModuleDefinition } from '../registry.ts';
 
 /** A condition as the engine hands it over: its text and what it evaluated to. */
 export interface EvaluatedCondition {
@@ -40,7 +40,7 @@ const CONDITION_SCHEMA = {
   ],
 };
 
-export const assertModule: ConditionalModuleDefinition<AssertArgs> = {
+export const assertModule: ModuleDefinition<AssertArgs> = {
   name: 'assert',
   description: 'Fail unless all conditions in `that` hold.',
   supportsCheckMode: true,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import type { ModuleDefinition } from '../../../src/model/module.ts';
-import { builtinModules, conditionArgsOf, createModuleRegistry } from '../../../src/modules/registry.ts';
+import { builtinModules, createModuleRegistry } from '../../../src/modules/registry.ts';
 
 const BUILTINS = [
   'assert',
@@ -63,8 +63,8 @@ describe('module registry', () => {
     const registry = createModuleRegistry();
     const assertModule = registry.get('assert');
     assert.ok(assertModule);
-    assert.deepEqual(conditionArgsOf(assertModule), ['that']);
-    assert.deepEqual(conditionArgsOf(registry.get('debug') as ModuleDefinition), []);
+    assert.deepEqual(assertModule.conditionArgs, ['that']);
+    assert.deepEqual(registry.get('debug')?.conditionArgs ?? [], []);
   });
 
   it('rejects misspelt arguments through the schema', () => {
