@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds tools/sandbox-cluster once per (Kubernetes version, source hash) into the
 # user's cache and prints the binary's path. Later calls only print the path.
-# A cold build compiles kube-apiserver from Go modules: minutes, not seconds.
+# A cold build compiles kube-apiserver and the kubelet (its `node` subcommand) from
+# Go modules: minutes, not seconds. The static pod-sandbox program (pause/) is built
+# next to it, for sandbox nodes.
 # With --cached-only it never builds: it prints the path and exits 0 if the binary
 # is cached, else exits 1 (callers use it to know whether `go` is needed).
 set -euo pipefail
@@ -16,11 +18,11 @@ if [[ -z "$k8s_version" ]]; then
   echo "build-sandbox-cluster: cannot find the k8s.io/kubernetes version in $src/go.mod" >&2
   exit 3
 fi
-hash="$(cd "$src" && cat go.mod go.sum ./*.go | sha256sum | cut -c1-12)"
+hash="$(cd "$src" && cat go.mod go.sum ./*.go pause/*.go | sha256sum | cut -c1-12)"
 out_dir="${XDG_CACHE_HOME:-$HOME/.cache}/mcsync/sandbox-${k8s_version}-${hash}"
 bin="$out_dir/sandbox-cluster"
 
-if [[ -x "$bin" ]]; then
+if [[ -x "$bin" && -x "$out_dir/pause" ]]; then
   echo "$bin"
   exit 0
 fi
@@ -42,5 +44,7 @@ mkdir -p "$out_dir"
 echo "build-sandbox-cluster: building kube-apiserver $k8s_version (cold builds take minutes)..." >&2
 tmp="$bin.tmp.$$"
 (cd "$src" && GOFLAGS="-trimpath -mod=readonly" go build -ldflags "$ldflags" -o "$tmp" .)
+(cd "$src" && CGO_ENABLED=0 GOFLAGS="-trimpath -mod=readonly" go build -ldflags "-s -w" -o "$out_dir/pause.tmp.$$" ./pause)
+mv -f "$out_dir/pause.tmp.$$" "$out_dir/pause"
 mv -f "$tmp" "$bin"
 echo "$bin"

@@ -2,7 +2,9 @@
 # Installs the Debian packages the sandbox clusters, registries and roles need, when missing:
 # docker-registry (a real registry per sandbox cluster), skopeo (copy-image), openssl (sandbox
 # TLS), apache2-utils (htpasswd for registry auth), ansible-core (the oracle suite, test/oracle/,
-# compares mcsync with the real ansible-playbook). Needs root; prints what it would do otherwise.
+# compares mcsync with the real ansible-playbook); for the sandbox nodes and the observer image
+# (`mcsync sandbox up --node`, scripts/build-image.sh): containerd, runc, containernetworking-plugins,
+# iproute2, buildah and debootstrap. Needs root; prints what it would do otherwise.
 set -euo pipefail
 need=()
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
@@ -10,6 +12,12 @@ command -v skopeo >/dev/null 2>&1 || need+=(skopeo)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v containerd >/dev/null 2>&1 || need+=(containerd)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v containerd >/dev/null 2>&1 || need+=(containerd)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 [ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { PrerequisiteError, SandboxUsageError } from '../sandbox/errors.ts';
 import { FAULT_ACTIONS, runFault, type FaultAction } from '../sandbox/faults.ts';
 import { sandboxDown, sandboxUp, type UpResult } from '../sandbox/sandbox.ts';
+import { sandboxNodeStatus, type NodeStatus } from '../sandbox/node/node-status.ts';
 import { sandboxStatus, type ClusterStatus } from '../sandbox/status.ts';
 
 const HELP = `Usage: mcsync sandbox <command> [options]
@@ -10,7 +11,10 @@ const HELP = `Usage: mcsync sandbox <command> [options]
 Real local clusters (kube-apiserver + etcd) and registries for tests and the demo.
 
 Commands:
-  up [--clusters N] [--openshift-projects]   start N clusters (default 3: east, west, south)
+  up [--clusters N] [--openshift-projects] [--node]
+                                             start N clusters (default 3: east, west, south);
+                                             --node: two real nodes (kubelet + containerd; root)
+                                             for the first cluster
   status                                     show processes and health
   down [--purge]                             stop everything; --purge also deletes DIR
   stop|start|kill|pause|resume NAME [--registry]
@@ -41,6 +45,7 @@ interface Parsed {
   dir: string;
   clusters: number;
   openshiftProjects: boolean;
+  node: boolean;
   purge: boolean;
   registry: boolean;
   help: boolean;
@@ -54,6 +59,7 @@ function parse(argv: string[]): Parsed {
       dir: { type: 'string', default: '.sandbox' },
       clusters: { type: 'string', default: '3' },
       'openshift-projects': { type: 'boolean', default: false },
+      node: { type: 'boolean', default: false },
       purge: { type: 'boolean', default: false },
       registry: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -71,6 +77,7 @@ function parse(argv: string[]): Parsed {
     dir: values.dir,
     clusters,
     openshiftProjects: values['openshift-projects'],
+    node: values.node,
     purge: values.purge,
     registry: values.registry,
     help: values.help,
@@ -95,6 +102,10 @@ function describe(c: ClusterStatus): string {
   return `${c.name.padEnd(8)} ${part('api', c.apiserver)}  |  ${part('registry', c.registry)}`;
 }
 
+function describeNode(n: NodeStatus): string {
+  return `${n.name.padEnd(8)} node of ${n.cluster} ${n.ip}: ${n.ready ? 'Ready' : 'NotReady'}  |  kubelet ${n.kubelet}  |  containerd ${n.containerd}`;
+}
+
 async function dispatch(p: Parsed): Promise<number> {
   switch (p.command) {
     case 'up': {
@@ -102,6 +113,7 @@ async function dispatch(p: Parsed): Promise<number> {
         dir: p.dir,
         clusters: p.clusters,
         openshiftProjects: p.openshiftProjects,
+        node: p.node,
         log: (l) => console.log(l),
       });
       printUp(result, p.dir);
@@ -109,8 +121,12 @@ async function dispatch(p: Parsed): Promise<number> {
     }
     case 'status': {
       const rows = await sandboxStatus(p.dir);
+      const nodes = await sandboxNodeStatus(p.dir);
       rows.forEach((r) => console.log(describe(r)));
-      return rows.every((r) => r.apiserver.healthy && r.registry.healthy) ? EXIT_OK : EXIT_FAILED;
+      nodes.forEach((n) => console.log(describeNode(n)));
+      const healthy =
+        rows.every((r) => r.apiserver.healthy && r.registry.healthy) && nodes.every((n) => n.ready);
+      return healthy ? EXIT_OK : EXIT_FAILED;
     }
     case 'down': {
       const stopped = await sandboxDown(p.dir, p.purge);

@@ -10,13 +10,19 @@ import { ensurePki } from './pki.ts';
 import { freePorts } from './ports.ts';
 import { checkPrerequisites } from './prerequisites.ts';
 import { readSecret, REGISTRY_USER, VIEWER_USER } from './secrets.ts';
+import { checkNodePrerequisites } from './node/node-prerequisites.ts';
+import { downNodes, upNodes } from './node/nodes.ts';
 import { readState, writeState, type ClusterRecord, type SandboxState } from './state.ts';
+import { recordedPids } from './recorded-pids.ts';
+import { stopStrays, SUPERVISED_PROGRAMS } from './strays.ts';
 
 /** Options of `mcsync sandbox up`. */
 export interface UpOptions {
   dir: string;
   clusters: number;
   openshiftProjects: boolean;
+  /** Give the master cluster real nodes (kubelet + containerd); see src/sandbox/node/. */
+  node?: boolean;
   /** Progress lines (the CLI prints them; tests may drop them). */
   log?: (line: string) => void;
 }
@@ -97,6 +103,7 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   const started = Date.now();
   const log = options.log ?? ((): void => undefined);
   await checkPrerequisites((await clusterBinaryCached()) ? ['go'] : []);
+  if (options.node) await checkNodePrerequisites();
   const binary = await ensureClusterBinary();
   const layout = sandboxLayout(options.dir);
   await mkdir(layout.dir, { recursive: true, mode: 0o700 });
@@ -119,7 +126,10 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
     clusters: names
       .map((n) => [...kept, ...fresh].find((c) => c.name === n))
       .filter((c): c is ClusterRecord => c !== undefined),
+    nodes: previous?.nodes ?? [],
   };
+  // Processes of this sandbox that state.json does not know (an interrupted `up`) would hold its ports and data.
+  await stopStrays(layout.dir, recordedPids(previous), 5_000, SUPERVISED_PROGRAMS);
   await Promise.all(extra.map((c) => stopCluster(layout, c)));
 
   let saving = Promise.resolve();
@@ -136,6 +146,8 @@ export async function sandboxUp(options: UpOptions): Promise<UpResult> {
   );
   await save();
   await writeClientFiles(layout, state);
+  if (options.node) await upNodes(layout, state, binary.path, save, log);
+  else if (await downNodes(layout, state)) await save();
   return {
     state,
     inventoryFile: layout.inventoryFile,
@@ -164,9 +176,12 @@ export async function sandboxDown(dir: string, purge: boolean): Promise<number> 
   let stopped = 0;
   if (state) {
     stopped = state.clusters.filter((c) => c.apiserver || c.registry).length;
+    await downNodes(layout, state);
     await Promise.all(state.clusters.map((c) => stopCluster(layout, c)));
     if (!purge) await writeState(layout.stateFile, state);
   }
+  // Whatever an interrupted `up` started without recording it.
+  await stopStrays(layout.dir);
   if (purge) await rm(layout.dir, { recursive: true, force: true });
   return stopped;
 }

@@ -23,6 +23,23 @@ export interface ClusterRecord {
   registryPasswordFile: string;
 }
 
+/**
+ * One sandbox node of the master cluster (`up --node`): its containerd and its
+ * kubelet process (the cluster binary's `node` subcommand), the address it was
+ * given on `lo`, its ports and cgroup. Recorded before anything of it starts,
+ * so `down` can undo a start that was interrupted.
+ */
+export interface NodeRecord {
+  name: string;
+  cluster: string;
+  ip: string;
+  kubeletPort: number;
+  healthzPort: number;
+  cgroupRoot: string;
+  containerd: ProcessRecord | null;
+  kubelet: ProcessRecord | null;
+}
+
 /** DIR/state.json: the single source of truth for `status`, `down` and the fault hooks. */
 export interface SandboxState {
   version: 1;
@@ -31,6 +48,8 @@ export interface SandboxState {
   caFile: string;
   openshiftProjects: boolean;
   clusters: ClusterRecord[];
+  /** Nodes of the master cluster; absent or empty without `up --node`. */
+  nodes?: NodeRecord[];
 }
 
 /** Reads DIR/state.json, or null when no sandbox was ever started there. */

@@ -63,6 +63,8 @@ export interface Hooks {
 export interface SandboxClustersOptions {
   clusters?: number;
   openshiftProjects?: boolean;
+  /** Real nodes for the master (`up --node`): an own sandbox, never the shared one. */
+  node?: boolean;
 }
 
 async function sharedSandbox(wanted: number): Promise<string | null> {
@@ -87,7 +89,8 @@ export function killOnExit(dir: string): () => void {
     } catch {
       return;
     }
-    for (const p of state.clusters.flatMap((c) => [c.apiserver, c.registry])) {
+    const nodes = (state.nodes ?? []).flatMap((n) => [n.kubelet, n.containerd]);
+    for (const p of [...state.clusters.flatMap((c) => [c.apiserver, c.registry]), ...nodes]) {
       try {
         if (p) process.kill(p.pid, 'SIGKILL');
       } catch {
@@ -132,7 +135,7 @@ export async function sandboxClusters(
   options: SandboxClustersOptions = {},
 ): Promise<SandboxFixture> {
   const wanted = options.clusters ?? 3;
-  let dir = options.openshiftProjects ? null : await sharedSandbox(wanted);
+  let dir = options.openshiftProjects || options.node ? null : await sharedSandbox(wanted);
   if (!dir) {
     dir = await mkdtemp(path.join(tmpdir(), 'mcsync-sandbox-'));
     const ownDir = dir;
@@ -141,7 +144,12 @@ export async function sandboxClusters(
       await sandboxDown(ownDir, true);
       forget();
     });
-    await sandboxUp({ dir, clusters: wanted, openshiftProjects: options.openshiftProjects ?? false });
+    await sandboxUp({
+      dir,
+      clusters: wanted,
+      openshiftProjects: options.openshiftProjects ?? false,
+      node: options.node ?? false,
+    });
   }
   const sandboxDir = dir;
   const state = await readState(sandboxLayout(sandboxDir).stateFile);
