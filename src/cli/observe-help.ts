@@ -42,6 +42,9 @@ mcsync:
       --workers N              keys processed in parallel (default 1); one key never runs twice at once
       --playbook PLAYBOOK      run PLAYBOOK in-process per change, with extra var 'observed'
   -e, --extra-vars VARS        extra vars for --playbook (repeatable)
+      --vault-password-file FILE  vault password for --playbook (FILE's content, or its output)
+      --vault-id [LABEL@]SOURCE   vault secret for --playbook (repeatable; file, executable or prompt)
+      --ask-vault-pass         ask for the vault password on the terminal, once at start
       --when-annotation K[=V]  only run --playbook for objects with this annotation (deletes still run)
       --watch-files            reload the playbook, its vars files and the inventory when they change
       --leader-elect           only the holder of a Lease observes (replicas in a Deployment)

@@ -6,6 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { VAULT_PARSE_OPTIONS, vaultFlags } from './vault-options.ts';
+import type { VaultFlags } from './vault-options.ts';
 import { parseDuration } from './observe-duration.ts';
 import { OBSERVE_HELP } from './observe-help.ts';
 
@@ -31,7 +33,7 @@ export interface LeaderElectOptions {
   identity: string | undefined;
 }
 
-export interface ObserveOptions {
+export interface ObserveOptions extends VaultFlags {
   resource: string;
   /** COMMAND ARGS… after `--`; empty: print events only (or run --playbook). */
   command: string[];
@@ -109,6 +111,7 @@ const OPTIONS = {
   workers: { type: 'string' },
   playbook: { type: 'string' },
   'extra-vars': { type: 'string', short: 'e', multiple: true },
+  ...VAULT_PARSE_OPTIONS,
   'when-annotation': { type: 'string' },
   'watch-files': { type: 'boolean' },
   'leader-elect': { type: 'string' },
@@ -190,6 +193,7 @@ export function parseObserveOptions(argv: readonly string[]): ObserveOptions {
     ...templateOf(v),
     ...runOf(v),
     ...mcsyncOf(v),
+    ...vaultFlags(v),
     verbosity: v.verbose?.length ?? 0,
     help,
   };
@@ -350,6 +354,8 @@ function validatePlaybook(o: ObserveOptions): void {
     );
   if (o.watchFiles) throw new UsageError('--watch-files needs --playbook');
   if (o.extraVars.length > 0) throw new UsageError('-e/--extra-vars needs --playbook');
+  if (o.vaultIds.length > 0 || o.vaultPasswordFiles.length > 0 || o.askVaultPass)
+    throw new UsageError('--vault-id, --vault-password-file and --ask-vault-pass need --playbook');
 }
 
 function durationFlag(flag: string, value: string | undefined): number {

@@ -23,6 +23,9 @@ import { renderListing } from './listing.ts';
 import { parsePlayOptions, PLAY_HELP } from './play-options.ts';
 import type { PlayOptions } from './play-options.ts';
 import { readProjectConfig } from './project-config.ts';
+import type { ProjectConfig } from './project-config.ts';
+import { openCliVault, withSecretsMasked } from './vault-setup.ts';
+import type { Vault } from '../vault/index.ts';
 
 export interface CommandIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -45,13 +48,26 @@ export async function runPlayCommand(
     return EXIT.ok;
   }
   const config = await readProjectConfig(io.cwd);
+  const vault = await openCliVault(options, config, io);
+  return withSecretsMasked(vault, () => loadAndPlay(options, config, vault, io, modules));
+}
+
+/** Loads and validates everything (vault data decrypted with `vault`), then lists or runs it. */
+async function loadAndPlay(
+  options: PlayOptions,
+  config: ProjectConfig,
+  vault: Vault,
+  io: CommandIO,
+  modules: ModuleRegistry | undefined,
+): Promise<number> {
   const registry = modules ?? createModuleRegistry(kubeModules);
   const loadOptions = {
     modules: registry,
     rolesPath: [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath],
+    vault,
   };
   const extraVars = await parseExtraVars(options.extraVars, {
-    loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file)),
+    loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file), vault),
   });
   const runOptions = toRunOptions(options, config.forks, extraVars, io.cwd);
   // Options first (exit 5), then every file is loaded and validated before anything runs (exit 4).
@@ -60,6 +76,7 @@ export async function runPlayCommand(
     playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), loadOptions));
   const inventory = await loadInventory(inventoryPaths(options, config.inventory, io.cwd), {
     playbookDir: dirname(playbooks[0]?.file ?? io.cwd),
+    vault,
   });
   checkLimit(inventory, runOptions.limit, io.stderr);
   if (options.syntaxCheck) {
@@ -67,7 +84,7 @@ export async function runPlayCommand(
     return EXIT.ok;
   }
   const loader: LoaderPort = {
-    loadVarsFile,
+    loadVarsFile: (file) => loadVarsFile(file, vault),
     loadTasksFile: (file, role) => loadTasksFile(file, loadOptions, role),
     loadRole: (name, params, fromDir, location) => loadRole(name, params, loadOptions, fromDir, location),
   };
@@ -80,12 +97,13 @@ export async function runPlayCommand(
     profile: options.profile,
     env: io.env,
   });
+  vault.onSecret((secret) => renderer.addSecret(secret));
   const deps: EngineDeps = {
     templates: createTemplar({ env: io.env }),
     inventory,
     loader,
     modules: registry,
-    services: createDefaultServices({ secrets: { add: (value) => renderer.addSecret(value) } }),
+    services: { ...createDefaultServices({ secrets: { add: (value) => renderer.addSecret(value) } }), vault },
     sink: renderer,
     interrupt: io.interrupt,
   };

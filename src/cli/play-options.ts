@@ -1,10 +1,12 @@
 /** Parses `mcsync play` arguments into typed options; every problem is a UsageError naming the flag. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { VAULT_HELP, VAULT_PARSE_OPTIONS, vaultFlags } from './vault-options.ts';
+import type { VaultFlags } from './vault-options.ts';
 
 export type OutputKind = 'auto' | 'plain' | 'tree' | 'json';
 
-export interface PlayOptions {
+export interface PlayOptions extends VaultFlags {
   playbooks: string[];
   inventory: string[];
   extraVars: string[];
@@ -52,6 +54,7 @@ Options:
       --output FORMAT      auto (default), plain, tree or json
       --profile            print the slowest tasks after the recap
       --roles-path DIR     extra directory to search for roles (repeatable)
+${VAULT_HELP}
   -h, --help               show this help
 
 Exit codes: 0 ok, 2 a host failed, 4 a host was unreachable or the input is invalid,
@@ -60,7 +63,8 @@ Exit codes: 0 ok, 2 a host failed, 4 a host was unreachable or the input is inva
 Examples:
   mcsync-play playbooks/sync.yml -i .sandbox/inventory.yml
   mcsync-play sync.yml --check --diff --limit slaves
-  mcsync-play create.yml -e @vars/create.yml -e dry=true --tags projects`;
+  mcsync-play create.yml -e @vars/create.yml -e dry=true --tags projects
+  mcsync-play sync.yml --vault-id dev@~/.vault/dev --vault-id prod@prompt`;
 
 const OUTPUTS: readonly OutputKind[] = ['auto', 'plain', 'tree', 'json'];
 
@@ -97,6 +101,7 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
         output: { type: 'string' },
         profile: { type: 'boolean' },
         'roles-path': { type: 'string', multiple: true },
+        ...VAULT_PARSE_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -129,6 +134,7 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
     output: parseOutput(values.output),
     profile: flag(values.profile),
     rolesPath: values['roles-path'] ?? [],
+    ...vaultFlags(values),
     help,
   };
 }

@@ -9,6 +9,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LoadError } from '../errors.ts';
 import { parseYaml } from '../load/yaml-source.ts';
+import { Vault } from '../vault/vault.ts';
+import type { VaultDecrypter } from '../vault/vault.ts';
+import { isVaultText } from '../vault/vault-format.ts';
 import { parseIniInventory } from './inventory-ini.ts';
 import { InventoryData } from './inventory-data.ts';
 import { checkCycles, reconcile } from './inventory-graph.ts';
@@ -21,6 +24,8 @@ import { loadVarsLayer } from './vars-dirs.ts';
 export interface LoadInventoryOptions {
   /** Directory of the playbook: its `group_vars/` and `host_vars/` override the inventory's. */
   playbookDir?: string;
+  /** Decrypts vaulted inventory and vars files and `!vault` values in them. */
+  vault?: VaultDecrypter;
 }
 
 const SKIPPED_DIRS = new Set(['group_vars', 'host_vars']);
@@ -41,7 +46,7 @@ export async function loadInventory(
     const files = info.isDirectory() ? await inventoryFiles(path) : [path];
     for (const file of files) {
       const known = new Set(data.hosts.keys());
-      await parseInventoryFile(file, data);
+      await parseInventoryFile(file, data, options.vault);
       for (const host of data.hosts.keys()) {
         if (!known.has(host)) origins.set(host, { file, dir: dirname(file) });
       }
@@ -53,9 +58,11 @@ export async function loadInventory(
   reconcile(data);
   const groups = [...data.groups.keys()];
   const hosts = [...data.hosts.keys(), ...(data.hosts.has(IMPLICIT_LOCALHOST) ? [] : [IMPLICIT_LOCALHOST])];
-  const inventory = await Promise.all(varsDirs.map((dir) => loadVarsLayer(dir, groups, hosts)));
+  const inventory = await Promise.all(
+    varsDirs.map((dir) => loadVarsLayer(dir, groups, hosts, options.vault)),
+  );
   const playbook = options.playbookDir
-    ? await loadVarsLayer(resolve(options.playbookDir), groups, hosts)
+    ? await loadVarsLayer(resolve(options.playbookDir), groups, hosts, options.vault)
     : undefined;
   return new LoadedInventory(data, { inventory, playbook }, origins);
 }
@@ -88,12 +95,33 @@ async function inventoryFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** Parses one file as INI or YAML into `data`. */
-export async function parseInventoryFile(file: string, data: InventoryData): Promise<void> {
-  const text = await readFile(file, 'utf8');
-  if (detectFormat(file, text) === 'yaml')
-    parseYamlInventory(parseYaml(text, file, { allowEmpty: true }), data);
-  else parseIniInventory(text, file, data);
+/**
+ * Parses one file as INI or YAML into `data`. A file made by `ansible-vault encrypt` is decrypted
+ * first (Ansible allows both formats vaulted) and its values become secrets.
+ */
+export async function parseInventoryFile(
+  file: string,
+  data: InventoryData,
+  vault: VaultDecrypter = new Vault(),
+): Promise<void> {
+  const raw = await readFile(file, 'utf8');
+  const encrypted = isVaultText(raw);
+  const text = encrypted ? vault.decrypt(raw, { location: { file, line: 1, column: 1 } }) : raw;
+  if (detectFormat(file, text) === 'yaml') {
+    const source = parseYaml(text, file, { allowEmpty: true, vault });
+    if (encrypted) vault.conceal(source.value);
+    parseYamlInventory(source, data);
+  } else {
+    if (encrypted) vault.conceal(iniValues(text));
+    parseIniInventory(text, file, data);
+  }
+}
+
+/** The values of `key=value` words of an INI inventory (quotes removed), to register as secrets. */
+function iniValues(text: string): string[] {
+  return [...text.matchAll(/[\w.-]+=("[^"]*"|'[^']*'|\S+)/g)].map((match) =>
+    (match[1] ?? '').replace(/^(["'])(.*)\1$/, '$2'),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { extname, join } from 'node:path';
 import { LoadError } from '../errors.ts';
 import { readYamlFile } from '../load/yaml-source.ts';
 import type { Vars } from '../model/vars.ts';
+import type { VaultDecrypter } from '../vault/vault.ts';
 import { assignVars } from './inventory-data.ts';
 import { kindOf } from './inventory-yaml.ts';
 
@@ -21,20 +22,28 @@ export interface VarsLayer {
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
-/** Reads `<dir>/group_vars` and `<dir>/host_vars` for the given group and host names. */
+/**
+ * Reads `<dir>/group_vars` and `<dir>/host_vars` for the given group and host names; `vault`
+ * decrypts vaulted files and `!vault` values.
+ */
 export async function loadVarsLayer(
   dir: string,
   groups: Iterable<string>,
   hosts: Iterable<string>,
+  vault?: VaultDecrypter,
 ): Promise<VarsLayer> {
   return {
     dir,
-    groupVars: await loadEntityVars(join(dir, 'group_vars'), groups),
-    hostVars: await loadEntityVars(join(dir, 'host_vars'), hosts),
+    groupVars: await loadEntityVars(join(dir, 'group_vars'), groups, vault),
+    hostVars: await loadEntityVars(join(dir, 'host_vars'), hosts, vault),
   };
 }
 
-async function loadEntityVars(dir: string, names: Iterable<string>): Promise<Map<string, Vars>> {
+async function loadEntityVars(
+  dir: string,
+  names: Iterable<string>,
+  vault: VaultDecrypter | undefined,
+): Promise<Map<string, Vars>> {
   const result = new Map<string, Vars>();
   const entries = await listDirectory(dir);
   if (entries.length === 0) return result;
@@ -44,7 +53,7 @@ async function loadEntityVars(dir: string, names: Iterable<string>): Promise<Map
     if (found === undefined) continue;
     const files = await varsFiles(join(dir, found));
     const vars: Vars = {};
-    for (const file of files) assignVars(vars, await readVarsFile(file));
+    for (const file of files) assignVars(vars, await readVarsFile(file, vault));
     result.set(name, vars);
   }
   return result;
@@ -66,8 +75,8 @@ async function varsFiles(path: string): Promise<string[]> {
 }
 
 /** Reads one vars file; it must hold a mapping (an empty file is no vars). */
-export async function readVarsFile(file: string): Promise<Vars> {
-  const source = await readYamlFile(file, { allowEmpty: true });
+export async function readVarsFile(file: string, vault?: VaultDecrypter): Promise<Vars> {
+  const source = await readYamlFile(file, { allowEmpty: true, vault });
   if (source.value === null || source.value === undefined) return {};
   if (typeof source.value !== 'object' || Array.isArray(source.value)) {
     throw new LoadError(

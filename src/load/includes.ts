@@ -285,7 +285,8 @@ export async function loadTaskFileInto(
     scope.run.errors.push(new LoadError(`include cycle: ${cycle}`, { location: at, key }));
     return undefined;
   }
-  const source = await readYaml(file, { allowEmpty: true, vault: scope.run.options.vault }).catch((error: LoadError) => {
+  const vault = scope.run.options.vault;
+  const source = await readYaml(file, { allowEmpty: true, vault }).catch((error: LoadError) => {
     scope.run.errors.push(error);
     return undefined;
   });

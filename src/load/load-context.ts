@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { LoadError, LoadErrors } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
 import type { ModuleRegistry } from '../model/module.ts';
+import type { VaultDecrypter } from '../vault/vault.ts';
 import type { Handler, RoleScope } from '../model/playbook.ts';
 import type { YamlPath, YamlSource } from './yaml-source.ts';
 
@@ -16,6 +17,8 @@ export interface LoadOptions {
   modules: ModuleRegistry;
   /** Extra role directories, searched after the playbook's own `roles/` folders. */
   rolesPath: string[];
+  /** Decrypts vaulted files and `!vault` values; without it vault data is a LoadError. */
+  vault?: VaultDecrypter;
 }
 
 /** One load pass: options and the error sink. */

@@ -35,7 +35,7 @@ async function loadPlaybookFile(
   chain: string[],
   from: SourceLocation | undefined,
 ): Promise<Play[]> {
-  const source = await readYaml(file).catch((error: LoadError) => {
+  const source = await readYaml(file, { vault: run.options.vault }).catch((error: LoadError) => {
     run.errors.push(
       from && /file not found/.test(error.message)
         ? new LoadError(error.message, { location: from, key: 'import_playbook' })

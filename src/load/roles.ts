@@ -280,7 +280,7 @@ async function readRoleFiles(
 async function readOptional(scope: TaskScope, dir: string, part: string): Promise<YamlSource | undefined> {
   const file = await firstExisting([join(dir, part, 'main.yml'), join(dir, part, 'main.yaml')]);
   if (file === undefined) return undefined;
-  return readYaml(file, { allowEmpty: true }).catch((error: LoadError) => {
+  return readYaml(file, { allowEmpty: true, vault: scope.run.options.vault }).catch((error: LoadError) => {
     scope.run.errors.push(error);
     return undefined;
   });

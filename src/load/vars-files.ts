@@ -7,6 +7,7 @@ import { LoadErrors } from '../errors.ts';
 import type { LoadError } from '../errors.ts';
 import type { VarsFileRef } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
+import type { VaultDecrypter } from '../vault/vault.ts';
 import { firstExisting } from './includes.ts';
 import { isMapping, isTemplated, report } from './load-context.ts';
 import type { LoadRun } from './load-context.ts';
@@ -18,9 +19,10 @@ import type { YamlPath, YamlSource } from './yaml-source.ts';
 /**
  * Reads a file of variables. JSON is YAML, so both work; an empty file is `{}`. Throws a
  * LoadError (or LoadErrors when several variable names are bad) for anything but a mapping.
+ * `vault` decrypts a vaulted file and `!vault` values.
  */
-export async function loadVarsFile(file: string): Promise<Vars> {
-  const source = await readYaml(file, { allowEmpty: true });
+export async function loadVarsFile(file: string, vault?: VaultDecrypter): Promise<Vars> {
+  const source = await readYaml(file, { allowEmpty: true, vault });
   const errors = validateAs('vars', source.value, { source, path: [], noun: 'vars file', candidates: [] });
   const [first] = errors;
   if (first !== undefined) throw errors.length === 1 ? first : new LoadErrors(errors);
@@ -55,7 +57,7 @@ export async function loadPlayVarsFiles(
       continue;
     }
     try {
-      ref.loaded = await loadVarsFile(found);
+      ref.loaded = await loadVarsFile(found, run.options.vault);
       ref.resolved = resolve(found);
       refs.push(ref);
     } catch (error) {

@@ -7,6 +7,10 @@ import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit } fr
 import type { Alias, Document, Node, ScalarTag } from 'yaml';
 import { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
+import { Vault } from '../vault/vault.ts';
+import type { VaultDecrypter } from '../vault/vault.ts';
+import { isVaultText } from '../vault/vault-format.ts';
+import { decryptVaultedScalars } from '../vault/vault-yaml.ts';
 
 /**
  * Ansible reads YAML with PyYAML, where yes/no/on/off are booleans. YAML 1.2 drops them and the
@@ -33,11 +37,21 @@ export interface YamlSource {
   locateKey(path: YamlPath): SourceLocation;
 }
 
+export interface YamlReadOptions {
+  /** An empty file is `null` instead of an error. */
+  allowEmpty?: boolean;
+  /**
+   * Decrypts a file made by `ansible-vault encrypt` and `!vault` values. Without one, vault data
+   * is a LoadError saying how to give a password.
+   */
+  vault?: VaultDecrypter;
+}
+
+/** No secrets: plain YAML reads as before, vault data fails with a hint. */
+const NO_VAULT = new Vault();
+
 /** Reads and parses one YAML file; an empty file is an error unless `allowEmpty`. */
-export async function readYamlFile(
-  file: string,
-  options: { allowEmpty?: boolean } = {},
-): Promise<YamlSource> {
+export async function readYamlFile(file: string, options: YamlReadOptions = {}): Promise<YamlSource> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -52,10 +66,17 @@ export async function readYamlFile(
   return parseYaml(text, file, options);
 }
 
-/** Parses YAML text: duplicate keys, tabs and syntax errors become LoadErrors with a location. */
-export function parseYaml(text: string, file: string, options: { allowEmpty?: boolean } = {}): YamlSource {
+/**
+ * Parses YAML text: duplicate keys, tabs and syntax errors become LoadErrors with a location.
+ * Vault data is decrypted first (a whole file) or in place (`!vault` values); every string of a
+ * decrypted file is registered as a secret. Locations in a decrypted file are of its plaintext.
+ */
+export function parseYaml(text: string, file: string, options: YamlReadOptions = {}): YamlSource {
+  const vault = options.vault ?? NO_VAULT;
+  const encrypted = isVaultText(text);
+  const plain = encrypted ? vault.decrypt(text, { location: { file, line: 1, column: 1 } }) : text;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const doc = parseDocument(plain, {
     lineCounter,
     uniqueKeys: true,
     merge: true,
@@ -66,14 +87,16 @@ export function parseYaml(text: string, file: string, options: { allowEmpty?: bo
     const pos = lineCounter.linePos(offset);
     return { file, line: pos.line, column: pos.col };
   };
-  const problem = structuralProblem(text, doc, options.allowEmpty ?? false);
+  const problem = structuralProblem(plain, doc, options.allowEmpty ?? false);
   if (problem) {
     throw new LoadError(problem.message, {
       location: problem.offset === undefined ? { file, line: 1, column: 1 } : at(problem.offset),
       key: problem.key,
     });
   }
+  decryptVaultedScalars(doc, vault, at);
   const value: unknown = doc.toJS({ maxAliasCount: 1000 }) ?? null;
+  if (encrypted) vault.conceal(value);
   return {
     file,
     value,

@@ -6,6 +6,7 @@ import type { JSONSchemaType, SchemaObject } from 'ajv';
 import type { SleepClock } from '../shared/clock.ts';
 import type { ModuleResult } from './result.ts';
 import type { Vars } from './vars.ts';
+import type { VaultDecrypter } from '../vault/vault.ts';
 
 /** Runs external programs (skopeo, shell commands); swapped in tests that need to count calls. */
 export interface ProcessRunner {
@@ -56,6 +57,8 @@ export interface ModuleServices {
   clock: Clock;
   /** Modules register every secret they read (token files, passwords) here. */
   secrets?: SecretRegistry;
+  /** Decrypts vaulted files and `!vault` values that modules read at run time (include_vars). */
+  vault?: VaultDecrypter;
   /** Per-run caches keyed by a module's own name (e.g. kube clients per host). */
   runCache: Map<string, unknown>;
 }

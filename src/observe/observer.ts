@@ -243,6 +243,7 @@ async function playbookPart(
     rolesPath: [],
     cwd: io.cwd,
     modules: part.playbookModules(),
+    vault: await part.openObserveVault(options, io),
   };
   const bundle = await part.loadBundle(source);
   return { bundle, trigger: (metrics) => part.createPlaybookTrigger(options, io, metrics, source, bundle) };

@@ -14,6 +14,7 @@ import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/ind
 import type { ModuleRegistry } from '../model/module.ts';
 import type { Playbook } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
+import type { Vault } from '../vault/index.ts';
 import { parseExtraVars } from '../cli/extra-vars.ts';
 import { findPlaybook } from '../cli/play-command.ts';
 
@@ -25,6 +26,8 @@ export interface BundleSource {
   rolesPath: readonly string[];
   cwd: string;
   modules: ModuleRegistry;
+  /** Decrypts vaulted files and `!vault` values; its revealed secrets are masked in run output. */
+  vault?: Vault;
 }
 
 export interface PlaybookBundle {
@@ -41,16 +44,20 @@ export async function loadBundle(source: BundleSource): Promise<PlaybookBundle> 
   const loadOptions = {
     modules: source.modules,
     rolesPath: source.rolesPath.map((d) => resolve(source.cwd, d)),
+    vault: source.vault,
   };
   const extraVars = await parseExtraVars(source.extraVars, {
-    loadVarsFile: (file) => loadVarsFile(resolve(source.cwd, file)),
+    loadVarsFile: (file) => loadVarsFile(resolve(source.cwd, file), source.vault),
   });
   const playbookFile = findPlaybook(source.playbook, source.cwd);
   const playbook = await loadPlaybook(playbookFile, loadOptions);
   const inventoryPaths = inventoryFiles(source);
-  const inventory = await loadInventory(inventoryPaths, { playbookDir: dirname(playbook.file) });
+  const inventory = await loadInventory(inventoryPaths, {
+    playbookDir: dirname(playbook.file),
+    vault: source.vault,
+  });
   const loader: LoaderPort = {
-    loadVarsFile,
+    loadVarsFile: (file) => loadVarsFile(file, source.vault),
     loadTasksFile: (file, role) => loadTasksFile(file, loadOptions, role),
     loadRole: (name, params, fromDir, location) => loadRole(name, params, loadOptions, fromDir, location),
   };

@@ -66,6 +66,7 @@ export class PlaybookTrigger implements Trigger {
     this.#o = options;
     this.#bundle = options.bundle;
     this.#templates = createTemplar({ env: options.env });
+    options.source.vault?.onSecret((secret) => this.#secrets.push(secret));
     this.#services = this.#newServices();
     if (options.watchFiles) this.#watch();
   }
@@ -111,7 +112,7 @@ export class PlaybookTrigger implements Trigger {
       exitCode = outcome.exitCode;
     } catch (error) {
       exitCode = 250;
-      failure = errorMessage(error);
+      failure = this.#describe(error);
     } finally {
       await renderer?.close();
     }
@@ -144,8 +145,15 @@ export class PlaybookTrigger implements Trigger {
     return this.#matched.delete(item.key);
   }
 
+  /** An error's message with the vault's revealed secrets masked. */
+  #describe(error: unknown): string {
+    const message = errorMessage(error);
+    return this.#o.source.vault?.mask(message) ?? message;
+  }
+
   #newServices(): ModuleServices {
-    return createDefaultServices({ secrets: { add: (value) => this.#secrets.push(value) } });
+    const services = createDefaultServices({ secrets: { add: (value) => this.#secrets.push(value) } });
+    return this.#o.source.vault ? { ...services, vault: this.#o.source.vault } : services;
   }
 
   #renderer(): ReturnType<typeof createRenderer> {
@@ -178,7 +186,7 @@ export class PlaybookTrigger implements Trigger {
       next = await loadBundle(this.#o.source);
     } catch (error) {
       this.#o.err.write(
-        `error: reload failed; still running the previous version:\n${errorMessage(error)}\n`,
+        `error: reload failed; still running the previous version:\n${this.#describe(error)}\n`,
       );
       return;
     }

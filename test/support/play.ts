@@ -27,6 +27,8 @@ export interface PlayOptions {
   fromSources?: boolean;
   /** Added to the test's environment. */
   env?: NodeJS.ProcessEnv;
+  /** Working directory (default: the repository root); mcsync.yaml is read from it. */
+  cwd?: string;
 }
 
 /** Runs `mcsync-play ARGS` in a child node from the repository root (roles/ found there). */
@@ -41,7 +43,7 @@ export function runPlay(args: readonly string[], options: PlayOptions = {}): Pro
     : [path.join(repoRoot, 'bin', 'mcsync-play.js'), ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
-      cwd: repoRoot,
+      cwd: options.cwd ?? repoRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
     });
     let stdout = '';

@@ -9,6 +9,7 @@ import { errorMessage } from '../../errors.ts';
 import type { ModuleContext, ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult } from '../../model/result.ts';
 import type { Vars } from '../../model/vars.ts';
+import type { VaultDecrypter } from '../../vault/vault.ts';
 import { readYamlFile } from '../../load/yaml-source.ts';
 
 export interface IncludeVarsArgs {
@@ -62,7 +63,7 @@ export const includeVarsModule: ModuleDefinition<IncludeVarsArgs> = {
     try {
       const files = args.dir !== undefined ? await listVarFiles(path, args) : [path];
       const vars: Vars = {};
-      for (const file of files) Object.assign(vars, await readVarsFile(file));
+      for (const file of files) Object.assign(vars, await readVarsFile(file, context.services.vault));
       return {
         changed: false,
         includedVars: args.name === undefined ? vars : { [args.name]: vars },
@@ -120,8 +121,8 @@ async function listVarFiles(dir: string, args: IncludeVarsArgs): Promise<string[
     .sort();
 }
 
-async function readVarsFile(file: string): Promise<Vars> {
-  const source = await readYamlFile(file, { allowEmpty: true });
+async function readVarsFile(file: string, vault: VaultDecrypter | undefined): Promise<Vars> {
+  const source = await readYamlFile(file, { allowEmpty: true, vault });
   if (source.value === null) return {};
   if (typeof source.value !== 'object' || Array.isArray(source.value)) {
     throw new Error(

@@ -114,7 +114,7 @@ async function loadConfig(args: HubFailoverArgs, context: ModuleContext): Promis
     return { config: parseHubPool({ document: undefined, alert, inventoryHubs }), source: 'inventory' };
   }
   const file = path.resolve(context.baseDir, args.file);
-  const source: YamlSource = await readYamlFile(file);
+  const source: YamlSource = await readYamlFile(file, { vault: context.services.vault });
   return { config: parseHubPool({ document: source.value, alert, source, inventoryHubs }), source: file };
 }
 

@@ -4,17 +4,26 @@ import { resolve } from 'node:path';
 import { TemplateError } from '../../errors.ts';
 import type { HelperTable } from '../types.ts';
 import { toText } from '../values.ts';
+import { isVaultText } from '../../vault/vault-format.ts';
 
+/** A file's text; a file made by `ansible-vault encrypt` is refused, never returned as ciphertext. */
 function readRelative(file: string, baseDir: string | undefined): string {
   const path = resolve(baseDir ?? process.cwd(), file);
+  let text: string;
   try {
-    return readFileSync(path, 'utf8').replace(/(\r?\n)+$/, '');
+    text = readFileSync(path, 'utf8').replace(/(\r?\n)+$/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
     throw new TemplateError(`lookup_file: cannot read '${file}' (${path}): ${why}`);
   }
+  if (isVaultText(text))
+    throw new TemplateError(
+      `lookup_file: '${file}' is encrypted with Ansible Vault and lookup_file does not decrypt;` +
+        ' keep the secret in a vaulted vars file or a !vault value instead',
+    );
+  return text;
 }
 
 export const systemHelpers: HelperTable = {
