@@ -114,15 +114,16 @@ export async function freePort(): Promise<number> {
 }
 
 /** `--listen-addr` on a free port, and a wait until /healthz/ready says the initial list is done. */
-export async function readiness(): Promise<{ flag: string; ready(): Promise<void> }> {
+export async function readiness(): Promise<{ flag: string; ready(timeoutMs?: number): Promise<void> }> {
   const port = await freePort();
   return {
     flag: `--listen-addr=127.0.0.1:${port}`,
-    ready: async () => {
+    ready: async (timeoutMs = 15_000) => {
       await waitFor(
         '/healthz/ready',
         async () =>
           (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200,
+        timeoutMs,
       );
     },
   };
