@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: mcsync against ansible-playbook on the same sandbox clusters (issue 8).
  *
- *   npm run bench [-- --quick] [--scenario create|sync|watch|scale ...] [--runs K] [--report-only] [--keep-sandbox] [--resume]
+ *   npm run bench [-- --quick] [--scenario create|sync|watch|scale ...] [--runs K] [--report-only] [--keep-sandbox] [--resume] [--tools mcsync,kubectl,ansibleFast,floor,ansible]
  *
  * Scenarios: 1 create (N = 10, 100 projects on 3 clusters), 2 sync (N = 100, 1,000 objects to 2
  * slaves, first run and no-op rerun), 3 watch (50 changes, p50/p99), 4 scale (mcsync alone,
@@ -9,8 +9,11 @@
  * go to bench/results.json, docs/BENCHMARKS.md (between the bench markers) and
  * docs/bench-chart.png; --quick (small N, 1 run) writes .sandbox-bench/results-quick.json and
  * prints the report instead. --resume keeps the create/sync pairs an interrupted run saved and
- * runs only the missing ones. Needs ansible-playbook with kubernetes.core:
- * scripts/install-bench-prereqs.sh.
+ * runs only the missing ones. The create and sync scenarios run every tool of
+ * bench/lib/results.ts TOOLS (mcsync, ansible-playbook per object and with the whole list,
+ * kubectl, the floor); --tools runs only those named (mcsync always) and adds K rounds of them
+ * to the saved ones, so the slow per-object Ansible rounds need not be rerun. Needs
+ * ansible-playbook with kubernetes.core and kubectl: scripts/install-bench-prereqs.sh.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -22,7 +25,15 @@ import type { BenchContext } from './lib/context.ts';
 import { writeChart } from './lib/chart.ts';
 import { root, versionOf } from './lib/exec.ts';
 import { renderReport, writeReport } from './lib/report.ts';
-import { loadResults, saveResults, upsert, type BenchResults, type ComparisonPoint } from './lib/results.ts';
+import {
+  loadResults,
+  saveResults,
+  TOOLS,
+  upsert,
+  type BenchResults,
+  type ComparisonPoint,
+  type Tool,
+} from './lib/results.ts';
 import { createRunner } from './scenarios/create.ts';
 import { runScale, scalePoints } from './scenarios/scale.ts';
 import { syncRunner } from './scenarios/sync.ts';
@@ -39,6 +50,7 @@ const { values } = parseArgs({
     'report-only': { type: 'boolean', default: false },
     'keep-sandbox': { type: 'boolean', default: false },
     resume: { type: 'boolean', default: false },
+    tools: { type: 'string' },
   },
 });
 const quick = values.quick ?? false;
@@ -50,6 +62,19 @@ const wanted = (name: Scenario): boolean => selected.includes(name);
 const runs = values.runs ? Number(values.runs) : quick ? 1 : 5;
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, not '${values.runs}'`);
+
+const tools = parseTools(values.tools);
+
+/** `--tools a,b` as tools (mcsync added); every tool when absent. */
+function parseTools(list: string | undefined): readonly Tool[] {
+  if (list === undefined) return TOOLS;
+  const alias: Record<string, Tool> = { 'ansible-fast': 'ansibleFast' };
+  const named = list.split(',').map((t) => alias[t.trim()] ?? t.trim());
+  for (const name of named)
+    if (!TOOLS.includes(name as Tool))
+      throw new Error(`unknown tool '${name}'; expected ${TOOLS.join(', ')}`);
+  return TOOLS.filter((t) => t === 'mcsync' || named.includes(t));
+}
 
 const resultsFile = quick
   ? join(root, '.sandbox-bench/results-quick.json')
@@ -68,6 +93,14 @@ function saveAndReport(results: BenchResults): void {
 async function publish(results: BenchResults): Promise<void> {
   saveAndReport(results);
   await writeChart(results, quick ? join(work, 'bench-chart.png') : join(root, 'docs/bench-chart.png'));
+}
+
+function requireKubectl(): void {
+  const kubectl = process.env['MCSYNC_BENCH_KUBECTL'] ?? 'kubectl';
+  if (spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).status !== 0)
+    throw new Error(
+      `kubectl is needed for the kubectl peer ('${kubectl}' did not run): run scripts/install-bench-prereqs.sh`,
+    );
 }
 
 function requireAnsible(): void {
@@ -99,7 +132,19 @@ async function versions(sandbox: BenchSandbox): Promise<Record<string, string>> 
       'import importlib.metadata as m; print(m.version("kubernetes"))',
     ]),
     'kube-apiserver': server.gitVersion ?? '?',
+    kubectl: kubectlVersion(),
   };
+}
+
+/** kubectl's client version (`$MCSYNC_BENCH_KUBECTL`, else kubectl on PATH). */
+function kubectlVersion(): string {
+  const kubectl = process.env['MCSYNC_BENCH_KUBECTL'] ?? 'kubectl';
+  const out = spawnSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout ?? '';
+  try {
+    return (JSON.parse(out) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '?';
+  } catch {
+    return '?';
+  }
 }
 
 async function runScenarioScale(
@@ -150,8 +195,10 @@ async function runAll(results: BenchResults, ctx: BenchContext): Promise<void> {
   const order = [syncRunners[0], createRunners[0], syncRunners[1], createRunners[1]].filter(
     (r) => r !== undefined,
   );
-  if (values.resume) {
-    // Keep the pairs an interrupted run already saved; run only the missing ones.
+  const adding = values.tools !== undefined;
+  if (values.resume || adding) {
+    // Keep the rounds an interrupted run already saved: --resume runs only the missing ones,
+    // --tools adds --runs rounds of the named tools after them.
     for (const runner of order) {
       const saved = (runner.point.scenario === 'create' ? results.create : results.sync).find(
         (p) => p.n === runner.point.n,
@@ -159,14 +206,17 @@ async function runAll(results: BenchResults, ctx: BenchContext): Promise<void> {
       if (saved) {
         runner.point.runs.push(...saved.runs);
         runner.point.measuredAt = saved.measuredAt; // when the point's first pair started
+        runner.point.commands = { ...saved.commands, ...runner.point.commands };
       }
     }
   }
+  const before = new Map(order.map((runner) => [runner, adding ? runner.point.runs.length : 0]));
   for (let run = 0; run < ctx.runs; run++) {
     for (const runner of order) {
-      if (runner.point.runs.length > run) continue;
-      log(`${runner.point.scenario} N=${runner.point.n}: pair ${run + 1} of ${ctx.runs}`);
-      await runner.runPair(run);
+      if (!adding && runner.point.runs.length > run) continue;
+      const index = before.get(runner)! + run;
+      log(`${runner.point.scenario} N=${runner.point.n}: round ${index + 1} (${tools.join(', ')})`);
+      await runner.runPair(index);
     }
     await publish(results);
   }
@@ -187,11 +237,14 @@ async function main(): Promise<void> {
     log(`regenerated ${quick ? resultsFile : 'docs/BENCHMARKS.md and docs/bench-chart.png'}`);
     return;
   }
-  if (wanted('create') || wanted('sync') || wanted('watch')) requireAnsible();
+  const comparing = wanted('create') || wanted('sync');
+  if (wanted('watch') || (comparing && tools.some((t) => t === 'ansible' || t === 'ansibleFast')))
+    requireAnsible();
+  if (comparing && tools.includes('kubectl')) requireKubectl();
   mkdirSync(work, { recursive: true });
   log(`sandbox: ${SANDBOX_DIR} (3 clusters)`);
   const sandbox = sandboxUp(SANDBOX_DIR, 3);
-  const ctx: BenchContext = { sandbox, work, runs, quick, log };
+  const ctx: BenchContext = { sandbox, work, runs, quick, log, tools };
   try {
     results.machine = `${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, shared (load average ${loadavg()[0]!.toFixed(1)} at the start)`;
     results.versions = await versions(sandbox);

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { BenchResults } from './results.ts';
+import { TOOLS, type BenchResults, type ComparisonPoint, type Tool } from './results.ts';
 import { median } from './stats.ts';
 import { medianSeconds } from './targets.ts';
 
@@ -37,31 +37,39 @@ function panel(title: string, xTitle: string, rows: Row[], logX: boolean): Recor
         field: 'tool',
         type: 'nominal',
         title: null,
-        scale: { domain: ['mcsync', 'ansible-playbook'], range: ['#1f77b4', '#d62728'] },
+        scale: {
+          domain: TOOLS.map((t) => LEGEND[t]),
+          range: ['#1f77b4', '#d62728', '#ff7f0e', '#2ca02c', '#7f7f7f'],
+        },
       },
     },
   };
 }
 
+/** Short names of the tools in the chart's legend. */
+const LEGEND: Record<Tool, string> = {
+  mcsync: 'mcsync',
+  ansible: 'ansible-playbook',
+  ansibleFast: 'ansible-playbook, whole list',
+  kubectl: 'kubectl',
+  floor: 'floor',
+};
+
+/** A point's first-run median of every tool that ran there. */
+function toolRows(p: ComparisonPoint, x: number): Row[] {
+  return TOOLS.map((tool) => ({ x, seconds: medianSeconds(p, tool, 'first'), tool: LEGEND[tool] })).filter(
+    (r) => Number.isFinite(r.seconds),
+  );
+}
+
 /** The rows of each panel, from whatever the results hold. */
 export function chartRows(results: BenchResults): { sync: Row[]; create: Row[]; clusters: Row[] } {
-  const sync: Row[] = [];
-  for (const p of results.sync) {
-    sync.push({ x: p.n, seconds: medianSeconds(p, 'mcsync', 'first'), tool: 'mcsync' });
-    sync.push({ x: p.n, seconds: medianSeconds(p, 'ansible', 'first'), tool: 'ansible-playbook' });
-  }
+  const sync: Row[] = results.sync.flatMap((p) => toolRows(p, p.n));
   for (const p of results.scale.filter(
     (s) => s.clusters === 3 && !results.sync.some((q) => q.n === s.objects),
   ))
     sync.push({ x: p.objects, seconds: median(p.runs.map((r) => r.first.seconds)), tool: 'mcsync' });
-  const create: Row[] = results.create.flatMap((p) => [
-    { x: p.objectsPerCluster * p.clusters, seconds: medianSeconds(p, 'mcsync', 'first'), tool: 'mcsync' },
-    {
-      x: p.objectsPerCluster * p.clusters,
-      seconds: medianSeconds(p, 'ansible', 'first'),
-      tool: 'ansible-playbook',
-    },
-  ]);
+  const create: Row[] = results.create.flatMap((p) => toolRows(p, p.objectsPerCluster * p.clusters));
   const fixed = Math.max(0, ...results.scale.filter((s) => s.clusters !== 3).map((s) => s.objects));
   const clusters = results.scale
     .filter((s) => s.objects === fixed)

@@ -1,6 +1,6 @@
 /** What every scenario gets from bench/run.ts. */
 import type { BenchSandbox } from './cluster.ts';
-import type { ComparisonPoint } from './results.ts';
+import type { ComparisonPoint, Tool } from './results.ts';
 
 export interface BenchContext {
   sandbox: BenchSandbox;
@@ -10,11 +10,8 @@ export interface BenchContext {
   runs: number;
   quick: boolean;
   log: (message: string) => void;
+  /** The tools the comparisons run (mcsync always among them); default every tool. */
+  tools?: readonly Tool[];
   /** Called with a point after each of its pairs, so a long run keeps its partial results. */
   progress?: (point: ComparisonPoint) => void;
-}
-
-/** Alternates which tool goes first in each pair, so neither always gets a warmer cluster. */
-export function toolOrder(run: number): Array<'mcsync' | 'ansible'> {
-  return run % 2 === 0 ? ['mcsync', 'ansible'] : ['ansible', 'mcsync'];
 }

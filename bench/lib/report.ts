@@ -4,16 +4,21 @@
  * outside the markers is left as others wrote it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type {
-  BenchResults,
-  ComparisonPoint,
-  Phase,
-  ProfileSummary,
-  ScalePoint,
-  WatchSeries,
+import {
+  TOOL_NAMES,
+  TOOLS,
+  type BenchResults,
+  type ComparisonPoint,
+  type CpuRecord,
+  type Measure,
+  type Phase,
+  type ProfileSummary,
+  type ScalePoint,
+  type Tool,
+  type WatchSeries,
 } from './results.ts';
 import { median, percentile, secs, spread } from './stats.ts';
-import { medianSeconds, ratios, scaleWrites, verdicts } from './targets.ts';
+import { cpuPerWrite, floorRatios, ratios, scaleWrites, verdicts } from './targets.ts';
 
 export const BEGIN = '<!-- bench:begin -->';
 export const END = '<!-- bench:end -->';
@@ -28,37 +33,47 @@ function table(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
+/** The ratio cell of one tool's row: its time / mcsync's, or for the floor mcsync's / the floor's. */
+function ratioCell(point: ComparisonPoint, phase: Phase, tool: Tool): string {
+  if (tool === 'mcsync') return '1×';
+  if (tool === 'floor') {
+    const r = floorRatios(point, phase);
+    return r.length ? `mcsync = **${median(r).toFixed(2)}×** the floor (${spread(r, 2)})` : '—';
+  }
+  const r = ratios(point, phase, tool);
+  const digits = median(r) >= 10 ? 0 : 2;
+  return r.length ? `**${median(r).toFixed(digits)}×** (${spread(r, digits)})` : '—';
+}
+
+/** One row per N, phase and tool that ran at that point. */
 function comparisonRows(points: ComparisonPoint[]): string[][] {
   const rows: string[][] = [];
   for (const point of [...points].sort((a, b) => a.n - b.n)) {
+    const writes =
+      point.objectsPerCluster * (point.scenario === 'sync' ? point.clusters - 1 : point.clusters);
     for (const phase of point.phases) {
-      const values = (tool: 'mcsync' | 'ansible'): number[] =>
-        point.runs.map((r) => r[tool][phase]?.seconds ?? Number.NaN);
-      const rss = (tool: 'mcsync' | 'ansible'): number =>
-        median(point.runs.map((r) => r[tool][phase]?.rssMb ?? Number.NaN));
-      const changed = (tool: 'mcsync' | 'ansible'): number =>
-        median(point.runs.map((r) => r[tool][phase]?.changed ?? Number.NaN));
-      const cpu = (tool: 'mcsync' | 'ansible'): string =>
-        secs(median(point.runs.map((r) => r[tool][phase]?.cpuSeconds ?? Number.NaN)));
-      const load = point.runs
-        .flatMap((r) => [r.mcsync[phase]?.load, r.ansible[phase]?.load])
-        .filter((x): x is number => x !== undefined);
-      const r = ratios(point, phase);
-      const writes =
-        point.objectsPerCluster * (point.scenario === 'sync' ? point.clusters - 1 : point.clusters);
-      rows.push([
-        String(point.n),
-        PHASE_NAMES[phase],
-        `${secs(medianSeconds(point, 'mcsync', phase))} (${spread(values('mcsync'))})`,
-        `${secs(medianSeconds(point, 'ansible', phase))} (${spread(values('ansible'))})`,
-        `**${median(r).toFixed(0)}×** (${spread(r, 0)})`,
-        `${((medianSeconds(point, 'ansible', phase) / writes) * 1000).toFixed(0)} ms`,
-        `${cpu('mcsync')} / ${cpu('ansible')}`,
-        `${rss('mcsync')} / ${rss('ansible')}`,
-        `${changed('mcsync')} / ${changed('ansible')}`,
-        spread(load, 1),
-        String(point.runs.length),
-      ]);
+      for (const tool of TOOLS) {
+        const measures = point.runs.map((r) => r[tool]?.[phase]).filter((m): m is Measure => m !== undefined);
+        if (measures.length === 0) continue;
+        const seconds = measures.map((m) => m.seconds);
+        const recap = tool === 'mcsync' || tool === 'ansible' || tool === 'ansibleFast';
+        rows.push([
+          String(point.n),
+          PHASE_NAMES[phase],
+          TOOL_NAMES[tool],
+          `${secs(median(seconds))} (${spread(seconds)})`,
+          ratioCell(point, phase, tool),
+          `${((median(seconds) / writes) * 1000).toFixed(1)} ms`,
+          secs(median(measures.map((m) => m.cpuSeconds ?? Number.NaN))),
+          String(median(measures.map((m) => m.rssMb))),
+          recap ? String(median(measures.map((m) => m.changed))) : '—',
+          spread(
+            measures.map((m) => m.load).filter((x): x is number => x !== undefined),
+            1,
+          ),
+          String(measures.length),
+        ]);
+      }
     }
   }
   return rows;
@@ -66,29 +81,33 @@ function comparisonRows(points: ComparisonPoint[]): string[][] {
 
 function comparisonSection(title: string, intro: string, points: ComparisonPoint[]): string {
   if (points.length === 0) return `### ${title}\n\nNot measured in this run.`;
-  const p = points[0]!;
+  const commands = new Map<Tool, string>();
+  for (const p of points)
+    for (const tool of TOOLS) {
+      const c = p.commands[tool];
+      if (c && !commands.has(tool)) commands.set(tool, c);
+    }
   return [
     `### ${title}`,
     '',
     intro,
     '',
-    `- mcsync: \`${p.commands.mcsync}\``,
-    `- Ansible: \`${p.commands.ansible}\``,
-    `- First pairs measured ${points.map((x) => x.measuredAt.slice(0, 16).replace('T', ' ')).join(', ')} UTC; every pair was checked identical (${points.map((x) => `${x.runs[0]?.compared ?? 0} objects at N = ${x.n}`).join(', ')}).`,
+    ...[...commands].map(([tool, c]) => `- ${TOOL_NAMES[tool]}: \`${c}\``),
+    `- First rounds measured ${points.map((x) => x.measuredAt.slice(0, 16).replace('T', ' ')).join(', ')} UTC; in every round each tool's objects were checked identical to mcsync's (${points.map((x) => `${x.runs[0]?.compared ?? 0} objects at N = ${x.n}`).join(', ')}).`,
     '',
     table(
       [
         'N',
         'phase',
-        'mcsync s, median (min–max)',
-        'ansible-playbook s, median (min–max)',
-        'ratio, median (pairs)',
-        'ansible per object write',
-        'CPU s mcsync / ansible',
-        'peak RSS MB mcsync / ansible',
-        'changed tasks mcsync / ansible',
+        'tool',
+        's, median (min–max)',
+        'tool / mcsync, median (range)',
+        'per object write',
+        'CPU s',
+        'peak RSS MB',
+        'changed tasks',
         'load avg',
-        'pairs',
+        'runs',
       ],
       comparisonRows(points),
     ),
@@ -178,6 +197,51 @@ function scaleSection(results: BenchResults, chart: string): string {
   ].join('\n');
 }
 
+function cpuSection(records: CpuRecord[]): string {
+  if (records.length === 0) return '';
+  const rows = records.map((r) => {
+    const { wholeMs, marginalMs } = cpuPerWrite(r);
+    const cpu = (phase: 'first' | 'noop'): number[] => r.runs.map((x) => x[phase].cpuSeconds ?? Number.NaN);
+    const wall = r.runs.map((x) => x.first.seconds);
+    const loads = r.runs
+      .flatMap((x) => [x.first.load, x.noop.load])
+      .filter((x): x is number => x !== undefined);
+    return [
+      r.label,
+      r.measuredAt.slice(0, 16).replace('T', ' '),
+      `${r.objects} × ${r.slaves}`,
+      `${secs(median(cpu('first')))} (${spread(cpu('first'))})`,
+      `${secs(median(cpu('noop')))} (${spread(cpu('noop'))})`,
+      `**${wholeMs.toFixed(3)} ms**`,
+      `${marginalMs.toFixed(3)} ms`,
+      `${secs(median(wall))} (${spread(wall)})`,
+      spread(loads, 1),
+      String(r.runs.length),
+    ];
+  });
+  return [
+    "### mcsync's CPU time per object write (issue 19)",
+    '',
+    `Command: \`${records.at(-1)!.command}\`. CPU is user + system of the mcsync-play process (GNU time), start-up and the LISTs of the master and the slaves included; "without start-up and LISTs" subtracts the no-op rerun's CPU. Writes = objects (with their namespaces) × slaves.`,
+    '',
+    table(
+      [
+        'build',
+        'measured (UTC)',
+        'objects × slaves',
+        'CPU s first run',
+        'CPU s no-op rerun',
+        'CPU per write',
+        'without start-up and LISTs',
+        'wall s first run',
+        'load avg',
+        'runs',
+      ],
+      rows,
+    ),
+  ].join('\n');
+}
+
 function profileLine(p: ProfileSummary): string {
   const busy = p.totalMs - p.idleMs;
   return (
@@ -229,13 +293,13 @@ export function renderReport(results: BenchResults, chart: string): string {
     .join(', ');
   return [
     BEGIN,
-    '## mcsync against ansible-playbook (issue 8)',
+    '## mcsync against ansible-playbook, kubectl and the floor (issues 8 and 19)',
     '',
     '_Generated by `npm run bench` (bench/run.ts) from bench/results.json; edit the script, not this section._',
     '',
     `Machine: ${results.machine.replace('at the start', 'at the start of the last invocation; each table gives the load during its runs')}. Versions: ${versions}.`,
     '',
-    `Method: one sandbox (\`mcsync sandbox up --dir .sandbox-bench/suite\`), both tools against the same clusters with the same inventory (\`DIR/inventory.yml\`: api_url, token_file, ca_file per host). Each point is asked for ${results.runsPerPoint} pairs (the \`pairs\` column gives how many it has; a stopped run keeps the finished ones); in a pair both tools start from the same clean clusters (which tool goes first alternates), and the bench compares what each left on the clusters (objects without server-owned fields, cluster IPs and each tool's own marks) before it keeps the times. Ratios are ansible-playbook time / mcsync time within one pair; the table gives their median and range. Wall times include process start-up. The Ansible playbooks are in \`bench/ansible/\`, written the way the seed's playbooks worked (one module call per object).`,
+    `Method: one sandbox (\`mcsync sandbox up --dir .sandbox-bench/suite\`), every tool against the same clusters with the same inventory (\`DIR/inventory.yml\`: api_url, token_file, ca_file per host) or kubeconfig (\`DIR/kubeconfig\`). Each point is asked for ${results.runsPerPoint} rounds (the \`runs\` column gives how many each tool has; a stopped run keeps the finished ones, and \`--tools\` adds rounds of some tools to the saved ones); in a round every tool starts from the same clean clusters (the order rotates), and the bench compares what each left on the clusters with mcsync's (objects without server-owned fields, cluster IPs and each tool's own marks) before it keeps the times. Ratios are a tool's time / mcsync's time within one round, and for the floor mcsync's time / the floor's; the tables give their median and range. Wall times include process start-up. The tools: mcsync-play; ansible-playbook as the seed's playbooks worked (\`bench/ansible/sync.yml\`, \`create.yml\`: one module call per object); ansible-playbook written the fast way (\`sync-fast.yml\`, \`create-fast.yml\`: one \`kubernetes.core.k8s\` call per host whose \`definition\` is the whole list, with \`k8s_info\` per kind on the master); kubectl (\`bench/peers/kubectl.ts\`: \`kubectl get -o json\` with the server's fields stripped, then \`kubectl apply --server-side\` per target, targets in parallel); and the floor (\`bench/peers/floor.ts\`: a bare Node client with its requests prepared before the clock starts, sending only the server-side applies — namespaces first — or, for the no-op, only one LIST per kind on the master and each slave, with the requests in flight per host its command gives).`,
     '',
     '### Targets',
     '',
@@ -259,6 +323,8 @@ export function renderReport(results: BenchResults, chart: string): string {
     watchSection(results),
     '',
     scaleSection(results, chart),
+    '',
+    cpuSection(results.cpu),
     '',
     profileSection(results.profiles),
     '',

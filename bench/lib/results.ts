@@ -20,13 +20,35 @@ export interface Measure {
 /** Phases of a comparison: first run on clean targets, then the same command again. */
 export type Phase = 'first' | 'noop';
 
-/** One pair of runs (mcsync then ansible-playbook) on the same clusters, checked identical. */
-export interface PairRun {
-  mcsync: Partial<Record<Phase, Measure>>;
-  ansible: Partial<Record<Phase, Measure>>;
-  /** Number of objects compared (both tools' snapshots were equal). */
-  compared: number;
-}
+/**
+ * The tools a comparison runs: mcsync; `ansible`, ansible-playbook as the proof of concept wrote
+ * it (one module call per object); `ansibleFast`, one kubernetes.core.k8s call per host with the
+ * whole list; `kubectl` (get -o json, stripped, apply --server-side per target in parallel); and
+ * `floor`, a bare client sending only the requests (bench/peers/floor.ts).
+ */
+export const TOOLS = ['mcsync', 'ansible', 'ansibleFast', 'kubectl', 'floor'] as const;
+export type Tool = (typeof TOOLS)[number];
+
+/** Names of the tools in tables. */
+export const TOOL_NAMES: Record<Tool, string> = {
+  mcsync: 'mcsync-play',
+  ansible: 'ansible-playbook, one k8s call per object',
+  ansibleFast: 'ansible-playbook, one k8s call per host with the whole list',
+  kubectl: 'kubectl get -o json, stripped, apply --server-side per target in parallel',
+  floor: 'floor: a bare client sending only the requests',
+};
+
+/** The phases one tool ran in one pair. */
+export type ToolRun = Partial<Record<Phase, Measure>>;
+
+/**
+ * One round of runs on the same clusters, each tool from the same clean state, checked
+ * identical. Called a pair because it began as mcsync and ansible-playbook; a round now holds
+ * the tools it was asked for (older rounds hold mcsync and ansible only).
+ */
+export type PairRun = { mcsync: ToolRun; compared: number } & Partial<
+  Record<Exclude<Tool, 'mcsync'>, ToolRun>
+>;
 
 /** Scenario 1 or 2 at one size. */
 export interface ComparisonPoint {
@@ -36,7 +58,9 @@ export interface ComparisonPoint {
   /** Objects each tool writes per target cluster. */
   objectsPerCluster: number;
   phases: Phase[];
-  commands: { mcsync: string; ansible: string };
+  commands: { mcsync: string } & Partial<Record<Exclude<Tool, 'mcsync'>, string>>;
+  /** Requests in flight per host of the floor's runs. */
+  floorInflight?: number;
   measuredAt: string;
   runs: PairRun[];
 }
@@ -82,6 +106,20 @@ export interface ProfileSummary {
   top: Array<{ fn: string; where: string; ms: number }>;
 }
 
+/**
+ * mcsync's CPU per object write (bench/cpu-per-write.ts): first sync and no-op rerun of
+ * `objects` objects to `slaves` slaves, CPU from GNU time (user + system of the process).
+ */
+export interface CpuRecord {
+  /** What was measured, e.g. `before (4704bbd)` or `after (abc1234)`. */
+  label: string;
+  command: string;
+  objects: number;
+  slaves: number;
+  measuredAt: string;
+  runs: Array<{ first: Measure; noop: Measure }>;
+}
+
 /** Everything measured, by scenario. */
 export interface BenchResults {
   machine: string;
@@ -93,6 +131,7 @@ export interface BenchResults {
   watch?: WatchResult;
   scale: ScalePoint[];
   profiles: ProfileSummary[];
+  cpu: CpuRecord[];
 }
 
 /** Empty results for a fresh file. */
@@ -106,6 +145,7 @@ export function emptyResults(): BenchResults {
     sync: [],
     scale: [],
     profiles: [],
+    cpu: [],
   };
 }
 

@@ -3,7 +3,7 @@
  * sync scenario at N=1,000, its no-op rerun under 2 s, watch p99 under 1 s, cost growing
  * linearly or better. Each verdict carries the measured numbers; unmeasured ones say so.
  */
-import type { BenchResults, ComparisonPoint, Phase, ScalePoint } from './results.ts';
+import type { BenchResults, ComparisonPoint, CpuRecord, Phase, ScalePoint, Tool } from './results.ts';
 import { median, percentile, spread } from './stats.ts';
 
 /** One row of the targets table. */
@@ -13,16 +13,24 @@ export interface Verdict {
   met: boolean | undefined;
 }
 
-/** ansible/mcsync ratio of each pair of a point, for one phase. */
-export function ratios(point: ComparisonPoint, phase: Phase): number[] {
+/**
+ * `tool` time / mcsync time in each round of a point that ran both, for one phase (above 1:
+ * mcsync was faster). For the floor, use floorRatios.
+ */
+export function ratios(point: ComparisonPoint, phase: Phase, tool: Tool = 'ansible'): number[] {
   return point.runs
-    .map((run) => (run.ansible[phase]?.seconds ?? Number.NaN) / (run.mcsync[phase]?.seconds ?? Number.NaN))
+    .map((run) => (run[tool]?.[phase]?.seconds ?? Number.NaN) / (run.mcsync[phase]?.seconds ?? Number.NaN))
     .filter(Number.isFinite);
 }
 
-/** Median seconds of one tool and phase at a point. */
-export function medianSeconds(point: ComparisonPoint, tool: 'mcsync' | 'ansible', phase: Phase): number {
-  return median(point.runs.map((run) => run[tool][phase]?.seconds ?? Number.NaN).filter(Number.isFinite));
+/** mcsync time / floor time in each round that ran both (1 is as fast as the API servers allow). */
+export function floorRatios(point: ComparisonPoint, phase: Phase): number[] {
+  return ratios(point, phase, 'floor').map((r) => 1 / r);
+}
+
+/** Median seconds of one tool and phase at a point, over the rounds that ran it. */
+export function medianSeconds(point: ComparisonPoint, tool: Tool, phase: Phase): number {
+  return median(point.runs.map((run) => run[tool]?.[phase]?.seconds ?? Number.NaN).filter(Number.isFinite));
 }
 
 /** Marginal seconds per object write between consecutive points of a curve. */
@@ -111,6 +119,71 @@ function noopVerdict(results: BenchResults): Verdict {
   };
 }
 
+/** `median× (range)` of ratios, or undefined without any. */
+function ratioText(r: number[], digits = 2): string | undefined {
+  return r.length ? `${median(r).toFixed(digits)}× (rounds: ${spread(r, digits)}×)` : undefined;
+}
+
+/**
+ * Issue 19's targets at 1,000 objects to 2 slaves: the first sync within 1.15× of the floor
+ * measured in the same rounds and ahead of kubectl and fast Ansible; the no-op rerun within
+ * 1.5× of its floor (the LISTs only, plus process start-up).
+ */
+function peerVerdicts(results: BenchResults): Verdict[] {
+  const p = results.sync.find((x) => x.n === 1000);
+  const floorFirst = p ? floorRatios(p, 'first') : [];
+  const floorNoop = p ? floorRatios(p, 'noop') : [];
+  const ahead = (['kubectl', 'ansibleFast'] as const).map((tool) => ({
+    tool,
+    r: p ? ratios(p, 'first', tool) : [],
+  }));
+  const aheadMeasured = ahead.filter((a) => a.r.length);
+  return [
+    {
+      target:
+        'first sync of 1,000 objects to 2 slaves within 1.15× of the floor (mcsync / floor, same rounds)',
+      measured: ratioText(floorFirst) ?? 'not measured',
+      met: floorFirst.length ? median(floorFirst) <= 1.15 : undefined,
+    },
+    {
+      target:
+        'first sync of 1,000 objects to 2 slaves ahead of kubectl and fast Ansible (their time / mcsync)',
+      measured: aheadMeasured.length
+        ? aheadMeasured.map((a) => `${a.tool} ${ratioText(a.r)}`).join('; ')
+        : 'not measured',
+      met: aheadMeasured.length === 2 ? aheadMeasured.every((a) => median(a.r) > 1) : undefined,
+    },
+    {
+      target:
+        'no-op rerun of 1,000 objects to 2 slaves within 1.5× of its floor (LISTs only, plus process start-up)',
+      measured: ratioText(floorNoop) ?? 'not measured',
+      met: floorNoop.length ? median(floorNoop) <= 1.5 : undefined,
+    },
+  ];
+}
+
+/** CPU per object write of a record, whole process and marginal (first run minus no-op rerun). */
+export function cpuPerWrite(record: CpuRecord): { wholeMs: number; marginalMs: number } {
+  const writes = record.objects * record.slaves;
+  const first = median(record.runs.map((r) => r.first.cpuSeconds ?? Number.NaN));
+  const noop = median(record.runs.map((r) => r.noop.cpuSeconds ?? Number.NaN));
+  return { wholeMs: (first / writes) * 1000, marginalMs: ((first - noop) / writes) * 1000 };
+}
+
+/** mcsync's CPU per object write at 10,000 objects ≤ 0.2 ms, from the latest cpu-per-write record. */
+function cpuVerdict(results: BenchResults): Verdict {
+  const target =
+    "mcsync's CPU time per object write ≤ 0.2 ms at 10,000 objects (whole process: user + system / writes)";
+  const record = [...results.cpu].reverse().find((r) => r.objects === 10000);
+  if (!record) return { target, measured: 'not measured', met: undefined };
+  const { wholeMs, marginalMs } = cpuPerWrite(record);
+  return {
+    target,
+    measured: `${wholeMs.toFixed(3)} ms (${record.label}; without start-up and LISTs, first run − no-op: ${marginalMs.toFixed(3)} ms)`,
+    met: wholeMs <= 0.2,
+  };
+}
+
 /** Every target with its verdict. */
 export function verdicts(results: BenchResults): Verdict[] {
   const sync1000 = results.sync.find((p) => p.n === 1000);
@@ -147,5 +220,6 @@ export function verdicts(results: BenchResults): Verdict[] {
     });
   }
   out.push(linearity(results));
+  out.push(...peerVerdicts(results), cpuVerdict(results));
   return out;
 }

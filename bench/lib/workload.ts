@@ -94,3 +94,53 @@ export function createVars(n: number): Record<string, unknown> {
     serviceaccounts: index.map((i) => ({ name: 'deployer', project: `${CREATE_PROJECT_PREFIX}${i}` })),
   };
 }
+
+/** The shape of createVars(n), for the peers that get manifests instead of vars. */
+interface CreateVars {
+  projects: Array<{ name: string; display: string; description: string }>;
+  users: Array<{ name: string; fullname: string }>;
+  permissions: Array<{ role: string; project: string; users?: string[]; serviceaccounts?: string[] }>;
+  serviceaccounts: Array<{ name: string; project: string }>;
+}
+
+/**
+ * The objects createVars(n) makes on a cluster without project.openshift.io (the sandbox), as
+ * bench/ansible/create.yml and mcsync's roles/create write them: Namespaces with the display
+ * name and description annotations, then service accounts, RoleBindings `mcsync-<role>` and
+ * Users. Namespaces come first, so an apply in list order finds them.
+ */
+export function createManifests(n: number): KubeJson[] {
+  const vars = createVars(n) as unknown as CreateVars;
+  const rbac = 'rbac.authorization.k8s.io';
+  return [
+    ...vars.projects.map((p) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name: p.name,
+        annotations: { 'openshift.io/display-name': p.display, 'openshift.io/description': p.description },
+      },
+    })),
+    ...vars.serviceaccounts.map((sa) => ({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: sa.name, namespace: sa.project },
+    })),
+    ...vars.permissions.map((p) => ({
+      apiVersion: `${rbac}/v1`,
+      kind: 'RoleBinding',
+      metadata: { name: `mcsync-${p.role.toLowerCase().replaceAll(':', '-')}`, namespace: p.project },
+      roleRef: { apiGroup: rbac, kind: 'ClusterRole', name: p.role },
+      subjects: [
+        ...(p.users ?? []).map((name) => ({ name, kind: 'User', apiGroup: rbac })),
+        ...(p.serviceaccounts ?? []).map((name) => ({ name, kind: 'ServiceAccount', namespace: p.project })),
+      ],
+    })),
+    ...vars.users.map((u) => ({
+      apiVersion: 'user.openshift.io/v1',
+      kind: 'User',
+      metadata: { name: u.name },
+      fullName: u.fullname,
+    })),
+  ];
+}
