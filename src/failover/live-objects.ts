@@ -4,11 +4,16 @@
  * whose list failed is left out, so applyObject GETs it itself.
  */
 import type { KubeClient, KubeObject } from '../kube/index.ts';
-import { listObjects } from '../kube/index.ts';
+import { keyOf, listObjects } from '../kube/index.ts';
 
 /** `apiVersion/kind/namespace/name` of an object (namespace '' when none is named). */
 export function liveKey(object: KubeObject, namespace?: string): string {
-  return `${object.apiVersion ?? ''}/${object.kind ?? ''}/${namespace ?? object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+  return keyOf({
+    apiVersion: object.apiVersion,
+    kind: object.kind ?? '',
+    namespace: namespace ?? object.metadata?.namespace,
+    name: object.metadata?.name ?? '',
+  });
 }
 
 /**

@@ -4,6 +4,7 @@
  * once when TLS verification is off.
  */
 import type { ModuleContext } from '../model/module.ts';
+import { getOrCreate, runCacheKey } from '../model/run-cache.ts';
 import { KubeClient } from './client.ts';
 import type { ClientOptions } from './client.ts';
 import { resolveConnection } from './connection.ts';
@@ -23,15 +24,10 @@ export async function kubeClientFor(
   host: string = context.host,
   options: ClientOptions = {},
 ): Promise<KubeClient> {
-  const key = clientCacheKey(host);
-  const cache = context.services.runCache;
-  let pending = cache.get(key) as Promise<KubeClient> | undefined;
-  if (pending === undefined) {
-    pending = createClient(context, host, options);
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  }
-  const client = await pending;
+  const key = runCacheKey<Promise<KubeClient>>(clientCacheKey(host));
+  const client = await getOrCreate(context.services.runCache, key, () =>
+    createClient(context, host, options),
+  );
   return client.withScope({ log: context.log, signal: context.signal, clock: context.services.clock });
 }
 

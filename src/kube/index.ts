@@ -44,5 +44,5 @@ export { KIND_ORDER, kindRank, sortForWrite, writeWaves } from './order.ts';
 export { conditionHolds, isReady, waitForObject } from './wait.ts';
 export type { WaitCondition, WaitOptions } from './wait.ts';
 export { resourcePath } from './paths.ts';
-export { describeRef, isRecord, refOf, splitApiVersion } from './types.ts';
-export type { KubeMetadata, KubeObject, ObjectList, ObjectRef, ResourceInfo } from './types.ts';
+export { describeRef, isRecord, keyOf, refOf, splitApiVersion } from './types.ts';
+export type { KeyParts, KubeMetadata, KubeObject, ObjectList, ObjectRef, ResourceInfo } from './types.ts';

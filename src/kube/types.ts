@@ -87,6 +87,34 @@ export function refOf(object: KubeObject): ObjectRef {
   return { apiVersion: object.apiVersion, kind: object.kind, name, namespace: object.metadata?.namespace };
 }
 
+/** What an object key is built from; `kind` and `cluster` are the optional qualifiers. */
+export interface KeyParts {
+  name: string;
+  /** Undefined or '' for a cluster-scoped object. */
+  namespace?: string | undefined;
+  /** With `kind`: keys also tell kinds apart (an ObjectRef has both). */
+  apiVersion?: string | undefined;
+  kind?: string | undefined;
+  /** Keys also tell clusters apart (the observer's work queue). */
+  cluster?: string | undefined;
+}
+
+/**
+ * The one key format for objects in maps, sets and queues, after client-go's
+ * `MetaNamespaceKeyFunc`: `namespace/name`, or `name` alone for a cluster-scoped object.
+ * Qualifiers go in front when keys must also tell clusters apart (`cluster/`) or kinds apart
+ * (`apiVersion/kind/`, when `kind` is given), in that order. A qualified key keeps the namespace
+ * segment even when it is empty (`east//node-1`), so keys of one shape have the same segments.
+ */
+export function keyOf(parts: KeyParts): string {
+  const namespace = parts.namespace ?? '';
+  const qualifiers: string[] = [];
+  if (parts.cluster !== undefined) qualifiers.push(parts.cluster);
+  if (parts.kind !== undefined) qualifiers.push(parts.apiVersion ?? '', parts.kind);
+  if (qualifiers.length === 0) return namespace ? `${namespace}/${parts.name}` : parts.name;
+  return [...qualifiers, namespace, parts.name].join('/');
+}
+
 /** True for a plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

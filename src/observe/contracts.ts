@@ -6,6 +6,7 @@
  */
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, ResourceInfo } from '../kube/types.ts';
+import { keyOf } from '../kube/types.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { LeaseLock } from './lease-lock.ts';
 
@@ -24,9 +25,12 @@ export interface ObservedEvent {
   object: KubeObject;
 }
 
-/** `cluster/namespace/name`: the work queue's key; namespace is '' for cluster-scoped kinds. */
+/**
+ * `cluster/namespace/name`: the work queue's key, shown in the observer's log lines and errors;
+ * namespace is '' for cluster-scoped kinds (`east//node-1`).
+ */
 export function eventKey(event: Pick<ObservedEvent, 'cluster' | 'namespace' | 'name'>): string {
-  return `${event.cluster}/${event.namespace}/${event.name}`;
+  return keyOf({ cluster: event.cluster, namespace: event.namespace, name: event.name });
 }
 
 export interface ReflectorOptions {

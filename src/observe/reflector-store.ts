@@ -5,7 +5,7 @@
  */
 import type { WatchEvent } from '../kube/watch.ts';
 import type { KubeObject, ResourceInfo } from '../kube/types.ts';
-import { isRecord } from '../kube/types.ts';
+import { isRecord, keyOf } from '../kube/types.ts';
 import type { ObserveEventType } from './contracts.ts';
 
 /** One change the store went through, as the reflector reports it. */
@@ -16,7 +16,7 @@ export interface StoreChange {
 
 /** client-go's key: `namespace/name`, or just `name` for cluster-scoped objects. */
 export function storeKey(namespace: string | undefined, name: string): string {
-  return namespace ? `${namespace}/${name}` : name;
+  return keyOf({ namespace, name });
 }
 
 /** The store key of an object. */

@@ -6,6 +6,7 @@
 import { McsyncError } from '../../errors.ts';
 import { getObject, kubeClientFor } from '../../kube/index.ts';
 import type { ModuleContext } from '../../model/module.ts';
+import { forget, getOrCreate, runCacheKey } from '../../model/run-cache.ts';
 import type { ImageSpec, ImageStreamSpec } from './image-copy-args.ts';
 import type { ImageRef } from './image-ref.ts';
 import { referenceOf } from './image-ref.ts';
@@ -101,15 +102,17 @@ export function sourceImage(
   policy: RetryPolicy,
   context: ModuleContext,
 ): Promise<SourceImage> {
-  const key = `image_copy:source:${client.endpoint.host}/${ref.repository}@${referenceOf(ref)}:${all}`;
+  const key = runCacheKey<{ at: number; value: Promise<SourceImage> }>(
+    `image_copy:source:${client.endpoint.host}/${ref.repository}@${referenceOf(ref)}:${all}`,
+  );
   const cache = context.services.runCache;
   const now = context.services.clock.now();
-  const hit = cache.get(key) as { at: number; value: Promise<SourceImage> } | undefined;
-  if (hit && now - hit.at < SOURCE_TTL_MS) return hit.value;
-  const value = withRetries(() => readSource(client, ref, all), policy, context);
-  cache.set(key, { at: now, value });
-  value.catch(() => cache.delete(key));
-  return value;
+  const read = (): { at: number; value: Promise<SourceImage> } => {
+    const entry = { at: now, value: withRetries(() => readSource(client, ref, all), policy, context) };
+    entry.value.catch(() => forget(cache, key, entry));
+    return entry;
+  };
+  return getOrCreate(cache, key, read, { stale: (entry) => now - entry.at >= SOURCE_TTL_MS }).value;
 }
 
 async function readSource(client: RegistryClient, ref: ImageRef, all: boolean): Promise<SourceImage> {

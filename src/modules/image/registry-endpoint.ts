@@ -10,6 +10,7 @@ import { LoadError } from '../../errors.ts';
 import { hostConnection } from '../../inventory/connection.ts';
 import { resolveConnection, resolvePath } from '../../kube/index.ts';
 import type { ModuleContext } from '../../model/module.ts';
+import { getOrCreate, runCacheKey } from '../../model/run-cache.ts';
 import type { Vars } from '../../model/vars.ts';
 import type { RegistryCredentials } from './registry-auth.ts';
 import type { RegistryEndpoint } from './registry-client.ts';
@@ -38,15 +39,8 @@ export interface ResolvedRegistry extends RegistryEndpoint {
  * `registry` variable or names two passwords.
  */
 export function hostRegistry(context: ModuleContext, host: string): Promise<ResolvedRegistry> {
-  const key = `image_copy:registry:${host}`;
-  const cache = context.services.runCache;
-  let pending = cache.get(key) as Promise<ResolvedRegistry> | undefined;
-  if (!pending) {
-    pending = resolveHostRegistry(context, host);
-    cache.set(key, pending);
-    pending.catch(() => cache.delete(key));
-  }
-  return pending;
+  const key = runCacheKey<Promise<ResolvedRegistry>>(`image_copy:registry:${host}`);
+  return getOrCreate(context.services.runCache, key, () => resolveHostRegistry(context, host));
 }
 
 async function resolveHostRegistry(context: ModuleContext, host: string): Promise<ResolvedRegistry> {

@@ -12,6 +12,7 @@ import {
   deleteObject,
   getObject,
   isApiStatus,
+  keyOf,
   listObjects,
   UnknownKindError,
   MANAGED_BY_LABEL,
@@ -56,10 +57,6 @@ function kindKey(object: { apiVersion?: string | undefined; kind?: string | unde
   return `${object.apiVersion ?? ''}|${object.kind ?? ''}`;
 }
 
-function objectKey(ref: ObjectRef): string {
-  return `${ref.apiVersion}|${ref.kind}|${ref.namespace ?? ''}|${ref.name}`;
-}
-
 async function recordedKinds(settings: PruneSettings): Promise<string[]> {
   const parent = await getObject(settings.client, parentRef(settings));
   const text = parent?.metadata?.annotations?.[APPLY_SET_KINDS_ANNOTATION] ?? '';
@@ -91,12 +88,11 @@ export async function pruneApplySet(
   applied: readonly ObjectRef[],
   settings: PruneSettings,
 ): Promise<ObjectOutcome[]> {
-  const wanted = new Set(applied.map(objectKey));
+  const wanted = new Set(applied.map(keyOf));
   const kinds = new Set([...(await recordedKinds(settings)), ...applied.map(kindKey)]);
   const doomed: KubeObject[] = [];
   for (const kind of kinds) {
-    for (const live of await members(kind, settings))
-      if (!wanted.has(objectKey(refOf(live)))) doomed.push(live);
+    for (const live of await members(kind, settings)) if (!wanted.has(keyOf(refOf(live)))) doomed.push(live);
   }
   const outcomes: ObjectOutcome[] = [];
   for (const wave of writeWaves(doomed, { reverse: true })) {

@@ -5,7 +5,8 @@
  */
 import { McsyncError, UnreachableError } from '../../errors.ts';
 import type { ModuleContext } from '../../model/module.ts';
-import { getObject, listObjects, neverSynced } from '../../kube/index.ts';
+import { getOrCreate, runCacheKey } from '../../model/run-cache.ts';
+import { getObject, keyOf, listObjects, neverSynced } from '../../kube/index.ts';
 import type { KubeClient, KubeObject, ObjectList } from '../../kube/index.ts';
 import type { SyncSelector } from './k8s-sync-args.ts';
 import { matchesAnnotations } from './k8s-sync-patch.ts';
@@ -50,7 +51,7 @@ export function sourceHost(from: string | undefined, context: ModuleContext): st
   );
 }
 
-const INFLIGHT = 'k8s_sync:inflight';
+const INFLIGHT = runCacheKey<Map<string, Promise<ObjectList>>>('k8s_sync:inflight');
 
 /** Lists through a map of in-flight promises so concurrent hosts share one request per list. */
 function sharedList(
@@ -58,16 +59,11 @@ function sharedList(
   key: string,
   load: () => Promise<ObjectList>,
 ): Promise<ObjectList> {
-  let inflight = context.services.runCache.get(INFLIGHT) as Map<string, Promise<ObjectList>> | undefined;
-  if (!inflight) {
-    inflight = new Map();
-    context.services.runCache.set(INFLIGHT, inflight);
-  }
+  const inflight = getOrCreate(context.services.runCache, INFLIGHT, () => new Map());
   const running = inflight.get(key);
   if (running) return running;
-  const map = inflight;
-  const promise = load().finally(() => map.delete(key));
-  map.set(key, promise);
+  const promise = load().finally(() => inflight.delete(key));
+  inflight.set(key, promise);
   return promise;
 }
 
@@ -176,7 +172,14 @@ export async function readSource(
   }
   const seen = new Set<string>();
   read.objects = read.objects.filter((o) => {
-    const id = o.metadata?.uid ?? `${o.kind}/${o.metadata?.namespace}/${o.metadata?.name}`;
+    const id =
+      o.metadata?.uid ??
+      keyOf({
+        apiVersion: o.apiVersion,
+        kind: o.kind ?? '',
+        namespace: o.metadata?.namespace,
+        name: o.metadata?.name ?? '',
+      });
     if (seen.has(id)) return false;
     seen.add(id);
     return true;

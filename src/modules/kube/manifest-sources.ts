@@ -9,6 +9,7 @@ import path from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { LoadError, McsyncError } from '../../errors.ts';
 import type { ModuleContext } from '../../model/module.ts';
+import { getOrCreate, runCacheKey } from '../../model/run-cache.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { isRecord } from '../../kube/index.ts';
 import { createTemplar } from '../../template/index.ts';
@@ -145,15 +146,11 @@ export async function srcObjects(
   return out;
 }
 
+const TEMPLAR = runCacheKey<Templar>('k8s:templar');
+
 /** The templar of this run (one per run: compiled templates are cached in it). */
 function templarOf(context: ModuleContext): Templar {
-  const key = 'k8s:templar';
-  let templar = context.services.runCache.get(key) as Templar | undefined;
-  if (!templar) {
-    templar = createTemplar();
-    context.services.runCache.set(key, templar);
-  }
-  return templar;
+  return getOrCreate(context.services.runCache, TEMPLAR, () => createTemplar());
 }
 
 /** Renders each template file with the task's variables and parses the result. */
