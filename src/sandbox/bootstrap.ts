@@ -1,5 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { openshiftCrds, PROJECT_CRD_NAME, projectCrd, viewerRbac, type Manifest } from './crds.ts';
+import {
+  openshiftCrds,
+  PROJECT_CRD_NAME,
+  PROJECT_REQUEST_CRD_NAME,
+  projectCrds,
+  REQUESTER_POLICY_NAME,
+  requesterPolicy,
+  viewerRbac,
+  type Manifest,
+} from './crds.ts';
 import { SandboxError } from './errors.ts';
 import { httpsRequest, type HttpsTarget } from './https-json.ts';
 
@@ -9,7 +18,16 @@ const COLLECTIONS: Record<string, string> = {
   CustomResourceDefinition: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
   ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
   ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  MutatingAdmissionPolicy: '/apis/admissionregistration.k8s.io/v1/mutatingadmissionpolicies',
+  MutatingAdmissionPolicyBinding: '/apis/admissionregistration.k8s.io/v1/mutatingadmissionpolicybindings',
 };
+
+/** Deletes a cluster-scoped object; absent is fine. */
+async function deleteIfPresent(admin: HttpsTarget, path: string): Promise<void> {
+  const res = await httpsRequest(admin, 'DELETE', path);
+  if (res.status >= 300 && res.status !== 404)
+    throw new SandboxError(`delete ${path} on ${admin.url}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+}
 
 function objectPath(manifest: Manifest): string {
   const collection = COLLECTIONS[String(manifest.kind)];
@@ -65,23 +83,25 @@ export interface BootstrapOptions {
 
 /**
  * Makes a fresh (or reused) cluster look enough like OpenShift for the roles:
- * installs the OpenShift CRDs, adds or removes the Project CRD to match
- * --openshift-projects, grants the viewer read access, and waits until the
+ * installs the OpenShift CRDs, adds or removes the Project and ProjectRequest
+ * CRDs and the requester admission policy to match --openshift-projects, grants the viewer read access, and waits until the
  * CRDs are Established and the viewer's RBAC is in effect (role aggregation is
  * asynchronous), so tests never race the setup.
  */
 export async function bootstrapCluster(admin: HttpsTarget, options: BootstrapOptions): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  const crds = options.openshiftProjects ? [...openshiftCrds(), projectCrd()] : openshiftCrds();
-  await Promise.all([...crds, ...viewerRbac(options.viewerUser)].map((m) => applyManifest(admin, m)));
+  const crds = options.openshiftProjects ? [...openshiftCrds(), ...projectCrds()] : openshiftCrds();
+  const policy = options.openshiftProjects ? requesterPolicy() : [];
+  await Promise.all(
+    [...crds, ...policy, ...viewerRbac(options.viewerUser)].map((m) => applyManifest(admin, m)),
+  );
   if (!options.openshiftProjects) {
-    const res = await httpsRequest(
-      admin,
-      'DELETE',
-      `${COLLECTIONS.CustomResourceDefinition}/${PROJECT_CRD_NAME}`,
-    );
-    if (res.status >= 300 && res.status !== 404)
-      throw new SandboxError(`delete ${PROJECT_CRD_NAME}: HTTP ${res.status}`);
+    await Promise.all([
+      deleteIfPresent(admin, `${COLLECTIONS.MutatingAdmissionPolicyBinding}/${REQUESTER_POLICY_NAME}`),
+      deleteIfPresent(admin, `${COLLECTIONS.MutatingAdmissionPolicy}/${REQUESTER_POLICY_NAME}`),
+      deleteIfPresent(admin, `${COLLECTIONS.CustomResourceDefinition}/${PROJECT_CRD_NAME}`),
+      deleteIfPresent(admin, `${COLLECTIONS.CustomResourceDefinition}/${PROJECT_REQUEST_CRD_NAME}`),
+    ]);
   }
   const names = crds.map((m) => (m.metadata as { name: string }).name);
   await Promise.all(names.map((name) => waitEstablished(admin, name, deadline)));

@@ -86,17 +86,78 @@ export function openshiftCrds(): Manifest[] {
 
 /** Name of the Project CRD, installed only with --openshift-projects. */
 export const PROJECT_CRD_NAME = 'projects.project.openshift.io';
+/** Name of the ProjectRequest CRD, installed only with --openshift-projects. */
+export const PROJECT_REQUEST_CRD_NAME = 'projectrequests.project.openshift.io';
+/** The admission policy that stamps the requester on ProjectRequests. */
+export const REQUESTER_POLICY_NAME = 'mcsync-sandbox-project-requester';
 
-/** project.openshift.io/v1 Project (cluster-scoped), to test the roles' OpenShift path. */
-export function projectCrd(): Manifest {
-  return crd({
-    group: 'project.openshift.io',
-    kind: 'Project',
-    plural: 'projects',
-    singular: 'project',
-    scope: 'Cluster',
-    status: true,
-  });
+/**
+ * project.openshift.io/v1 Project and ProjectRequest (cluster-scoped), to test the roles'
+ * OpenShift path. The cluster binary's project controller gives them OpenShift's behaviour:
+ * a Project is a view of its Namespace; a ProjectRequest creates the Namespace.
+ */
+export function projectCrds(): Manifest[] {
+  return [
+    crd({
+      group: 'project.openshift.io',
+      kind: 'Project',
+      plural: 'projects',
+      singular: 'project',
+      scope: 'Cluster',
+      status: true,
+    }),
+    crd({
+      group: 'project.openshift.io',
+      kind: 'ProjectRequest',
+      plural: 'projectrequests',
+      singular: 'projectrequest',
+      scope: 'Cluster',
+      status: true,
+    }),
+  ];
+}
+
+/**
+ * A MutatingAdmissionPolicy (and its binding) that records who created a ProjectRequest in
+ * its `openshift.io/requester` annotation, from the request's user — what OpenShift's project
+ * request endpoint knows and a CRD alone does not. The project controller copies it onto the
+ * Namespace and makes that user the project's admin.
+ */
+export function requesterPolicy(): Manifest[] {
+  const labels = { 'app.kubernetes.io/managed-by': 'mcsync-sandbox' };
+  const path = '/metadata/annotations/openshift.io~1requester';
+  const expression =
+    `has(object.metadata.annotations) ? ` +
+    `[JSONPatch{op: "add", path: "${path}", value: request.userInfo.username}] : ` +
+    `[JSONPatch{op: "add", path: "/metadata/annotations", value: {"openshift.io/requester": request.userInfo.username}}]`;
+  return [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingAdmissionPolicy',
+      metadata: { name: REQUESTER_POLICY_NAME, labels },
+      spec: {
+        matchConstraints: {
+          resourceRules: [
+            {
+              apiGroups: ['project.openshift.io'],
+              apiVersions: ['v1'],
+              operations: ['CREATE'],
+              resources: ['projectrequests'],
+            },
+          ],
+        },
+        failurePolicy: 'Fail',
+        reinvocationPolicy: 'Never',
+        mutations: [{ patchType: 'JSONPatch', jsonPatch: { expression } }],
+      },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingAdmissionPolicyBinding',
+      metadata: { name: REQUESTER_POLICY_NAME, labels },
+      spec: { policyName: REQUESTER_POLICY_NAME },
+    },
+  ];
 }
 
 /**

@@ -52,10 +52,15 @@ async function start(o: FaultOptions, t: Target): Promise<void> {
   }
   const pid =
     t.key === 'registry'
-      ? await startRegistry(layout, files, t.record.registryPort)
+      ? await startRegistry(layout, files, {
+          port: t.record.registryPort,
+          eventsPort: t.record.eventsPort ?? 0,
+        })
       : startControlPlane(t.state.binary, layout, files, o.name, {
           apiPort: t.record.apiPort,
           etcdPort: t.record.etcdPort,
+          registryPort: t.record.registryPort,
+          eventsPort: t.record.eventsPort ?? 0,
         });
   const port = t.key === 'registry' ? t.record.registryPort : t.record.apiPort;
   t.record[t.key] = { pid, port, startedAt: new Date().toISOString() };

@@ -37,6 +37,8 @@ export interface ClusterLayout {
   readonly registryHtpasswd: string;
   readonly registryPassword: string;
   readonly registryLog: string;
+  /** Bearer token the registry sends with its push notifications to the cluster binary. */
+  readonly registryEventsToken: string;
 }
 
 /** Paths of a sandbox rooted at `dir` (made absolute). */
@@ -72,5 +74,6 @@ export function clusterLayout(sandbox: SandboxLayout, name: string): ClusterLayo
     registryHtpasswd: path.join(dir, 'registry.htpasswd'),
     registryPassword: path.join(dir, 'registry.password'),
     registryLog: path.join(dir, 'registry.log'),
+    registryEventsToken: path.join(dir, 'registry-events.token'),
   };
 }

@@ -39,20 +39,27 @@ export async function startMissing(
   const files = clusterLayout(layout, record.name);
   await mkdir(files.dataDir, { recursive: true, mode: 0o700 });
   await ensureSecrets(files);
+  const registryAlive = await alive(record.registry, registryMark(files));
+  // Decided before the control plane starts, since its image controller is told the registry.
+  if (!registryAlive && (await portInUse(record.registryPort)))
+    [record.registryPort = 0] = await freePorts(1);
   if (!(await alive(record.apiserver, controlPlaneMark(files)))) {
     if ((await portInUse(record.apiPort)) || (await portInUse(record.etcdPort))) {
       [record.apiPort = 0, record.etcdPort = 0] = await freePorts(2);
     }
+    if (!record.eventsPort || (await portInUse(record.eventsPort)))
+      [record.eventsPort = 0] = await freePorts(1);
     const pid = startControlPlane(binary, layout, files, record.name, {
       apiPort: record.apiPort,
       etcdPort: record.etcdPort,
+      registryPort: record.registryPort,
+      eventsPort: record.eventsPort,
     });
     record.apiserver = processRecord(pid, record.apiPort);
   }
-  if (!(await alive(record.registry, registryMark(files)))) {
-    if (await portInUse(record.registryPort)) [record.registryPort = 0] = await freePorts(1);
+  if (!registryAlive) {
     record.registry = processRecord(
-      await startRegistry(layout, files, record.registryPort),
+      await startRegistry(layout, files, { port: record.registryPort, eventsPort: record.eventsPort ?? 0 }),
       record.registryPort,
     );
   }

@@ -37,14 +37,15 @@ export interface UpResult {
 }
 
 async function newRecords(layout: SandboxLayout, names: readonly string[]): Promise<ClusterRecord[]> {
-  const ports = await freePorts(names.length * 3);
+  const ports = await freePorts(names.length * 4);
   return names.map((name, i) => {
     const files = clusterLayout(layout, name);
     return {
       name,
-      apiPort: ports[i * 3] ?? 0,
-      etcdPort: ports[i * 3 + 1] ?? 0,
-      registryPort: ports[i * 3 + 2] ?? 0,
+      apiPort: ports[i * 4] ?? 0,
+      etcdPort: ports[i * 4 + 1] ?? 0,
+      registryPort: ports[i * 4 + 2] ?? 0,
+      eventsPort: ports[i * 4 + 3] ?? 0,
       apiserver: null,
       registry: null,
       adminTokenFile: files.adminToken,

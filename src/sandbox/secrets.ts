@@ -33,11 +33,12 @@ export interface SecretFiles {
   tokensCsv: string;
   registryPassword: string;
   registryHtpasswd: string;
+  registryEventsToken: string;
 }
 
 /**
  * Creates (once) the admin and viewer tokens, the kube-apiserver static token
- * CSV and the registry's bcrypt htpasswd file. Secrets live in files of mode
+ * CSV, the registry's bcrypt htpasswd file and the token of its push notifications. Secrets live in files of mode
  * 0600 and are reused on later `up`s, so inventories and kubeconfigs stay valid.
  */
 export async function ensureSecrets(files: SecretFiles): Promise<void> {
@@ -48,6 +49,7 @@ export async function ensureSecrets(files: SecretFiles): Promise<void> {
   const password = await readOrCreate(files.registryPassword);
   const { stdout } = await run('htpasswd', ['-Bbn', REGISTRY_USER, password]);
   await writeFile(files.registryHtpasswd, `${stdout.trim()}\n`, { mode: 0o600 });
+  await readOrCreate(files.registryEventsToken);
 }
 
 /** Reads a token or password file written by ensureSecrets. */

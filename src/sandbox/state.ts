@@ -14,6 +14,11 @@ export interface ClusterRecord {
   apiPort: number;
   etcdPort: number;
   registryPort: number;
+  /**
+   * Loopback port where the cluster binary receives the registry's push notifications (its
+   * image controller). Absent in state written before it existed; `up` then picks one.
+   */
+  eventsPort?: number;
   apiserver: ProcessRecord | null;
   registry: ProcessRecord | null;
   adminTokenFile: string;

@@ -30,7 +30,9 @@ import (
 // a sync tool notices when they are missing: namespace deletion, ownerReference
 // garbage collection, the default ServiceAccount in each namespace, token
 // Secrets for service accounts, and ClusterRole aggregation (without it the
-// bootstrap roles admin, edit and view have no rules). They are built from their
+// bootstrap roles admin, edit and view have no rules); plus the sandbox's own
+// stand-ins for OpenShift's image machinery and projects (image_controllers.go,
+// projects.go). The Kubernetes ones are built from their
 // packages directly, not through the kube-controller-manager command, which
 // would link every other controller and volume plugin too.
 func runControllers(ctx context.Context, o options, token string) error {
@@ -90,6 +92,10 @@ func runControllers(ctx context.Context, o options, token string) error {
 	}
 
 	aggregation := clusterroleaggregation.NewClusterRoleAggregation(shared.Rbac().V1().ClusterRoles(), client.RbacV1())
+
+	if err := runOpenShiftControllers(ctx, o, cfg, client); err != nil {
+		return fmt.Errorf("openshift controllers: %w", err)
+	}
 
 	go nsController.Run(ctx, 5)
 	go aggregation.Run(ctx, 1)

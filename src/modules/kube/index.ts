@@ -1,7 +1,6 @@
 /** The Kubernetes modules, for the module registry: `createModuleRegistry(kubeModules)`. */
 import type { ModuleDefinition } from '../../model/module.ts';
 import { k8sInfoModule } from './k8s-info.module.ts';
-import { k8sProjectModule } from './k8s-project.module.ts';
 import { k8sModule } from './k8s.module.ts';
 import { k8sSyncModule } from './k8s-sync.module.ts';
 import { imageCopyModule } from '../image/image-copy.module.ts';
@@ -11,12 +10,11 @@ export const kubeModules: ModuleDefinition[] = [
   k8sModule,
   k8sInfoModule,
   k8sSyncModule,
-  k8sProjectModule,
   imageCopyModule,
   hubFailoverModule,
 ] as ModuleDefinition[];
 
-export { k8sInfoModule, k8sModule, k8sProjectModule, k8sSyncModule };
+export { k8sInfoModule, k8sModule, k8sSyncModule };
 export type { K8sSyncArgs, SyncSelector } from './k8s-sync-args.ts';
 export type { SyncObjectReport } from './k8s-sync.module.ts';
 export type { K8sArgs } from './k8s-args.ts';

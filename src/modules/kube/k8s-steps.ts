@@ -15,6 +15,8 @@ import {
   UnknownKindError,
 } from '../../kube/index.ts';
 import type { DeleteOptions, KubeClient, KubeObject, ObjectRef } from '../../kube/index.ts';
+import type { SleepClock } from '../../shared/clock.ts';
+import { isOpenShiftProject, presentProject } from './k8s-project-request.ts';
 
 export type ObjectAction =
   'created' | 'configured' | 'unchanged' | 'deleted' | 'missing' | 'pruned' | 'failed';
@@ -38,6 +40,8 @@ export interface StepSettings {
   deleteOptions: Omit<DeleteOptions, 'dryRun'>;
   /** Check mode: namespaces and CRD kinds that earlier objects of this task would create. */
   planned: { namespaces: Set<string>; kinds: Set<string> };
+  /** For waits (a requested Project appearing). */
+  clock: SleepClock;
 }
 
 /** Records, in check mode, what a `created` Namespace or CRD makes possible for later objects. */
@@ -66,8 +70,12 @@ function dependsOnPlanned(error: unknown, object: KubeObject, settings: StepSett
   return isApiStatus(error, 404) && ns !== undefined && settings.planned.namespaces.has(ns);
 }
 
-/** state: present — server-side apply (dry-run in check mode). */
+/**
+ * state: present — server-side apply (dry-run in check mode); an OpenShift Project that does not
+ * exist yet is requested first, as `oc new-project` does (k8s-project-request.ts).
+ */
 export async function presentStep(object: KubeObject, settings: StepSettings): Promise<ObjectOutcome> {
+  if (isOpenShiftProject(object)) return presentProject(object, settings);
   try {
     const result = await applyObject(settings.client, object, {
       force: settings.force,

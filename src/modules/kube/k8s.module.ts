@@ -108,6 +108,7 @@ async function stepSettings(args: K8sArgs, context: ModuleContext): Promise<Step
     namespace: args.namespace,
     deleteOptions: args.delete_options ?? {},
     planned: { namespaces: new Set(), kinds: new Set() },
+    clock: context.services.clock,
   };
 }
 

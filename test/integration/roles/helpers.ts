@@ -24,14 +24,25 @@ export function changedPerHost(run: PlayRun): Record<string, number | undefined>
   return Object.fromEntries(Object.entries(run.doc?.recap ?? {}).map(([h, r]) => [h, r.changed]));
 }
 
-/** Deletes namespace `ns` on every cluster after `t` (sync creates it on the targets). */
+/**
+ * Deletes namespace `ns` on every cluster after `t` (sync creates it on the targets) and waits
+ * (up to 60 s) until it is gone: a later test that reuses the name would otherwise write into
+ * the terminating namespace, whose controller then deletes what it wrote.
+ */
 export function cleanupNamespace(
   t: TestContext,
   clusters: readonly SandboxClusterHandle[],
   ns: string,
 ): void {
   t.after(async () => {
-    await Promise.all(clusters.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)));
+    await Promise.all(
+      clusters.map(async (c) => {
+        await c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined);
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline && (await c.admin.get(`/api/v1/namespaces/${ns}`)).status !== 404)
+          await new Promise((resolve) => setTimeout(resolve, 200));
+      }),
+    );
   });
 }
 
