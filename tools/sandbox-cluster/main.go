@@ -156,6 +156,8 @@ func apiserverArgs(o options, saKey, tokenFile string) []string {
 		"--enable-priority-and-fairness=false",
 		"--profiling=false",
 		"--endpoint-reconciler-type=none",
+		// Sandbox nodes register by name (node-1) with an address on lo; logs and exec go by address.
+		"--kubelet-preferred-address-types=InternalIP,Hostname",
 		"--v=0",
 	}
 	return append(args, o.extraArgs...)

@@ -1,5 +1,5 @@
-// No container engine runs here, so the Containerfile is checked statically: what it copies
-// exists, the entrypoint is the observe launcher, the user is not root, skopeo is installed.
+// The Containerfile checked statically (test/integration/deploy/observer-pod.test.ts builds and runs
+// it): what it copies exists, the entrypoint is the observe launcher, the user is not root, skopeo.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,10 +15,11 @@ const lines = text
 const stages = text.split(/^FROM /m).slice(1);
 
 describe('deploy/Containerfile', () => {
-  it('builds on Node 24 slim in both stages', () => {
+  it('builds both stages on ARG BASE, which defaults to Node 24 slim', () => {
+    assert.ok(lines.includes('ARG BASE=docker.io/library/node:24-slim'));
     const froms = lines.filter((l) => l.startsWith('FROM '));
     assert.equal(froms.length, 2);
-    for (const from of froms) assert.match(from, /^FROM docker\.io\/library\/node:24-slim\b/);
+    for (const from of froms) assert.match(from, /^FROM \$\{BASE\}/);
   });
 
   it('copies only files that exist in the repository', () => {
