@@ -6,6 +6,8 @@
 import { EXIT } from '../engine/playbook-runner.ts';
 import { runObserver } from '../observe/observer.ts';
 import type { ObserverParts } from '../observe/observer.ts';
+import type { ObserverOptions } from '../observe/observer-options.ts';
+import { openProjectVault } from '../project/project-vault.ts';
 import { OBSERVE_HELP, parseObserveOptions } from './observe-options.ts';
 import type { CommandIO } from './play-command.ts';
 
@@ -20,6 +22,11 @@ export async function runObserveCommand(
     io.stdout.write(OBSERVE_HELP + '\n');
     return EXIT.ok;
   }
+  // The vault is opened here, once: a prompt could not be repeated on a --watch-files reload.
+  const vault = options.playbook
+    ? await openProjectVault(options, { vaultIdentityList: [] }, { cwd: io.cwd, stderr: io.stderr })
+    : undefined;
+  const observerOptions: ObserverOptions = vault ? { ...options, vault } : options;
   const term = new AbortController();
   const onTerm = (): void => {
     io.stderr.write('[SIGTERM: finishing the run in flight, then exiting]\n');
@@ -29,7 +36,9 @@ export async function runObserveCommand(
   try {
     const signal = AbortSignal.any([io.interrupt, term.signal]);
     const observerIO = { out: io.stdout, err: io.stderr, cwd: io.cwd, env: io.env, signal };
-    return parts ? await runObserver(options, observerIO, parts) : await runObserver(options, observerIO);
+    return parts
+      ? await runObserver(observerOptions, observerIO, parts)
+      : await runObserver(observerOptions, observerIO);
   } finally {
     process.off('SIGTERM', onTerm);
   }

@@ -8,73 +8,21 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
 import { VAULT_PARSE_OPTIONS, vaultFlags } from './vault-options.ts';
 import type { VaultFlags } from './vault-options.ts';
-import { parseDuration } from './observe-duration.ts';
+import { parseGoDuration } from '../shared/duration.ts';
 import { OBSERVE_HELP } from './observe-help.ts';
+import type {
+  AnnotationMatch,
+  LeaderElectOptions,
+  ObserverOptions,
+  TemplateFormat,
+} from '../observe/observer-options.ts';
 
 export { OBSERVE_HELP };
 
-export type TemplateFormat = 'jsonpath' | 'go-template';
+export type { AnnotationMatch, LeaderElectOptions, TemplateFormat } from '../observe/observer-options.ts';
 
-export interface AnnotationMatch {
-  key: string;
-  /** Undefined: the annotation only has to exist. */
-  value: string | undefined;
-}
-
-export interface LeaderElectOptions {
-  enabled: boolean;
-  leaseName: string;
-  /** Undefined: the observed namespace, else `default`. */
-  leaseNamespace: string | undefined;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-  /** Undefined: hostname + pid. */
-  identity: string | undefined;
-}
-
-export interface ObserveOptions extends VaultFlags {
-  resource: string;
-  /** COMMAND ARGS… after `--`; empty: print events only (or run --playbook). */
-  command: string[];
-  kubeconfig: string | undefined;
-  context: string | undefined;
-  inventory: string[];
-  host: string | undefined;
-  hosts: string | undefined;
-  namespace: string | undefined;
-  allNamespaces: boolean;
-  selector: string | undefined;
-  fieldSelector: string | undefined;
-  /** The argument template (`--template`, or the `-a` values joined by a space), '' for none. */
-  template: string;
-  format: TemplateFormat;
-  allowMissingTemplateKeys: boolean;
-  names: string[];
-  delete: string[];
-  resyncPeriodMs: number;
-  /** Restart a watch that sent nothing, not even a bookmark, for this long. */
-  watchSilenceTimeoutMs: number;
-  once: boolean;
-  exitAfterMs: number;
-  /** -1: no maximum. */
-  maximumErrors: number;
-  /** 0: never retry. */
-  retryOnExitCode: number;
-  retryCount: number;
-  typeEnvVar: string | undefined;
-  objectEnvVar: string | undefined;
-  /** '' disables the health and metrics server. */
-  listenAddr: string;
-  printMetricsOnExit: boolean;
-  quiet: boolean;
-  workers: number;
-  playbook: string | undefined;
-  extraVars: string[];
-  whenAnnotation: AnnotationMatch | undefined;
-  watchFiles: boolean;
-  leader: LeaderElectOptions;
-  verbosity: number;
+/** The parsed flags: what the observer needs, plus the vault sources and --help. */
+export interface ObserveOptions extends Omit<ObserverOptions, 'vault'>, VaultFlags {
   help: boolean;
 }
 
@@ -360,7 +308,7 @@ function validatePlaybook(o: ObserveOptions): void {
 
 function durationFlag(flag: string, value: string | undefined): number {
   if (value === undefined) return 0;
-  const ms = parseDuration(value);
+  const ms = parseGoDuration(value);
   if (ms === undefined || ms < 0)
     throw new UsageError(`--${flag}: invalid duration '${value}' (use Go's form: 30s, 1m30s, 500ms, 2h)`);
   return ms;

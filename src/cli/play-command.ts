@@ -1,14 +1,12 @@
 /**
- * `mcsync play` / `mcsync-play`: wires loader, inventory, templates, modules and a renderer once,
- * then hands the playbook to the engine. Nothing here talks to a cluster.
+ * `mcsync play` / `mcsync-play`: parses the flags, loads the project (src/project), wires
+ * templates, modules and a renderer once, then hands the playbooks to the engine. Nothing here
+ * talks to a cluster.
  */
-import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { LoadError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { runPlaybook, playHosts, EXIT } from '../engine/playbook-runner.ts';
-import type { EngineDeps, LoaderPort, RunOptions } from '../engine/ports.ts';
-import { loadInventory, readLimit } from '../inventory/index.ts';
-import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/index.ts';
+import type { EngineDeps, RunOptions } from '../engine/ports.ts';
+import { readLimit } from '../inventory/index.ts';
 import type { Inventory } from '../inventory/index.ts';
 import type { Playbook } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
@@ -18,13 +16,13 @@ import { createModuleRegistry } from '../modules/registry.ts';
 import { createDefaultServices } from '../modules/services.ts';
 import { createRenderer } from '../report/renderer.ts';
 import { createTemplar } from '../template/index.ts';
-import { parseExtraVars } from './extra-vars.ts';
 import { renderListing } from './listing.ts';
 import { parsePlayOptions, PLAY_HELP } from './play-options.ts';
 import type { PlayOptions } from './play-options.ts';
-import { readProjectConfig } from './project-config.ts';
-import type { ProjectConfig } from './project-config.ts';
-import { openCliVault, withSecretsMasked } from './vault-setup.ts';
+import { readProjectConfig } from '../project/project-config.ts';
+import type { ProjectConfig } from '../project/project-config.ts';
+import { loadProject } from '../project/load-project.ts';
+import { openProjectVault, withSecretsMasked } from '../project/project-vault.ts';
 import type { Vault } from '../vault/index.ts';
 
 export interface CommandIO {
@@ -48,7 +46,7 @@ export async function runPlayCommand(
     return EXIT.ok;
   }
   const config = await readProjectConfig(io.cwd);
-  const vault = await openCliVault(options, config, io);
+  const vault = await openProjectVault(options, config, io);
   return withSecretsMasked(vault, () => loadAndPlay(options, config, vault, io, modules));
 }
 
@@ -61,33 +59,23 @@ async function loadAndPlay(
   modules: ModuleRegistry | undefined,
 ): Promise<number> {
   const registry = modules ?? createModuleRegistry(kubeModules);
-  const loadOptions = {
+  const limit = options.limit === undefined ? [] : readLimit(options.limit, io.cwd);
+  const { playbooks, inventory, extraVars, loader } = await loadProject({
+    playbooks: options.playbooks,
+    inventory: options.inventory,
+    configInventory: config.inventory,
+    extraVars: options.extraVars,
+    rolesPath: [...options.rolesPath, ...config.rolesPath],
+    cwd: io.cwd,
     modules: registry,
-    rolesPath: [...options.rolesPath.map((dir) => resolve(io.cwd, dir)), ...config.rolesPath],
-    vault,
-  };
-  const extraVars = await parseExtraVars(options.extraVars, {
-    loadVarsFile: (file) => loadVarsFile(resolve(io.cwd, file), vault),
-  });
-  const runOptions = toRunOptions(options, config.forks, extraVars, io.cwd);
-  // Options first (exit 5), then every file is loaded and validated before anything runs (exit 4).
-  const playbooks: Playbook[] = [];
-  for (const name of options.playbooks)
-    playbooks.push(await loadPlaybook(findPlaybook(name, io.cwd), loadOptions));
-  const inventory = await loadInventory(inventoryPaths(options, config.inventory, io.cwd), {
-    playbookDir: dirname(playbooks[0]?.file ?? io.cwd),
     vault,
   });
+  const runOptions = toRunOptions(options, config.forks, extraVars, limit);
   checkLimit(inventory, runOptions.limit, io.stderr);
   if (options.syntaxCheck) {
     for (const playbook of playbooks) io.stdout.write(`\nplaybook: ${playbook.file}\n`);
     return EXIT.ok;
   }
-  const loader: LoaderPort = {
-    loadVarsFile: (file) => loadVarsFile(file, vault),
-    loadTasksFile: (file, role) => loadTasksFile(file, loadOptions, role),
-    loadRole: (name, params, fromDir, location) => loadRole(name, params, loadOptions, fromDir, location),
-  };
   const color = !('NO_COLOR' in io.env) && io.stdout.isTTY === true;
   const renderer = createRenderer(options.output, {
     out: io.stdout,
@@ -147,7 +135,7 @@ function toRunOptions(
   options: PlayOptions,
   configForks: number | undefined,
   extraVars: Vars,
-  cwd: string,
+  limit: string[],
 ): RunOptions {
   return {
     check: options.check,
@@ -155,36 +143,11 @@ function toRunOptions(
     forks: options.forks ?? configForks ?? 10,
     verbosity: options.verbosity,
     extraVars,
-    limit: options.limit === undefined ? [] : readLimit(options.limit, cwd),
+    limit,
     tags: options.tags,
     skipTags: options.skipTags,
     ...(options.startAtTask === undefined ? {} : { startAtTask: options.startAtTask }),
   };
-}
-
-/** `sync.yml` is looked up as given, then under ./playbooks/. */
-export function findPlaybook(name: string, cwd: string): string {
-  const candidates = isAbsolute(name) ? [name] : [resolve(cwd, name), resolve(cwd, 'playbooks', name)];
-  const found = candidates.find((path) => existsSync(path));
-  if (!found) {
-    throw new LoadError(`playbook '${name}' not found; looked in ${candidates.join(', ')}`, {
-      key: basename(name),
-    });
-  }
-  return found;
-}
-
-function inventoryPaths(options: PlayOptions, fromConfig: string[], cwd: string): string[] {
-  if (options.inventory.length > 0) {
-    return options.inventory.map((path) => {
-      const full = resolve(cwd, path);
-      if (!existsSync(full)) throw new UsageError(`-i ${path}: no such inventory file or directory`);
-      return full;
-    });
-  }
-  if (fromConfig.length > 0) return fromConfig;
-  const fallback = resolve(cwd, 'inventory');
-  return existsSync(fallback) ? [fallback] : [];
 }
 
 /**

@@ -1,17 +1,10 @@
 /**
  * The vault flags `mcsync play` and `mcsync observe --playbook` share, with ansible-playbook's
- * names and aliases. vault-setup.ts turns them (and mcsync.yaml) into an open Vault.
+ * names and aliases. src/project/project-vault.ts turns them (and mcsync.yaml) into an open Vault.
  */
+import type { VaultFlags } from '../project/project-vault.ts';
 
-/** The vault flags as given. */
-export interface VaultFlags {
-  /** `--vault-id [label@]source`, repeatable, in order. */
-  vaultIds: string[];
-  /** `--vault-password-file` / `--vault-pass-file`, repeatable. */
-  vaultPasswordFiles: string[];
-  /** `--ask-vault-pass` / `--ask-vault-password`. */
-  askVaultPass: boolean;
-}
+export type { VaultFlags };
 
 /** node:util parseArgs definitions of the vault flags. */
 export const VAULT_PARSE_OPTIONS = {

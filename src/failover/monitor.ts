@@ -7,7 +7,7 @@
  * injected (tests, check mode).
  */
 import type { Clock, ModuleLogger } from '../model/module.ts';
-import { formatDuration } from './duration.ts';
+import { shortDuration } from '../shared/duration.ts';
 import { countFailures, currentView } from './election.ts';
 import { failOver } from './fail-over.ts';
 import type { LeaderRecord, LeaderView, RestoreState } from './election.ts';
@@ -185,7 +185,7 @@ async function resumeStalledRestore(
   const now = deps.clock.now();
   const running = `the restore by ${pending.by} (attempt ${pending.attempt}) has been running since ${pending.startedAt}`;
   if (!restoreOverdue(pending, now, config.restoreTimeoutMs)) return running;
-  const stalled = `the restore onto ${record.leader} by ${pending.by} (attempt ${pending.attempt}, started ${pending.startedAt}) did not finish within ${formatDuration(config.restoreTimeoutMs)}`;
+  const stalled = `the restore onto ${record.leader} by ${pending.by} (attempt ${pending.attempt}, started ${pending.startedAt}) did not finish within ${shortDuration(config.restoreTimeoutMs)}`;
   if (!config.backup) return `${stalled}; no backup_location is configured to restore it from`;
   const head = `leader ${record.leader} (epoch ${record.epoch}) is healthy, but ${stalled}`;
   if (deps.check) return { ...report, outcome: 'would_resume_restore', msg: `${head}: would restore again` };

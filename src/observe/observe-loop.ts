@@ -8,7 +8,7 @@
  */
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, ResourceInfo } from '../kube/types.ts';
-import { formatDuration } from '../cli/observe-duration.ts';
+import { goDurationString } from '../shared/duration.ts';
 import { eventKey } from './contracts.ts';
 import type { ObservedEvent, Reflector, ReflectorOptions, WorkQueue } from './contracts.ts';
 import type { ObserveMetrics } from './observe-metrics.ts';
@@ -231,7 +231,7 @@ class ObserveLoop {
   }
 
   #exitAfter(): void {
-    this.#c.err.write(`Shutting down after ${formatDuration(this.#c.exitAfterMs)} ...\n`);
+    this.#c.err.write(`Shutting down after ${goDurationString(this.#c.exitAfterMs)} ...\n`);
     this.#requestStop(0);
   }
 

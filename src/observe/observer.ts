@@ -12,7 +12,7 @@ import { UsageError } from '../errors.ts';
 import { KubeClient } from '../kube/client.ts';
 import { loadInventory } from '../inventory/index.ts';
 import type { Inventory } from '../inventory/index.ts';
-import type { ObserveOptions } from '../cli/observe-options.ts';
+import type { ObserverOptions } from './observer-options.ts';
 import { createCommandTrigger } from './command-trigger.ts';
 import type { LeaderElectionOptions, Reflector, ReflectorOptions, WorkQueue } from './contracts.ts';
 import { compileGoTemplate } from './go-template.ts';
@@ -65,7 +65,7 @@ const REAL_PARTS: ObserverParts = {
 
 /** Runs the observer until it stops; returns the exit code. */
 export async function runObserver(
-  options: ObserveOptions,
+  options: ObserverOptions,
   io: ObserverIO,
   parts: ObserverParts = REAL_PARTS,
 ): Promise<number> {
@@ -107,7 +107,7 @@ interface Wired {
 }
 
 async function observeWith(
-  options: ObserveOptions,
+  options: ObserverOptions,
   io: ObserverIO,
   parts: ObserverParts,
   w: Wired,
@@ -175,7 +175,7 @@ async function observeWith(
 }
 
 async function underLease(
-  options: ObserveOptions,
+  options: ObserverOptions,
   io: ObserverIO,
   parts: ObserverParts,
   w: Wired,
@@ -231,7 +231,7 @@ async function underLease(
 
 /** The engine and modules are loaded only for --playbook: a command observer stays small. */
 async function playbookPart(
-  options: ObserveOptions,
+  options: ObserverOptions,
   io: ObserverIO,
 ): Promise<{ bundle: { inventory: Inventory }; trigger(metrics: ObserveMetrics): Trigger } | undefined> {
   if (!options.playbook) return undefined;
@@ -243,14 +243,14 @@ async function playbookPart(
     rolesPath: [],
     cwd: io.cwd,
     modules: part.playbookModules(),
-    vault: await part.openObserveVault(options, io),
+    ...(options.vault ? { vault: options.vault } : {}),
   };
   const bundle = await part.loadBundle(source);
   return { bundle, trigger: (metrics) => part.createPlaybookTrigger(options, io, metrics, source, bundle) };
 }
 
 function createTrigger(
-  options: ObserveOptions,
+  options: ObserverOptions,
   io: ObserverIO,
   metrics: ObserveMetrics,
   template: CompiledTemplate | undefined,
@@ -273,7 +273,7 @@ function createTrigger(
 }
 
 /** Compiles --template/-a in the --output format; a syntax error is a UsageError. */
-export function compileTemplate(options: ObserveOptions): CompiledTemplate | undefined {
+export function compileTemplate(options: ObserverOptions): CompiledTemplate | undefined {
   if (!options.template) return undefined;
   const settings = { allowMissingKeys: options.allowMissingTemplateKeys };
   return options.format === 'go-template'
@@ -281,7 +281,7 @@ export function compileTemplate(options: ObserveOptions): CompiledTemplate | und
     : compileJsonPath(options.template, settings);
 }
 
-async function inventoryOf(options: ObserveOptions, cwd: string): Promise<Inventory | undefined> {
+async function inventoryOf(options: ObserverOptions, cwd: string): Promise<Inventory | undefined> {
   if (options.inventory.length === 0) return undefined;
   const paths = options.inventory.map((path) => {
     const full = resolve(cwd, path);

@@ -1,22 +1,17 @@
 /**
  * Everything `--playbook` needs, loaded and validated once (and again on --watch-files reloads):
- * the playbook, the inventory, the module registry, the loader and the extra vars, wired as
- * `mcsync play` wires them. The module services (kube clients, discovery, the run cache) are not
- * part of a bundle: the trigger keeps one set across runs and reloads, so clients stay warm.
+ * the project as `loadProject` loads it for `mcsync play` too. The module services (kube clients,
+ * discovery, the run cache) are not part of a bundle: the trigger keeps one set across runs and
+ * reloads, so clients stay warm.
  */
-import { dirname, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
-import { UsageError } from '../errors.ts';
+import { resolve } from 'node:path';
 import type { LoaderPort } from '../engine/ports.ts';
-import { loadInventory } from '../inventory/index.ts';
 import type { Inventory } from '../inventory/index.ts';
-import { loadPlaybook, loadRole, loadTasksFile, loadVarsFile } from '../load/index.ts';
 import type { ModuleRegistry } from '../model/module.ts';
 import type { Playbook } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
+import { loadProject } from '../project/load-project.ts';
 import type { Vault } from '../vault/index.ts';
-import { parseExtraVars } from '../cli/extra-vars.ts';
-import { findPlaybook } from '../cli/play-command.ts';
 
 export interface BundleSource {
   playbook: string;
@@ -41,26 +36,8 @@ export interface PlaybookBundle {
 
 /** Loads and validates the bundle; LoadError (exit 4) or UsageError (exit 5) when it is not valid. */
 export async function loadBundle(source: BundleSource): Promise<PlaybookBundle> {
-  const loadOptions = {
-    modules: source.modules,
-    rolesPath: source.rolesPath.map((d) => resolve(source.cwd, d)),
-    vault: source.vault,
-  };
-  const extraVars = await parseExtraVars(source.extraVars, {
-    loadVarsFile: (file) => loadVarsFile(resolve(source.cwd, file), source.vault),
-  });
-  const playbookFile = findPlaybook(source.playbook, source.cwd);
-  const playbook = await loadPlaybook(playbookFile, loadOptions);
-  const inventoryPaths = inventoryFiles(source);
-  const inventory = await loadInventory(inventoryPaths, {
-    playbookDir: dirname(playbook.file),
-    vault: source.vault,
-  });
-  const loader: LoaderPort = {
-    loadVarsFile: (file) => loadVarsFile(file, source.vault),
-    loadTasksFile: (file, role) => loadTasksFile(file, loadOptions, role),
-    loadRole: (name, params, fromDir, location) => loadRole(name, params, loadOptions, fromDir, location),
-  };
+  const project = await loadProject({ ...source, playbooks: [source.playbook] });
+  const playbook = project.playbooks[0] as Playbook;
   const varsFiles = playbook.plays
     .flatMap((p) => p.varsFiles.map((v) => v.resolved))
     .filter((f) => f !== undefined);
@@ -69,20 +46,9 @@ export async function loadBundle(source: BundleSource): Promise<PlaybookBundle> 
     .map((e) => resolve(source.cwd, e.trim().slice(1)));
   return {
     playbook,
-    inventory,
-    loader,
-    extraVars,
-    files: [...new Set([playbook.file, ...varsFiles, ...inventoryPaths, ...atFiles])],
+    inventory: project.inventory,
+    loader: project.loader,
+    extraVars: project.extraVars,
+    files: [...new Set([playbook.file, ...varsFiles, ...project.inventoryPaths, ...atFiles])],
   };
-}
-
-function inventoryFiles(source: BundleSource): string[] {
-  if (source.inventory.length > 0)
-    return source.inventory.map((path) => {
-      const full = resolve(source.cwd, path);
-      if (!existsSync(full)) throw new UsageError(`-i ${path}: no such inventory file or directory`);
-      return full;
-    });
-  const fallback = resolve(source.cwd, 'inventory');
-  return existsSync(fallback) ? [fallback] : [];
 }

@@ -20,7 +20,7 @@ import type { RecapCounts } from '../model/result.ts';
 import { createDefaultServices } from '../modules/services.ts';
 import { createRenderer } from '../report/renderer.ts';
 import { createTemplar } from '../template/index.ts';
-import type { AnnotationMatch } from '../cli/observe-options.ts';
+import type { AnnotationMatch } from './observer-options.ts';
 import { rfc3339 } from './command-trigger.ts';
 import type { Distribution } from './metrics.ts';
 import { loadBundle } from './playbook-bundle.ts';

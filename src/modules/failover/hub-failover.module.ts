@@ -12,7 +12,7 @@ import type { FailoverReport } from '../../failover/failover.ts';
 import { parseHubPool } from '../../failover/hubpool.ts';
 import { parseHubPoolRef, readHubPoolRef } from '../../failover/hubpool-ref.ts';
 import { isMapping } from '../../failover/fields.ts';
-import { formatDuration } from '../../failover/duration.ts';
+import { shortDuration } from '../../shared/duration.ts';
 import type { HubPoolConfig } from '../../failover/types.ts';
 import { readYamlFile } from '../../load/yaml-source.ts';
 import type { YamlSource } from '../../load/yaml-source.ts';
@@ -61,7 +61,7 @@ export const hubFailoverModule: ModuleDefinition<HubFailoverArgs> = {
   async run(args, context) {
     const { config, source } = await loadConfig(args, context);
     context.log.info(
-      `hub pool ${config.name}: ${config.pool.map((h) => h.name).join(', ')}; ping every ${formatDuration(config.pingPeriodMs)}, ${config.pingFailsAcceptable} fails acceptable`,
+      `hub pool ${config.name}: ${config.pool.map((h) => h.name).join(', ')}; ping every ${shortDuration(config.pingPeriodMs)}, ${config.pingFailsAcceptable} fails acceptable`,
     );
     const report = await runFailover(config, {
       hostVars: (name) => context.inventory.hostVars(name),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, parseDuration } from '../../../src/failover/duration.ts';
+import { parseDuration } from '../../../src/failover/duration.ts';
+import { shortDuration as formatDuration } from '../../../src/shared/duration.ts';
 
 describe('HubPool durations', () => {
   it("reads the seed's 2m and sub-second periods", () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SchemaObject } from 'ajv';
 import { PLAY_HELP } from '../../../src/cli/play-options.ts';
-import { readProjectConfig } from '../../../src/cli/project-config.ts';
+import { readProjectConfig } from '../../../src/project/project-config.ts';
 import { NO_OP_KEYWORDS, ROLE_INCLUDE_OPTIONS } from '../../../src/load/keywords.ts';
 import type { KeywordScope } from '../../../src/load/keywords.ts';
 import {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../src/errors.ts';
 import { parseObserveOptions } from '../../../src/cli/observe-options.ts';
-import { parseDuration } from '../../../src/cli/observe-duration.ts';
+import { parseGoDuration as parseDuration } from '../../../src/shared/duration.ts';
 
 const usage = (argv: string[], pattern: RegExp): void =>
   assert.throws(

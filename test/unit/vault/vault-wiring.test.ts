@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { LoadError, UsageError } from '../../../src/errors.ts';
 import { parseObserveOptions } from '../../../src/cli/observe-options.ts';
 import { parsePlayOptions } from '../../../src/cli/play-options.ts';
-import { readProjectConfig } from '../../../src/cli/project-config.ts';
-import { openCliVault } from '../../../src/cli/vault-setup.ts';
+import { readProjectConfig } from '../../../src/project/project-config.ts';
+import { openProjectVault } from '../../../src/project/project-vault.ts';
 import { loadBundle, playbookModules } from '../../../src/observe/observer-playbook.ts';
 import { createTemplar } from '../../../src/template/index.ts';
 import { repoRoot, tempProject } from '../../support/play.ts';
@@ -72,9 +72,9 @@ describe('vault wiring', () => {
     const where = { location: { file: 'prod.yml', line: 1, column: 1 } };
     const io = { cwd: dir, stderr: process.stderr };
     const flags = { vaultIds: [prodUnderOtherLabel], vaultPasswordFiles: [], askVaultPass: false };
-    const strict = await openCliVault(flags, { vaultIdentityList: [], vaultIdMatch: true }, io);
+    const strict = await openProjectVault(flags, { vaultIdentityList: [], vaultIdMatch: true }, io);
     assert.throws(() => strict.decrypt(prod, where), /vault_id_match is on/);
-    const lenient = await openCliVault(flags, { vaultIdentityList: [] }, io);
+    const lenient = await openProjectVault(flags, { vaultIdentityList: [] }, io);
     assert.equal(lenient.decrypt(prod, where), 'env_token: prod-token-bbbbbbbb\n');
   });
 
@@ -91,7 +91,7 @@ describe('vault wiring', () => {
   });
 
   it('mcsync.yaml sources come before the flags, its password file after them (ansible.cfg order)', async () => {
-    const vault = await openCliVault(
+    const vault = await openProjectVault(
       {
         vaultIds: [`prod@${join(fixtures, 'prod.pass')}`],
         vaultPasswordFiles: [join(fixtures, 'dev.pass')],
@@ -112,7 +112,7 @@ describe('vault wiring', () => {
       'p.yml': `- hosts: localhost\n  vars_files: [${join(fixtures, 'dev.yml')}]\n  tasks:\n    - debug: {msg: hi}\n`,
       'inline.yml': inline,
     });
-    const vault = await openCliVault(
+    const vault = await openProjectVault(
       {
         vaultIds: [`dev@${join(fixtures, 'dev.pass')}`, `prod@${join(fixtures, 'prod.pass')}`],
         vaultPasswordFiles: [join(fixtures, 'password.txt')],

@@ -1,13 +1,23 @@
 /**
- * Opens the vault of a command: its flags plus mcsync.yaml's keys, read in ansible-playbook's
- * order, and masks revealed secrets in the errors a command throws.
+ * Opens the vault of a project run: the vault flags plus mcsync.yaml's keys, read in
+ * ansible-playbook's order, and masks revealed secrets in the errors a run throws. `mcsync play`
+ * and `mcsync observe --playbook` both open it here.
  */
 import { promptHidden, openVault } from '../vault/index.ts';
 import type { Vault, VaultSources } from '../vault/index.ts';
 import type { ProjectConfig } from './project-config.ts';
-import type { VaultFlags } from './vault-options.ts';
 
-export interface VaultCliIO {
+/** The vault password sources as given on the command line (ansible-playbook's flags). */
+export interface VaultFlags {
+  /** `--vault-id [label@]source`, repeatable, in order. */
+  vaultIds: string[];
+  /** `--vault-password-file` / `--vault-pass-file`, repeatable. */
+  vaultPasswordFiles: string[];
+  /** `--ask-vault-pass` / `--ask-vault-password`. */
+  askVaultPass: boolean;
+}
+
+export interface VaultIO {
   cwd: string;
   stderr: NodeJS.WritableStream;
   /** The terminal a prompt reads (default: process.stdin). */
@@ -28,10 +38,10 @@ export async function withSecretsMasked<T>(vault: Vault, body: () => Promise<T>)
  * `vault_identity_list`, `--vault-id`, `--vault-password-file`, mcsync.yaml's
  * `vault_password_file`, `--ask-vault-pass`. No source at all gives an empty Vault.
  */
-export async function openCliVault(
+export async function openProjectVault(
   flags: VaultFlags,
   config: Pick<ProjectConfig, 'vaultPasswordFile' | 'vaultIdentityList' | 'vaultIdMatch'>,
-  io: VaultCliIO,
+  io: VaultIO,
 ): Promise<Vault> {
   const sources: VaultSources = {
     vaultIds: [...config.vaultIdentityList, ...flags.vaultIds],
