@@ -13,6 +13,7 @@ import { eventKey } from './contracts.ts';
 import type { ObservedEvent, Reflector, ReflectorOptions, WorkQueue } from './contracts.ts';
 import type { ObserveMetrics } from './observe-metrics.ts';
 import { parseKnownNames, runNamesCommand } from './observe-names.ts';
+import { storeKey } from './reflector-store.ts';
 import type { NamesCommandOptions } from './observe-names.ts';
 import type { Trigger, TriggerItem } from './trigger.ts';
 
@@ -174,8 +175,7 @@ class ObserveLoop {
       const store = (reflectors[i] as Reflector).store;
       for (const entry of known) {
         if (entry.cluster !== undefined && entry.cluster !== target.cluster) continue;
-        if (store.has(`${entry.namespace}/${entry.name}`) || (!entry.namespace && store.has(entry.name)))
-          continue;
+        if (store.has(storeKey(entry.namespace, entry.name))) continue;
         this.#enqueue(
           {
             type: 'Deleted',
