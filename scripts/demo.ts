@@ -142,6 +142,8 @@ function runPlaybook(playbook: string, inventory: string): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  // `npm run demo -- --pod`: the watch wrapper in real pods instead (scripts/demo-pod.ts).
+  if (process.argv.includes('--pod')) return (await import('./demo-pod.ts')).podDemo();
   console.log('mcsync demo: starting the sandbox (the first run builds kube-apiserver; that takes minutes)');
   const up = await sandboxUp({ dir, clusters: 3, openshiftProjects: false, log: (l) => console.log(l) });
   const [master, ...slaves] = up.state.clusters;
