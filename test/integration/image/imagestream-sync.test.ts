@@ -195,7 +195,9 @@ describe('ImageStreams carry their pushed images to every slave', () => {
       }),
       health.flag,
     ]);
-    await health.ready();
+    await health.ready().catch((error: Error) => {
+      throw new Error(`${error.message}; observer stderr:\n${obs.stderr()}`);
+    });
     const v1 = await push(t, ns, 'v1');
     await masterHas(ns, 'v1', v1);
     ok(await east.admin.patch(streamPath(ns), { metadata: { annotations: { sync: 'me' } } }), 'annotate');
