@@ -2,8 +2,9 @@
  * The observe loop, client-go style: reflectors (one per cluster) turn changes into events; each
  * event stores the key's latest state and queues the key; N workers take keys and run the trigger
  * with the latest state (so a burst of changes to one key runs once, and a change during a run
- * runs once more after it). A failed run is counted toward --maximum-errors and requeued with the
- * key's backoff. Stops on --once (initial list processed), --exit-after, the caller's signal, or
+ * runs once more after it). A failed run is requeued with the key's backoff and counted toward
+ * --maximum-errors once per event, as oc observe counts it: retries of the same event are not new
+ * errors. Stops on --once (initial list processed), --exit-after, the caller's signal, or
  * too many errors; the run in flight always finishes first.
  */
 import type { KubeClient } from '../kube/client.ts';
@@ -63,6 +64,11 @@ class ObserveLoop {
   readonly #pending = new Map<string, TriggerItem>();
   readonly #stop = new AbortController();
   readonly #initial = new Set<string>();
+  /**
+   * Items (one per event) whose failure was already counted toward --maximum-errors. A retry runs
+   * the same item again, so it is not counted twice; a newer event replaces the item and counts.
+   */
+  readonly #counted = new WeakSet<TriggerItem>();
   #exitCode = 0;
   #errors = 0;
   #stopping = false;
@@ -216,9 +222,12 @@ class ObserveLoop {
   }
 
   #failed(key: string, item: TriggerItem, message: string): void {
-    this.#errors++;
-    this.#c.metrics.errors.inc();
     this.#c.err.write(`error: ${message}\n`);
+    if (!this.#counted.has(item)) {
+      this.#counted.add(item);
+      this.#errors++;
+      this.#c.metrics.errors.inc();
+    }
     if (this.#c.maximumErrors !== -1 && this.#errors >= this.#c.maximumErrors) {
       this.#c.err.write(`error: reached maximum error limit of ${this.#c.maximumErrors}, exiting\n`);
       this.#requestStop(1);

@@ -176,7 +176,9 @@ describe('mcsync observe with a command (oc observe parity)', () => {
 
   it('retries --retry-on-exit-code, requeues failures, and exits 1 at --maximum-errors', async (t) => {
     const ns = await sandbox.namespace(t, { clusters: ['east'] });
+    // Two objects: a failed event counts once however often it is retried, as in oc observe.
     await putImageStream(east, ns, 'app');
+    await putImageStream(east, ns, 'app2');
     const dir = await scripts({ 'fail.sh': `#!/bin/sh\necho "run $2" >> "$LOG"\nexit 3\n` });
     const log = join(dir, 'log');
     const obs = startObserver(
@@ -202,7 +204,7 @@ describe('mcsync observe with a command (oc observe parity)', () => {
       },
     );
     assert.equal(await obs.exited, 1);
-    assert.equal((await readLines(log)).length, 4, 'two failed runs of one retry each');
+    assert.equal((await readLines(log)).length, 4, 'two failed events of one retry each');
     assert.match(obs.stderr(), /command "\.\/fail\.sh" exited with status code 3/);
     assert.match(obs.stderr(), /reached maximum error limit of 2, exiting/);
   });

@@ -135,13 +135,45 @@ describe('observe loop', () => {
     assert.deepEqual(trigger.runs, ['Sync a@1', 'Updated a@20']);
   });
 
-  it('requeues a failed run with backoff and exits 1 once --maximum-errors is reached', async () => {
-    const reflector = fakeReflector([cm('bad', '1')]);
+  it('exits 1 once --maximum-errors failed events are reached', async () => {
+    const reflector = fakeReflector([cm('bad1', '1'), cm('bad2', '1'), cm('bad3', '1')]);
     const trigger = recordingTrigger(() => true);
     const c = config({ maximumErrors: 3, trigger, startReflector: reflector.start });
     assert.equal(await startObserveLoop(c, new AbortController().signal).done, 1);
-    assert.equal(trigger.runs.length, 3);
-    assert.match(c.errText(), /error: bad failed\n[\s\S]*reached maximum error limit of 3, exiting/);
+    assert.ok(trigger.runs.length >= 3);
+    assert.match(c.errText(), /error: bad\d failed\n[\s\S]*reached maximum error limit of 3, exiting/);
+  });
+
+  it('counts a key that fails 5 times as 1 error: its retries are not new errors', async () => {
+    const reflector = fakeReflector([cm('flaky', '1')]);
+    let failures = 0;
+    const trigger = recordingTrigger(() => ++failures <= 5);
+    const registry = new MetricsRegistry();
+    const stop = new AbortController();
+    const c = config({
+      maximumErrors: 2,
+      trigger,
+      startReflector: reflector.start,
+      metrics: observeMetrics(registry),
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    while (trigger.runs.length < 6) await new Promise((r) => setTimeout(r, 5));
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    assert.deepEqual(trigger.runs, Array<string>(6).fill('Sync flaky@1'));
+    assert.match(await registry.render(), /^observe_errors_total 1$/m);
+    assert.match(await registry.render(), /^observe_retries_total 5$/m);
+  });
+
+  it('counts a newer event of a failing key as a new error', async () => {
+    const reflector = fakeReflector([cm('bad', '1')]);
+    const trigger = recordingTrigger(() => true);
+    const c = config({ maximumErrors: 2, trigger, startReflector: reflector.start });
+    const loop = startObserveLoop(c, new AbortController().signal);
+    while (trigger.runs.length < 3) await new Promise((r) => setTimeout(r, 5));
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'bad', object: cm('bad', '2') });
+    assert.equal(await loop.done, 1);
+    assert.equal(trigger.runs.at(-1), 'Updated bad@2');
   });
 
   it('--names: a known name the cluster no longer has runs as Deleted with only namespace and name', async () => {
