@@ -76,8 +76,11 @@ export interface Reflector {
 export interface WorkQueue {
   /** Queue a key; a key already waiting is not queued twice; a key being processed is re-queued after done(). */
   add(key: string): void;
-  /** Queue after the key's backoff (per key, exponential: base doubling to cap). */
-  addRateLimited(key: string): void;
+  /**
+   * Queue after the key's backoff (per key, exponential: base doubling to cap). `maxDelayMs`
+   * lowers the cap for this call: an unreachable target's keys retry at least once per resync.
+   */
+  addRateLimited(key: string, maxDelayMs?: number): void;
   /** Reset a key's backoff after it succeeded. */
   forget(key: string): void;
   /** Failures counted for a key since its last forget(). */

@@ -4,8 +4,11 @@
  * with the latest state (so a burst of changes to one key runs once, and a change during a run
  * runs once more after it). A failed run is requeued with the key's backoff and counted toward
  * --maximum-errors once per event, as oc observe counts it: retries of the same event are not new
- * errors. Stops on --once (initial list processed), --exit-after, the caller's signal, or
- * too many errors; the run in flight always finishes first.
+ * errors. A run whose only failures are unreachable targets is no error at all: the key retries
+ * with backoff capped at the resync period (5 min without one), and each target's health (one log
+ * line when it goes down and when it recovers, per-target gauges) is kept from the runs' recaps.
+ * Stops on --once (initial list processed), --exit-after, the caller's signal, or too many errors;
+ * the run in flight always finishes first.
  */
 import type { KubeClient } from '../kube/client.ts';
 import type { KubeObject, ResourceInfo } from '../kube/types.ts';
@@ -16,7 +19,11 @@ import type { ObserveMetrics } from './observe-metrics.ts';
 import { parseKnownNames, runNamesCommand } from './observe-names.ts';
 import { storeKey } from './reflector-store.ts';
 import type { NamesCommandOptions } from './observe-names.ts';
-import type { Trigger, TriggerItem } from './trigger.ts';
+import { unreachableOnly } from './trigger.ts';
+import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
+
+/** The retry cap of an unreachable target's keys without a resync period. */
+const UNREACHABLE_RETRY_CAP_MS = 5 * 60_000;
 
 export interface LoopTarget {
   cluster: string;
@@ -69,6 +76,8 @@ class ObserveLoop {
    * the same item again, so it is not counted twice; a newer event replaces the item and counts.
    */
   readonly #counted = new WeakSet<TriggerItem>();
+  /** Per playbook target: runs in a row that failed or found it unreachable (absent: healthy). */
+  readonly #targetFailures = new Map<string, number>();
   #exitCode = 0;
   #errors = 0;
   #stopping = false;
@@ -215,7 +224,10 @@ class ObserveLoop {
     if (!item) return;
     this.#pending.delete(key);
     const outcome = await this.#c.trigger.run(item, this.#stop.signal);
+    this.#recordTargets(outcome);
+    const down = unreachableOnly(outcome);
     if (outcome.error === undefined) this.#c.workQueue.forget(key);
+    else if (down) this.#retryUnreachable(key, item);
     else this.#failed(key, item, outcome.error);
     this.#initial.delete(key);
     if (this.#onceArmed && this.#initial.size === 0) this.#requestStop(this.#exitCode);
@@ -237,6 +249,50 @@ class ObserveLoop {
     if (!this.#pending.has(key)) this.#pending.set(key, item);
     this.#c.metrics.retries.inc();
     this.#c.workQueue.addRateLimited(key);
+  }
+
+  /**
+   * A run that failed only because targets were unreachable: the targets that were reached got
+   * the change (the engine isolates hosts), so this is not an observer error, or one down slave
+   * would stop the fleet's sync. The key retries until the target is back, at least once per
+   * resync period; #recordTargets has logged which target is down.
+   */
+  #retryUnreachable(key: string, item: TriggerItem): void {
+    if (this.#c.once) return;
+    if (!this.#pending.has(key)) this.#pending.set(key, item);
+    this.#c.metrics.retries.inc();
+    this.#c.workQueue.addRateLimited(key, this.#unreachableRetryCapMs());
+  }
+
+  #unreachableRetryCapMs(): number {
+    return this.#c.resyncPeriodMs > 0 ? this.#c.resyncPeriodMs : UNREACHABLE_RETRY_CAP_MS;
+  }
+
+  /**
+   * Keeps each target's health from a run's per-target results: the gauges, and one line when a
+   * target goes bad (its first failed run) and one when it recovers (its next successful run, of
+   * any key), so an operator sees a down slave without reading every run's line.
+   */
+  #recordTargets(outcome: TriggerOutcome): void {
+    const m = this.#c.metrics;
+    for (const [target, result] of Object.entries(outcome.targets ?? {})) {
+      const before = this.#targetFailures.get(target) ?? 0;
+      if (result === 'ok') {
+        if (before > 0) this.#c.err.write(`target ${target} recovered after ${before} failed runs\n`);
+        this.#targetFailures.delete(target);
+        m.targetConsecutiveFailures.set({ target }, 0);
+        m.targetLastSuccess.set({ target }, Date.now() / 1000);
+        continue;
+      }
+      if (before === 0 && result === 'unreachable') {
+        const retry = goDurationString(this.#unreachableRetryCapMs());
+        this.#c.err.write(
+          `warning: target ${target} is unreachable; its runs are retried with backoff up to ${retry}, other targets keep syncing\n`,
+        );
+      } else if (before === 0) this.#c.err.write(`warning: target ${target} failed a run\n`);
+      this.#targetFailures.set(target, before + 1);
+      m.targetConsecutiveFailures.set({ target }, before + 1);
+    }
   }
 
   #exitAfter(): void {

@@ -2,7 +2,8 @@
  * The observer's metrics, with oc observe's names and types where oc has them
  * (`observe_counts{type}` a counter; `observe_exec_durations_milliseconds{type,exit_code}` and
  * `observe_name_exec_durations_milliseconds{exit_code}` summaries, as in oc) plus what a
- * queue-based observer adds: queue depth, errors, retries, reconnects, relists, last sync, leader.
+ * queue-based observer adds: queue depth, errors, retries, reconnects, relists, last sync, leader,
+ * and per playbook target its consecutive failures and last success (a fleet's per-slave health).
  * Registered on a Metrics registry (src/observe/metrics.ts declares the interfaces).
  */
 import type { Counter, Distribution, Gauge, Metrics } from './metrics.ts';
@@ -20,6 +21,8 @@ export interface ObserveMetrics {
   watchdogRestarts: Gauge;
   lastSync: Gauge;
   leader: Gauge;
+  targetConsecutiveFailures: Gauge;
+  targetLastSuccess: Gauge;
 }
 
 /** Registers every observer metric on `registry`. */
@@ -59,6 +62,16 @@ export function observeMetrics(registry: Metrics): ObserveMetrics {
     leader: registry.gauge(
       'observe_leader',
       '1 while this replica holds the lease (or without --leader-elect).',
+    ),
+    targetConsecutiveFailures: registry.gauge(
+      'observe_target_consecutive_failures',
+      'Runs in a row that failed, or found it unreachable, per playbook target; 0 after a success.',
+      ['target'],
+    ),
+    targetLastSuccess: registry.gauge(
+      'observe_target_last_success_timestamp_seconds',
+      'Unix time of the last run that succeeded on a playbook target.',
+      ['target'],
     ),
   };
 }

@@ -25,7 +25,7 @@ import { rfc3339 } from './command-trigger.ts';
 import type { Distribution } from './metrics.ts';
 import { loadBundle } from './playbook-bundle.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
-import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
+import type { TargetResult, Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
 
 export interface PlaybookTriggerOptions {
   source: BundleSource;
@@ -119,10 +119,12 @@ export class PlaybookTrigger implements Trigger {
     const ms = Date.now() - started;
     this.#o.execDurations?.observe({ type: item.type, exit_code: String(exitCode) }, ms);
     if (!this.#o.quiet) this.#o.out.write(`${runLine(item, exitCode, ms, recap)}\n`);
-    if (exitCode === 0) return { exitCode };
+    const targets = targetResults(recap);
+    if (exitCode === 0) return { exitCode, targets };
     return {
       exitCode,
       error: failure ?? `playbook ${bundle.playbook.file} exited ${exitCode} for ${item.key} (${item.type})`,
+      targets,
     };
   }
 
@@ -229,6 +231,16 @@ class RunCache extends Map<string, unknown> {
     if (key.startsWith('kube:')) this.#clients.delete(key);
     return super.delete(key);
   }
+}
+
+/** Each recap host's result; a host that was unreachable in any task counts as unreachable. */
+function targetResults(recap: Record<string, RecapCounts>): Record<string, TargetResult> {
+  return Object.fromEntries(
+    Object.entries(recap).map(([host, counts]): [string, TargetResult] => [
+      host,
+      counts.unreachable > 0 ? 'unreachable' : counts.failed > 0 ? 'failed' : 'ok',
+    ]),
+  );
 }
 
 /** The `observed` extra var. */

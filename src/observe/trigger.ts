@@ -1,7 +1,8 @@
 /**
  * What a worker hands a trigger (a command like oc observe's, or a playbook run in-process) and
  * what it gets back. Triggers never throw for a failed run: the outcome says so, and the observer
- * requeues the key with backoff and counts it toward --maximum-errors.
+ * requeues the key with backoff and counts it toward --maximum-errors (once per event), unless the
+ * run's only failures were unreachable targets: then it is retried without being an error.
  */
 import type { ResourceInfo } from '../kube/types.ts';
 import type { ObservedEvent } from './contracts.ts';
@@ -17,6 +18,9 @@ export interface TriggerItem extends ObservedEvent {
   finalStateKnown: boolean;
 }
 
+/** How one target (an inventory host) fared in a run: as its recap says. */
+export type TargetResult = 'ok' | 'failed' | 'unreachable';
+
 export interface TriggerOutcome {
   /** 0 on success; the command's exit code, or the playbook's (2 failed, 4 unreachable). */
   exitCode: number;
@@ -24,6 +28,26 @@ export interface TriggerOutcome {
   error?: string;
   /** True when nothing ran (a filtered object, a Deleted event without --delete). */
   skipped?: boolean;
+  /**
+   * Per target, from the playbook's recap (a command trigger has none): the observer keeps each
+   * target's health from these, and tells a run that failed only on unreachable targets from one
+   * that failed.
+   */
+  targets?: Readonly<Record<string, TargetResult>>;
+}
+
+/**
+ * The targets that were down, when they are a failed run's only failures: exit 4 (the engine's
+ * "unreachable"), at least one target unreachable and none failed. The master was read then: a
+ * source that cannot be read fails the task on every target (k8s_sync reports it as a failure,
+ * not as the target being unreachable). Undefined for any other outcome.
+ */
+export function unreachableOnly(outcome: TriggerOutcome): string[] | undefined {
+  if (outcome.exitCode !== 4 || outcome.error === undefined || !outcome.targets) return undefined;
+  const results = Object.entries(outcome.targets);
+  if (results.some(([, result]) => result === 'failed')) return undefined;
+  const down = results.filter(([, result]) => result === 'unreachable').map(([target]) => target);
+  return down.length > 0 ? down : undefined;
 }
 
 export interface Trigger {

@@ -6,7 +6,8 @@
  * - a key is never handed out to two workers at the same time;
  * - a key added while it is being processed is handed out once more after done();
  * - addRateLimited waits the key's own backoff (5 ms doubling per failure to 1000 s) and
- *   forget() resets it; a key waiting for its backoff is kept once, at its earliest time;
+ *   forget() resets it; a call may lower the cap for that retry; a key waiting for its backoff is
+ *   kept once, at its earliest time;
  * - shutDown stops new keys; get() drains what is queued, then returns undefined.
  */
 import { systemClock } from '../shared/clock.ts';
@@ -64,11 +65,12 @@ class RateLimitedQueue implements WorkQueue {
     this.#push(key);
   }
 
-  addRateLimited(key: string): void {
+  addRateLimited(key: string, maxDelayMs = Infinity): void {
     if (this.#shuttingDown) return;
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
-    const delay = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** Math.min(failures, 60));
+    const cap = Math.min(this.#maxDelayMs, maxDelayMs);
+    const delay = Math.min(cap, this.#baseDelayMs * 2 ** Math.min(failures, 60));
     this.#addAfter(key, delay);
   }
 

@@ -159,6 +159,8 @@ describe('observe metrics', () => {
       '# TYPE observe_name_exec_durations_milliseconds summary',
       '# TYPE observe_queue_depth gauge',
       '# TYPE observe_retries_total counter',
+      '# TYPE observe_target_consecutive_failures gauge',
+      '# TYPE observe_target_last_success_timestamp_seconds gauge',
       '# TYPE observe_watch_reconnects gauge',
       '# TYPE observe_watch_relists gauge',
       '# TYPE observe_watch_watchdog_restarts gauge',

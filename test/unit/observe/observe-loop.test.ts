@@ -176,6 +176,70 @@ describe('observe loop', () => {
     assert.equal(trigger.runs.at(-1), 'Updated bad@2');
   });
 
+  it('25 keys failing only on an unreachable target never stop the loop at --maximum-errors 20', async () => {
+    const reflector = fakeReflector(Array.from({ length: 25 }, (_, i) => cm(`is${i}`, '1')));
+    let westUp = false;
+    const runs: string[] = [];
+    const trigger: Trigger = {
+      run: async (item): Promise<TriggerOutcome> => {
+        runs.push(item.name);
+        if (westUp) return { exitCode: 0, targets: { west: 'ok', north: 'ok' } };
+        return {
+          exitCode: 4,
+          error: `${item.name}: west unreachable`,
+          targets: { west: 'unreachable', north: 'ok' },
+        };
+      },
+    };
+    const registry = new MetricsRegistry();
+    const stop = new AbortController();
+    const c = config({
+      maximumErrors: 20,
+      trigger,
+      startReflector: reflector.start,
+      metrics: observeMetrics(registry),
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    let exited = false;
+    void loop.done.then(() => (exited = true));
+    while (runs.length < 100) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(exited, false, 'the loop is still running after 100 unreachable-only runs');
+    const down = await registry.render();
+    assert.match(down, /^observe_errors_total 0$/m);
+    assert.match(down, /^observe_target_consecutive_failures\{target="north"\} 0$/m);
+    const failures = Number(/^observe_target_consecutive_failures\{target="west"\} (\d+)$/m.exec(down)?.[1]);
+    assert.ok(failures >= 100, `west failed ${failures} runs in a row`);
+    assert.match(down, /^observe_target_last_success_timestamp_seconds\{target="north"\} \d/m);
+    assert.doesNotMatch(down, /observe_target_last_success_timestamp_seconds\{target="west"\}/);
+
+    westUp = true;
+    const before = runs.length;
+    while (runs.length < before + 25) await new Promise((r) => setTimeout(r, 5));
+    const up = await registry.render();
+    assert.match(up, /^observe_target_consecutive_failures\{target="west"\} 0$/m);
+    assert.match(up, /^observe_target_last_success_timestamp_seconds\{target="west"\} \d/m);
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    const log = c.errText();
+    assert.equal(log.match(/target west is unreachable/g)?.length, 1, log);
+    assert.equal(log.match(/target west recovered after \d+ failed runs/g)?.length, 1, log);
+    assert.doesNotMatch(log, /^error:/m);
+  });
+
+  it('a run that also failed on a reachable target is an error', async () => {
+    const reflector = fakeReflector([cm('a', '1'), cm('b', '1')]);
+    const trigger: Trigger = {
+      run: async (item): Promise<TriggerOutcome> => ({
+        exitCode: 4,
+        error: `${item.name} failed`,
+        targets: { west: 'unreachable', north: 'failed' },
+      }),
+    };
+    const c = config({ maximumErrors: 2, trigger, startReflector: reflector.start });
+    assert.equal(await startObserveLoop(c, new AbortController().signal).done, 1);
+    assert.match(c.errText(), /reached maximum error limit of 2, exiting/);
+  });
+
   it('--names: a known name the cluster no longer has runs as Deleted with only namespace and name', async () => {
     const reflector = fakeReflector([cm('a', '1')]);
     const seen: TriggerItem[] = [];

@@ -91,6 +91,21 @@ describe('work queue', () => {
     assert.deepEqual(clock.pending(), [5]);
   });
 
+  it('caps one retry lower when the caller asks (an unreachable target retries once per resync)', () => {
+    const clock = fakeClock();
+    const queue = createWorkQueue({ clock });
+    const delays: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      queue.addRateLimited('k', 60_000);
+      delays.push(clock.pending()[0] ?? -1);
+      clock.advance(2_000_000);
+    }
+    assert.deepEqual(delays.slice(0, 3), [5, 10, 20]);
+    assert.equal(delays[13], 40_960);
+    assert.deepEqual(delays.slice(14), Array<number>(6).fill(60_000));
+    assert.equal(queue.retries('k'), 20);
+  });
+
   it('keeps separate backoffs for separate keys', () => {
     const clock = fakeClock();
     const queue = createWorkQueue({ clock, baseDelayMs: 100, maxDelayMs: 1000 });
