@@ -64,6 +64,13 @@ export interface KubeResponse<T = unknown> {
   contentType: string;
 }
 
+/** A 2xx answer as text (requestText). */
+export interface KubeTextResponse {
+  status: number;
+  text: string;
+  contentType: string;
+}
+
 /** Per-task services: where -vvv lines go, when to stop retrying, how to sleep. */
 export interface ClientScope {
   log?: ModuleLogger | undefined;
@@ -145,6 +152,16 @@ export class KubeClient {
    * any other non-2xx answer.
    */
   async request<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>> {
+    const res = await this.requestText(req);
+    return { status: res.status, body: parseJson(res.text) as T, contentType: res.contentType };
+  }
+
+  /**
+   * request() without parsing a 2xx answer: for callers that may never need the body (a sync
+   * creating thousands of objects reads none of the answers; parsing them was CPU spent for
+   * nothing). Errors and retries are request()'s.
+   */
+  async requestText(req: KubeRequest): Promise<KubeTextResponse> {
     const path = withQuery(req.path, req.query);
     const conflicts =
       req.retryConflicts ?? (req.method !== 'GET' && req.contentType !== 'application/apply-patch+yaml');
@@ -152,14 +169,9 @@ export class KubeClient {
     for (let attempt = 0; ; attempt++) {
       const res = await this.#attempt(req, path, attempt, attempts);
       if (res === 'retry') continue;
+      if (res.status >= 200 && res.status < 300)
+        return { status: res.status, text: res.text, contentType: String(res.headers['content-type'] ?? '') };
       const body = parseJson(res.text);
-      if (res.status >= 200 && res.status < 300) {
-        return {
-          status: res.status,
-          body: body as T,
-          contentType: String(res.headers['content-type'] ?? ''),
-        };
-      }
       const reason = readStatus(body).reason;
       if (attempt + 1 < attempts && shouldRetry(res.status, reason, conflicts)) {
         await this.#pause(
@@ -325,7 +337,8 @@ export function withQuery(path: string, query: KubeRequest['query']): string {
   return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
 }
 
-function parseJson(text: string): unknown {
+/** The JSON of a body, or null when it is empty or not JSON. */
+export function parseJson(text: string): unknown {
   if (!text) return null;
   try {
     return JSON.parse(text) as unknown;

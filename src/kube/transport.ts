@@ -59,6 +59,10 @@ export interface StreamRequest {
 export class Transport {
   readonly #conn: KubeConnection;
   readonly #base: URL;
+  readonly #lib: typeof https | typeof http;
+  /** The server URL's path (without trailing slashes), put before every request path. */
+  readonly #prefix: string;
+  readonly #target: Pick<https.RequestOptions, 'protocol' | 'hostname' | 'port'>;
   readonly #credentials: CredentialSource;
   readonly #maxSockets: number;
   readonly #impersonate: Record<string, string | string[]>;
@@ -68,6 +72,15 @@ export class Transport {
   constructor(conn: KubeConnection, options: { maxSockets?: number } = {}) {
     this.#conn = conn;
     this.#base = new URL(conn.server);
+    this.#lib = this.#base.protocol === 'http:' ? http : https;
+    this.#prefix = this.#base.pathname.replace(/\/+$/, '');
+    const host = this.#base.hostname;
+    this.#target = {
+      protocol: this.#base.protocol,
+      // IPv6 literals come bracketed from URL; the request options want them bare.
+      hostname: host.startsWith('[') ? host.slice(1, -1) : host,
+      ...(this.#base.port ? { port: Number(this.#base.port) } : {}),
+    };
     this.#credentials = credentialSource(conn);
     this.#maxSockets = options.maxSockets ?? 16;
     this.#impersonate = conn.impersonate ? impersonationHeaders(conn.impersonate) : {};
@@ -82,16 +95,22 @@ export class Transport {
   }
 
   #sendOnce(request: RawRequest, credentials: Credentials): Promise<RawResponse> {
-    const url = new URL(this.#base.pathname.replace(/\/+$/, '') + request.path, this.#base);
     const headers = this.#headers(request.headers, credentials);
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-    const lib = url.protocol === 'http:' ? http : https;
     const signal = request.signal;
     return new Promise((resolve, reject) => {
       const fail = (error: Error): void =>
         reject(signal?.aborted ? (signal.reason as Error) : this.#classify(error, request));
-      const options = { method: request.method, headers, agent: this.#agentFor(credentials), signal };
-      const req = lib.request(url, options, (res) => {
+      // The target's parts were parsed once (no URL per request: this is the write hot path).
+      const options: https.RequestOptions = {
+        ...this.#target,
+        path: this.#prefix + request.path,
+        method: request.method,
+        headers,
+        agent: this.#agentFor(credentials),
+        signal,
+      };
+      const req = this.#lib.request(options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', fail);

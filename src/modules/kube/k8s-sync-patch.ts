@@ -125,12 +125,21 @@ export function contentHash(object: KubeObject): string {
   return createHash('sha256').update(stableJson(object)).digest('hex').slice(0, 16);
 }
 
+/** JSON with sorted keys, built by appending (no arrays of parts: it runs per object and target). */
 function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isRecord(value))
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`)
-      .join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + stableJson(value[i]);
+    return `${out}]`;
+  }
+  if (isRecord(value)) {
+    const keys = Object.keys(value).sort();
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      out += `${i ? ',' : ''}${JSON.stringify(key)}:${stableJson(value[key])}`;
+    }
+    return `${out}}`;
+  }
   return JSON.stringify(value) ?? 'null';
 }

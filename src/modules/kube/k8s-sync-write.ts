@@ -110,7 +110,10 @@ async function writeOne(object: KubeObject, settings: WriteSettings): Promise<Sy
     return outcome(ref, 'created', { after: object, msg: 'in a namespace this task creates' });
   const result = await applyObject(settings.client, object, { dryRun: settings.check, live, force: true });
   const msg = unmarked ? { msg: 'adopted (conflict: adopt)' } : {};
-  return outcome(result.ref, result.action, { before: result.before, after: result.after, ...msg });
+  const done = outcome(result.ref, result.action, { before: result.before, ...msg });
+  // Read through: a create's answer is parsed only if a diff asks for it (see applyObject).
+  Object.defineProperty(done, 'after', { enumerable: true, get: () => result.after });
+  return done;
 }
 
 /**
