@@ -7,13 +7,18 @@
  *
  *   npm run build && node bench/cpu-per-write.ts [--objects 10000] [--runs 2] [--label after] [--profile] [--keep-sandbox]
  *
- * --profile adds one run under `node --cpu-prof` and prints where the time went.
+ * --profile adds one run under `node --cpu-prof` and prints where the time went. --floor also
+ * times the floor (bench/peers/floor.ts) sending the same server-side applies to clean slaves:
+ * the CPU a bare Node client spends per write, the bound for mcsync's.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SANDBOX_DIR, sandboxDown, sandboxUp } from './lib/cluster.ts';
+import { listAll, SANDBOX_DIR, sandboxDown, sandboxUp } from './lib/cluster.ts';
+import { applyPlan } from './lib/floor-plan.ts';
+import { stripServerFields } from './lib/strip.ts';
+import { floorCommand, FLOOR_INFLIGHT, runTool } from './scenarios/peers.ts';
 import type { BenchContext } from './lib/context.ts';
 import { mcsyncPlay, mustSucceed, root } from './lib/exec.ts';
 import { renderReport, writeReport } from './lib/report.ts';
@@ -36,6 +41,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '2' },
     label: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    floor: { type: 'boolean', default: false },
     'keep-sandbox': { type: 'boolean', default: false },
   },
 });
@@ -59,7 +65,7 @@ try {
   }
   const record: CpuRecord = {
     label,
-    command: `node bench/cpu-per-write.ts --objects ${objects} --runs ${runs}`,
+    command: `node bench/cpu-per-write.ts --objects ${objects} --runs ${runs}${values.floor ? ' --floor' : ''}`,
     objects: expected,
     slaves: slaves.length,
     measuredAt: new Date().toISOString(),
@@ -83,6 +89,19 @@ try {
     log(
       `run ${run + 1}: first ${first.seconds.toFixed(2)} s, CPU ${first.cpuSeconds?.toFixed(2)} s; no-op ${noop.seconds.toFixed(2)} s, CPU ${noop.cpuSeconds?.toFixed(2)} s (load ${first.load})`,
     );
+  }
+  if (values.floor) {
+    await cleanSlaves(slaves);
+    const objects = (await Promise.all(SYNC_SELECTIONS.map((s) => listAll(master!, s.path, s.query))))
+      .flat()
+      .map(stripServerFields);
+    const floor = floorCommand(
+      applyPlan(objects, slaves, FLOOR_INFLIGHT),
+      join(work, 'floor-cpu.json'),
+      'with the same applies',
+    );
+    record.floor = measure(runTool('floor', 'first', floor));
+    log(`floor: ${record.floor.seconds.toFixed(2)} s, CPU ${record.floor.cpuSeconds?.toFixed(2)} s`);
   }
   const { wholeMs, marginalMs } = cpuPerWrite(record);
   log(

@@ -214,6 +214,9 @@ function cpuSection(records: CpuRecord[]): string {
       `${secs(median(cpu('noop')))} (${spread(cpu('noop'))})`,
       `**${wholeMs.toFixed(3)} ms**`,
       `${marginalMs.toFixed(3)} ms`,
+      r.floor?.cpuSeconds === undefined
+        ? '—'
+        : `${(((r.floor.cpuSeconds ?? 0) / (r.objects * r.slaves)) * 1000).toFixed(3)} ms`,
       `${secs(median(wall))} (${spread(wall)})`,
       spread(loads, 1),
       String(r.runs.length),
@@ -233,6 +236,7 @@ function cpuSection(records: CpuRecord[]): string {
         'CPU s no-op rerun',
         'CPU per write',
         'without start-up and LISTs',
+        'floor (bare client) CPU per write',
         'wall s first run',
         'load avg',
         'runs',

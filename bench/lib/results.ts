@@ -118,6 +118,8 @@ export interface CpuRecord {
   slaves: number;
   measuredAt: string;
   runs: Array<{ first: Measure; noop: Measure }>;
+  /** The floor sending the same applies (--floor): a bare client's CPU for these writes. */
+  floor?: Measure;
 }
 
 /** Everything measured, by scenario. */
