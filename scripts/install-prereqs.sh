@@ -18,12 +18,6 @@ command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
-command -v containerd >/dev/null 2>&1 || need+=(containerd)
-command -v runc >/dev/null 2>&1 || need+=(runc)
-[ -x /usr/lib/cni/bridge ] || need+=(containernetworking-plugins)
-command -v ip >/dev/null 2>&1 || need+=(iproute2)
-command -v buildah >/dev/null 2>&1 || need+=(buildah)
-command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible-core)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
