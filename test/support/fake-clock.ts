@@ -17,8 +17,18 @@ function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+export interface FakeClockOptions {
+  /**
+   * Sleeps resolve at once and step the clock by what they asked (firing timers that fall due),
+   * for code that only sleeps between attempts (module retries, polling): the test then needs
+   * no stepping and reads `sleeps`. An aborted signal still rejects, and records no sleep.
+   */
+  sleepSteps?: boolean;
+}
+
 export class FakeClock implements Clock {
   readonly #epoch: number;
+  readonly #sleepSteps: boolean;
   #elapsed = 0;
   #seq = 0;
   #timers: Scheduled[] = [];
@@ -27,8 +37,9 @@ export class FakeClock implements Clock {
   readonly sleeps: number[] = [];
 
   /** `epochMs` is what now() reads before the first step (default 2025-01-01T00:00:00Z). */
-  constructor(epochMs = Date.UTC(2025, 0, 1)) {
+  constructor(epochMs = Date.UTC(2025, 0, 1), options: FakeClockOptions = {}) {
     this.#epoch = epochMs;
+    this.#sleepSteps = options.sleepSteps ?? false;
   }
 
   now(): number {
@@ -43,8 +54,9 @@ export class FakeClock implements Clock {
     return this.#elapsed - start;
   }
 
-  /** Resolves when the clock has been stepped `ms` further (at once for `ms <= 0`). */
+  /** Resolves when the clock has been stepped `ms` further (at once for `ms <= 0`, or `sleepSteps`). */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (this.#sleepSteps) return this.#sleepStep(ms, signal);
     this.sleeps.push(ms);
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason as Error);
@@ -59,6 +71,13 @@ export class FakeClock implements Clock {
       });
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  #sleepStep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    this.sleeps.push(ms);
+    this.advance(Math.max(0, ms));
+    return Promise.resolve();
   }
 
   after(ms: number, fn: () => void): Timer {
@@ -148,4 +167,9 @@ export class FakeClock implements Clock {
 /** A fresh FakeClock (see the class). */
 export function fakeClock(epochMs?: number): FakeClock {
   return new FakeClock(epochMs);
+}
+
+/** A FakeClock whose sleeps return at once and move time by what they asked (`sleepSteps`). */
+export function sleepSteppingClock(epochMs?: number): FakeClock {
+  return new FakeClock(epochMs, { sleepSteps: true });
 }

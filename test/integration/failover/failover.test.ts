@@ -11,13 +11,13 @@ import { parseHubPool } from '../../../src/failover/hubpool.ts';
 import { createBucket, putObject } from '../../../src/failover/s3-client.ts';
 import { systemClock } from '../../../src/modules/services.ts';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
 import { startS3Server } from '../../support/s3-server.ts';
 import { startSmtpServer } from '../../support/smtp-server.ts';
 import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
 import {
   backupManifests,
-  cleanupNamespace,
   configMapNames,
   failoverPlay,
   failoverResult,

@@ -78,17 +78,6 @@ export function backupManifests(ns: string, count: number): string {
   return docs.map((d) => stringify(d)).join('---\n');
 }
 
-/** Deletes namespace `ns` on every cluster after `t`. */
-export function cleanupNamespace(
-  t: TestContext,
-  clusters: readonly SandboxClusterHandle[],
-  ns: string,
-): void {
-  t.after(async () => {
-    await Promise.all(clusters.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)));
-  });
-}
-
 export interface PoolOptions {
   name: string;
   leader: string;

@@ -1,13 +1,9 @@
 // A local HTTPS file server for backup_location.protocol https: serves fixed paths (a body, or a
 // redirect), checks a bearer token when one is set, and records every request it answered. The
-// certificate is the sandbox's serving cert (for 127.0.0.1, signed by the sandbox CA), or a
-// self-signed one made here with openssl, which no client should trust.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// certificate is the sandbox's serving cert (for 127.0.0.1, signed by the sandbox CA), or the
+// tests' self-signed one (test/support/self-signed.ts), which no client should trust.
+import { readFile } from 'node:fs/promises';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { sandboxLayout } from '../../../src/sandbox/layout.ts';
 
 export type Route = { body: string | Buffer; type?: string } | { redirect: string };
@@ -26,38 +22,9 @@ export async function sandboxServingCert(dir: string): Promise<{ key: Buffer; ce
   return { key: await readFile(layout.serverKey), cert: await readFile(layout.serverCert) };
 }
 
-/** A self-signed certificate for 127.0.0.1 that no CA vouches for. */
-export async function selfSignedCert(): Promise<{ key: Buffer; cert: Buffer }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-selfsigned-'));
-  try {
-    const key = path.join(dir, 'key.pem');
-    const cert = path.join(dir, 'cert.pem');
-    await promisify(execFile)('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
-    return { key: await readFile(key), cert: await readFile(cert) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** Starts the server on a free loopback port. */
 export async function startHttpsFileServer(options: {
-  tls: { key: Buffer; cert: Buffer };
+  tls: { key: string | Buffer; cert: string | Buffer };
   routes: Record<string, Route>;
   token?: string;
 }): Promise<HttpsFileServer> {

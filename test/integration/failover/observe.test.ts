@@ -8,19 +8,12 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { cleanupNamespace } from '../../support/namespaces.ts';
 import { startSmtpServer } from '../../support/smtp-server.ts';
 import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
-import { readiness, startObserver, waitFor } from '../observe/helpers.ts';
-import type { Observer } from '../observe/helpers.ts';
-import {
-  backupManifests,
-  cleanupNamespace,
-  configMapNames,
-  hubPoolDocument,
-  poolName,
-  project,
-  recordOn,
-} from './helpers.ts';
+import { startReadyObserver, waitFor } from '../../support/observer.ts';
+import type { Observer } from '../../support/observer.ts';
+import { backupManifests, configMapNames, hubPoolDocument, poolName, project, recordOn } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const [east, west, south] = sandbox.clusters as [
@@ -59,8 +52,7 @@ describe('continuous failover through mcsync observe', () => {
 
     const observers: Observer[] = [];
     for (const hub of [west, south]) {
-      const health = await readiness();
-      const observer = startObserver(t, [
+      const observer = await startReadyObserver(t, [
         'namespaces',
         '--field-selector',
         'metadata.name=mcsync',
@@ -74,9 +66,7 @@ describe('continuous failover through mcsync observe', () => {
         'playbooks/failover.yml',
         '-e',
         `hubpool_file=${dir}/hubpool.yml`,
-        health.flag,
       ]);
-      await health.ready();
       observers.push(observer);
     }
     const passes = (text: string): string[] => text.split('\n').filter((l) => / \S*mcsync exit=\d+ /.test(l));

@@ -8,11 +8,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
 import { startSmtpServer } from '../../support/smtp-server.ts';
 import {
   backupManifests,
-  cleanupNamespace,
   configMapNames,
   failoverPlay,
   failoverResult,

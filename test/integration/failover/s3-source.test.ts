@@ -13,7 +13,7 @@ import { createBucket, putObject } from '../../../src/failover/s3-client.ts';
 import type { BackupLocation } from '../../../src/failover/types.ts';
 import type { S3Fixture } from '../../support/s3-server.ts';
 import { startS3Server } from '../../support/s3-server.ts';
-import { selfSignedCert } from './https-server.ts';
+import { selfSignedCert } from '../../support/self-signed.ts';
 
 const AWS_VARS = [
   'AWS_ACCESS_KEY_ID',
@@ -80,9 +80,9 @@ const location = (s3: S3Fixture, extra: Partial<BackupLocation> = {}): BackupLoc
 
 const s3 = await startS3Server({ after });
 await seed(s3);
-const tls = await selfSignedCert();
+const tls = selfSignedCert();
 const ca = tls.cert;
-const s3tls = await startS3Server({ after }, { tls: { cert: tls.cert.toString(), key: tls.key.toString() } });
+const s3tls = await startS3Server({ after }, { tls: { cert: tls.cert, key: tls.key } });
 
 describe('S3 backup source', () => {
   it('reads the latest backup path-style with the static keys the credentials file holds', async () => {

@@ -8,12 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
 import { startSmtpServer } from '../../support/smtp-server.ts';
 import { waitFor } from '../observe/helpers.ts';
 import {
   backupManifests,
-  cleanupNamespace,
   configMapNames,
   failoverPlay,
   failoverResult,
@@ -24,7 +24,8 @@ import {
   repoRoot,
 } from './helpers.ts';
 import type { PoolOptions } from './helpers.ts';
-import { sandboxServingCert, selfSignedCert, startHttpsFileServer } from './https-server.ts';
+import { selfSignedCert } from '../../support/self-signed.ts';
+import { sandboxServingCert, startHttpsFileServer } from './https-server.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const [east, west, south] = sandbox.clusters as [
@@ -217,7 +218,7 @@ describe('backups over HTTPS', () => {
   it('a server whose certificate the CA did not sign: nothing is sent to it, the restore fails with what to do', async (t) => {
     const name = poolName('untrusted');
     const server = await startHttpsFileServer({
-      tls: await selfSignedCert(),
+      tls: selfSignedCert(),
       token,
       routes: { '/backups/latest.yaml': { body: backupManifests(`restored-${name}`, 1) } },
     });

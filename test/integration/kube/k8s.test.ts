@@ -15,8 +15,8 @@ import type { ResultDiff } from '../../../src/model/result.ts';
 import { k8sInfoModule, k8sModule } from '../../../src/modules/kube/index.ts';
 import type { K8sArgs, K8sInfoArgs } from '../../../src/modules/kube/index.ts';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
-import { testContext } from '../../unit/kube/context.ts';
-import type { TestContext } from '../../unit/kube/context.ts';
+import { moduleContext } from '../../support/module-context.ts';
+import type { FakeModuleContext } from '../../support/module-context.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 1 });
 const east = sandbox.clusters[0] as SandboxClusterHandle;
@@ -26,11 +26,13 @@ function ctx(
   t: NodeTestContext,
   options: Partial<ModuleContext> = {},
   vars: Record<string, unknown> = {},
-): TestContext {
-  const context = testContext(
-    { api_url: east.apiUrl, token_file: east.adminTokenFile, ca_file: east.caFile, ...vars },
-    options,
-  );
+): FakeModuleContext {
+  const context = moduleContext(options, {
+    api_url: east.apiUrl,
+    token_file: east.adminTokenFile,
+    ca_file: east.caFile,
+    ...vars,
+  });
   t.after(() => closeKubeClients(context.services.runCache));
   return context;
 }
@@ -277,9 +279,9 @@ describe('k8s sources and connections', () => {
       path.join(dir, 'cm.yaml.hbs'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ app }}\ndata:\n  replicas: "{{ replicas }}"\n',
     );
-    const context = testContext(
-      { kubeconfig: sandbox.kubeconfigFile, context: east.name, app: 'web', replicas: 2 },
+    const context = moduleContext(
       { baseDir: dir },
+      { kubeconfig: sandbox.kubeconfigFile, context: east.name, app: 'web', replicas: 2 },
     );
     t.after(() => closeKubeClients(context.services.runCache));
     const result = await k8s({ namespace: ns, src: 'manifests', template: 'cm.yaml.hbs' }, context);

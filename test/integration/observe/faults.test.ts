@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sandboxClusters } from '../../support/clusters.ts';
-import { imageStreamStatus, putImageStream, readiness, startObserver, waitFor } from './helpers.ts';
+import { imageStreamStatus, observeImageStreams, putImageStream, waitFor } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const east = sandbox.cluster('east');
@@ -15,26 +15,9 @@ const AFTER_FAULT_MS = 40_000;
 
 describe('mcsync observe through apiserver faults', () => {
   it('still syncs changes made after a kill -9 + restart and after a SIGSTOP/SIGCONT of the master', async (t) => {
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
-    );
-    const health = await readiness();
-    const obs = startObserver(t, [
-      'imagestreams',
-      '-n',
-      ns,
-      '-i',
-      sandbox.inventoryFile,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
-      '--watch-silence-timeout',
-      '5s',
-      health.flag,
-    ]);
-    await health.ready();
+    const { ns, obs } = await observeImageStreams(t, sandbox, slaves, {
+      args: ['--when-annotation', 'sync=me', '--watch-silence-timeout', '5s'],
+    });
     const synced = async (name: string): Promise<void> => {
       await putImageStream(east, ns, name, { sync: 'me' });
       for (const c of slaves)
@@ -58,7 +41,7 @@ describe('mcsync observe through apiserver faults', () => {
     await synced('after-pause');
 
     assert.equal(obs.child.exitCode, null, 'the observer is still running');
-    const metrics = await (await fetch(`http://${health.flag.split('=')[1]}/metrics`)).text();
+    const metrics = await (await fetch(`http://${obs.address}/metrics`)).text();
     assert.match(metrics, /observe_watch_reconnects\{cluster="east"\} [1-9]/);
     obs.child.kill('SIGTERM');
     assert.equal(await obs.exited, 0, obs.stderr());

@@ -1,75 +1,44 @@
-// Helpers for the observe integration tests: run the observer as a child process, wait for what
-// its triggers record, and make objects on sandbox clusters.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePorts } from '../../../src/sandbox/ports.ts';
-import type { Hooks, SandboxClusterHandle } from '../../support/clusters.ts';
+// Helpers for the observe integration tests: ImageStreams on sandbox clusters, and the observer
+// helpers of test/support/observer.ts re-exported for the suites that import them from here.
+import type { Hooks, SandboxClusterHandle, SandboxFixture } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
+import { cleanupNamespace } from '../../support/namespaces.ts';
+import { startReadyObserver } from '../../support/observer.ts';
+import type { ReadyObserver } from '../../support/observer.ts';
 
-const RUNNER = new URL('./run-observe.ts', import.meta.url).pathname;
-export const REPO = new URL('../../../', import.meta.url).pathname;
+export {
+  freePort,
+  readiness,
+  readLines,
+  REPO,
+  scripts,
+  startObserver,
+  startReadyObserver,
+  waitFor,
+} from '../../support/observer.ts';
+export type { Observer, ReadyObserver } from '../../support/observer.ts';
 
-export interface Observer {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number>;
-}
-
-/** Starts `mcsync observe ARGS` in `cwd`; killed after the test if still running. */
-export function startObserver(
+/**
+ * The set-up of the watch-mode playbook suites: a fresh namespace on the master `east` (also
+ * deleted after `t` from `targets`, where the playbook creates it) and a ready observer of its
+ * ImageStreams running `playbook` (default playbooks/watch.yml) over the sandbox inventory, with
+ * `args` after those.
+ */
+export async function observeImageStreams(
   t: Hooks,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Observer {
-  const child = spawn(process.execPath, [RUNNER, ...args], {
-    cwd: options.cwd ?? REPO,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number>((resolve) =>
-    child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))),
+  sandbox: SandboxFixture,
+  targets: readonly SandboxClusterHandle[],
+  options: { playbook?: string; args?: string[]; cwd?: string } = {},
+): Promise<{ ns: string; obs: ReadyObserver }> {
+  const ns = await sandbox.namespace(t, { clusters: ['east'] });
+  cleanupNamespace(t, targets, ns);
+  const playbook = options.playbook ?? 'playbooks/watch.yml';
+  const obs = await startReadyObserver(
+    t,
+    ['imagestreams', '-n', ns, '-i', sandbox.inventoryFile, '--playbook', playbook, ...(options.args ?? [])],
+    { ...(options.cwd !== undefined && { cwd: options.cwd }) },
   );
-  t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A temp dir with executable scripts. */
-export async function scripts(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'mcsync-observe-it-'));
-  for (const [name, text] of Object.entries(files)) {
-    await writeFile(join(dir, name), text);
-    await chmod(join(dir, name), 0o755);
-  }
-  return dir;
-}
-
-export async function readLines(file: string): Promise<string[]> {
-  try {
-    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
+  return { ns, obs };
 }
 
 export async function putImageStream(
@@ -105,26 +74,4 @@ export async function imageStreamStatus(
 ): Promise<number> {
   return (await c.admin.get(`/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${name}`))
     .status;
-}
-
-/** One free loopback port (the sandbox's port picker). */
-export async function freePort(): Promise<number> {
-  const [port = 0] = await freePorts(1);
-  return port;
-}
-
-/** `--listen-addr` on a free port, and a wait until /healthz/ready says the initial list is done. */
-export async function readiness(): Promise<{ flag: string; ready(timeoutMs?: number): Promise<void> }> {
-  const port = await freePort();
-  return {
-    flag: `--listen-addr=127.0.0.1:${port}`,
-    ready: async (timeoutMs = 15_000) => {
-      await waitFor(
-        '/healthz/ready',
-        async () =>
-          (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200,
-        timeoutMs,
-      );
-    },
-  };
 }

@@ -4,33 +4,18 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { KubeClient } from '../../../src/kube/client.ts';
+import type { KubeClient } from '../../../src/kube/client.ts';
 import type { LeaderElectionOptions } from '../../../src/observe/contracts.ts';
 import { runLeaderElection } from '../../../src/observe/leader-election.ts';
 import { microTime } from '../../../src/observe/lease-lock.ts';
 import { ok } from '../../support/kube-api.ts';
-import { readTokenFile, sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { sandboxClient } from '../../support/kube-client.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 1 });
 const east = sandbox.clusters[0] as SandboxClusterHandle;
-const token = await readTokenFile(east.adminTokenFile);
 
-function client(t: TestContext): KubeClient {
-  const c = new KubeClient({
-    host: east.name,
-    server: east.apiUrl,
-    token,
-    ca: east.ca,
-    cert: undefined,
-    key: undefined,
-    servername: undefined,
-    insecure: false,
-    credentials: 'test token',
-    defaultNamespace: undefined,
-  });
-  t.after(() => c.close());
-  return c;
-}
+const client = (t: TestContext): KubeClient => sandboxClient(t, east);
 
 interface Term {
   who: string;

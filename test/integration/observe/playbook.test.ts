@@ -6,15 +6,7 @@ import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { sandboxClusters } from '../../support/clusters.ts';
-import {
-  imageStreamStatus,
-  putImageStream,
-  readiness,
-  REPO,
-  scripts,
-  startObserver,
-  waitFor,
-} from './helpers.ts';
+import { imageStreamStatus, observeImageStreams, putImageStream, REPO, scripts, waitFor } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const east = sandbox.cluster('east');
@@ -23,24 +15,9 @@ const BOUND_MS = 5000;
 
 describe('mcsync observe --playbook playbooks/watch.yml', () => {
   it('copies an ImageStream annotated sync=me to every slave within 5 s, and removes it when deleted', async (t) => {
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
-    );
-    const health = await readiness();
-    const obs = startObserver(t, [
-      'imagestreams',
-      '-n',
-      ns,
-      '-i',
-      sandbox.inventoryFile,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
-      health.flag,
-    ]);
-    await health.ready();
+    const { ns, obs } = await observeImageStreams(t, sandbox, slaves, {
+      args: ['--when-annotation', 'sync=me'],
+    });
     await putImageStream(east, ns, 'plain');
     const started = Date.now();
     await putImageStream(east, ns, 'app', { sync: 'me' });
@@ -74,26 +51,9 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
 
   it('with --workers 4, every one of 30 ImageStreams created back to back reaches every slave', async (t) => {
     // Concurrent runs must not share a source list started before their own event.
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
-    );
-    const health = await readiness();
-    startObserver(t, [
-      'imagestreams',
-      '-n',
-      ns,
-      '-i',
-      sandbox.inventoryFile,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
-      '--workers',
-      '4',
-      health.flag,
-    ]);
-    await health.ready();
+    const { ns } = await observeImageStreams(t, sandbox, slaves, {
+      args: ['--when-annotation', 'sync=me', '--workers', '4'],
+    });
     const names = Array.from({ length: 30 }, (_, i) => `s${i}`);
     for (const name of names) await putImageStream(east, ns, name, { sync: 'me' });
     for (const c of slaves)
@@ -106,30 +66,14 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
   });
 
   it('--watch-files reloads a changed playbook, and keeps the previous one when the change is invalid', async (t) => {
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(slaves.map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
-    );
     const dir = await scripts({});
     const playbook = join(dir, 'watch.yml');
     await copyFile(join(REPO, 'playbooks/watch.yml'), playbook);
-    const health = await readiness();
-    const obs = startObserver(
-      t,
-      [
-        'imagestreams',
-        '-n',
-        ns,
-        '-i',
-        sandbox.inventoryFile,
-        '--playbook',
-        playbook,
-        '--watch-files',
-        health.flag,
-      ],
-      { cwd: dir },
-    );
-    await health.ready();
+    const { ns, obs } = await observeImageStreams(t, sandbox, slaves, {
+      playbook,
+      args: ['--watch-files'],
+      cwd: dir,
+    });
     const good = await readFile(playbook, 'utf8');
     await writeFile(playbook, good.replace('hosts: slaves', 'hosts: slaves\n  bogus_key: 1'));
     await waitFor('the reload error', () =>

@@ -5,35 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { KubeClient } from '../../../src/kube/client.ts';
+import type { KubeClient } from '../../../src/kube/client.ts';
 import type { KubeObject } from '../../../src/kube/types.ts';
 import { watchEvents } from '../../../src/kube/watch.ts';
 import type { ObservedEvent, Reflector, ReflectorOptions } from '../../../src/observe/contracts.ts';
 import { startReflector } from '../../../src/observe/reflector.ts';
 import { applyWatchEvent } from '../../../src/observe/reflector-store.ts';
 import { ok } from '../../support/kube-api.ts';
-import { readTokenFile, sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { sandboxClient } from '../../support/kube-client.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 1 });
 const east = sandbox.clusters[0] as SandboxClusterHandle;
-const token = await readTokenFile(east.adminTokenFile);
 
-function client(t: TestContext): KubeClient {
-  const c = new KubeClient({
-    host: east.name,
-    server: east.apiUrl,
-    token,
-    ca: east.ca,
-    cert: undefined,
-    key: undefined,
-    servername: undefined,
-    insecure: false,
-    credentials: 'test token',
-    defaultNamespace: undefined,
-  });
-  t.after(() => c.close());
-  return c;
-}
+const client = (t: TestContext): KubeClient => sandboxClient(t, east);
 
 interface Recording {
   reflector: Reflector;
@@ -224,11 +209,7 @@ describe('reflector on a healthy cluster', () => {
 
   it('keeps retrying with backoff while the resource is forbidden, reporting each failure', async (t) => {
     const ns = await sandbox.namespace(t, { prefix: 'refl' });
-    const viewer = new KubeClient({
-      ...client(t).connection,
-      token: await readTokenFile(east.viewerTokenFile),
-    });
-    t.after(() => viewer.close());
+    const viewer = sandboxClient(t, east, { tokenFile: east.viewerTokenFile });
     const resource = await client(t).resource('v1', 'Secret');
     const errors: Error[] = [];
     const reflector = startReflector({

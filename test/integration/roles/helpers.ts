@@ -7,6 +7,8 @@ import { repoRoot, runPlay, tempProject } from '../../support/play.ts';
 import type { PlayRun } from '../../support/play.ts';
 
 export { repoRoot };
+/** One implementation for every suite: test/support/namespaces.ts. */
+export { cleanupNamespace } from '../../support/namespaces.ts';
 export type { PlayRun };
 
 /** Runs `node bin/mcsync-play.js ARGS` from the repository root (roles/ found there). */
@@ -22,28 +24,6 @@ export function project(t: TestContext, files: Record<string, unknown>): Promise
 /** Changed counts per host from a JSON run. */
 export function changedPerHost(run: PlayRun): Record<string, number | undefined> {
   return Object.fromEntries(Object.entries(run.doc?.recap ?? {}).map(([h, r]) => [h, r.changed]));
-}
-
-/**
- * Deletes namespace `ns` on every cluster after `t` (sync creates it on the targets) and waits
- * (up to 60 s) until it is gone: a later test that reuses the name would otherwise write into
- * the terminating namespace, whose controller then deletes what it wrote.
- */
-export function cleanupNamespace(
-  t: TestContext,
-  clusters: readonly SandboxClusterHandle[],
-  ns: string,
-): void {
-  t.after(async () => {
-    await Promise.all(
-      clusters.map(async (c) => {
-        await c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined);
-        const deadline = Date.now() + 60_000;
-        while (Date.now() < deadline && (await c.admin.get(`/api/v1/namespaces/${ns}`)).status !== 404)
-          await new Promise((resolve) => setTimeout(resolve, 200));
-      }),
-    );
-  });
 }
 
 /**

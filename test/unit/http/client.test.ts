@@ -5,7 +5,8 @@ import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { HttpClient, httpRequest } from '../../../src/http/client.ts';
 import { RequestTimeoutError } from '../../../src/http/errors.ts';
-import { selfSigned, startTlsServer } from '../kube/tls-server.ts';
+import { selfSignedCert } from '../../support/self-signed.ts';
+import { startTlsServer } from '../kube/tls-server.ts';
 import type { Handler, TlsServer } from '../kube/tls-server.ts';
 
 let handler: Handler = (_req, res) => res.end('ok');
@@ -54,7 +55,7 @@ describe('HttpClient', () => {
   });
 
   it('presents a client certificate to a server that requires one', async () => {
-    const { cert, key } = selfSigned();
+    const { cert, key } = selfSignedCert();
     const mtls = https.createServer(
       { cert, key, ca: cert, requestCert: true, rejectUnauthorized: true },
       (req, res) => res.end(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN)),

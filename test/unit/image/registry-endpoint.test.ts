@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Vars } from '../../../src/model/vars.ts';
 import { hostRegistry } from '../../../src/modules/image/registry-endpoint.ts';
-import { moduleContext } from '../modules/context.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 function contextFor(hosts: Record<string, Vars>) {
   const secrets: string[] = [];

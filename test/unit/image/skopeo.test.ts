@@ -7,7 +7,8 @@ import type { ProcessRunner } from '../../../src/model/module.ts';
 import { createWorkspace } from '../../../src/modules/image/copy-workspace.ts';
 import type { ResolvedRegistry } from '../../../src/modules/image/registry-endpoint.ts';
 import { skopeoArgv, skopeoCopy, type SkopeoOptions } from '../../../src/modules/image/skopeo.ts';
-import { fakeClock, moduleContext } from '../modules/context.ts';
+import { sleepSteppingClock } from '../../support/fake-clock.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
@@ -96,7 +97,7 @@ describe('skopeo copy', () => {
         };
       },
     };
-    const clock = fakeClock();
+    const clock = sleepSteppingClock();
     const context = moduleContext({ services: { processes, clock, runCache: new Map() } });
     const workspace = await createWorkspace(src, dest);
     try {
@@ -119,7 +120,9 @@ describe('skopeo copy', () => {
         return { exitCode: 1, stdout: '', stderr: 'unauthorized: authentication required for dest-token' };
       },
     };
-    const context = moduleContext({ services: { processes, clock: fakeClock(), runCache: new Map() } });
+    const context = moduleContext({
+      services: { processes, clock: sleepSteppingClock(), runCache: new Map() },
+    });
     const workspace = await createWorkspace(src, dest);
     try {
       await assert.rejects(skopeoCopy(request, workspace, options, context), (error: Error) => {

@@ -8,7 +8,9 @@ import { closeKubeClients, kubeClientFor } from '../../../src/kube/client-cache.
 import { KubeClient } from '../../../src/kube/client.ts';
 import type { KubeConnection } from '../../../src/kube/connection.ts';
 import { KubeApiError } from '../../../src/kube/errors.ts';
-import { fastClock, testContext } from './context.ts';
+import { sleepSteppingClock } from '../../support/fake-clock.ts';
+import type { FakeClock } from '../../support/fake-clock.ts';
+import { moduleContext } from '../../support/module-context.ts';
 import { json, startTlsServer, status } from './tls-server.ts';
 import type { Handler, TlsServer } from './tls-server.ts';
 
@@ -40,13 +42,13 @@ after(() => server.close());
 
 function client(
   extra: Partial<KubeConnection> = {},
-  sleeps: number[] = [],
+  clock: FakeClock = sleepSteppingClock(0),
   debug: string[] = [],
 ): KubeClient {
   return new KubeClient(connection(server, extra), {
     retry: { attempts: 4, baseMs: 10, capMs: 100 },
   }).withScope({
-    clock: fastClock(sleeps),
+    clock,
     log: { debug: (m) => void debug.push(m), info: () => undefined, warn: () => undefined },
   });
 }
@@ -187,21 +189,21 @@ describe('KubeClient retries', () => {
       ++calls === 1
         ? json(res, 429, status(429, 'TooManyRequests', 'slow down'), { 'retry-after': '2' })
         : json(res, 200, { ok: 1 });
-    const sleeps: number[] = [];
-    assert.deepEqual(await client({}, sleeps).get('/api'), { ok: 1 });
-    assert.deepEqual(sleeps, [2000]);
+    const clock = sleepSteppingClock(0);
+    assert.deepEqual(await client({}, clock).get('/api'), { ok: 1 });
+    assert.deepEqual(clock.sleeps, [2000]);
   });
 
   it('gives up on a persistent 503 after the configured attempts', async () => {
     let calls = 0;
     handler = (_req, res) => (calls++, json(res, 503, status(503, 'ServiceUnavailable', 'etcd down')));
-    const sleeps: number[] = [];
+    const clock = sleepSteppingClock(0);
     await assert.rejects(
-      client({}, sleeps).get('/api'),
+      client({}, clock).get('/api'),
       (e: unknown) => e instanceof KubeApiError && e.status === 503,
     );
     assert.equal(calls, 4);
-    assert.equal(sleeps.length, 3);
+    assert.equal(clock.sleeps.length, 3);
   });
 
   it('retries a 409 Conflict on a merge patch but not on server-side apply', async () => {
@@ -233,7 +235,11 @@ describe('KubeClient requests', () => {
   it('sends the bearer token and logs method, path, status and time at debug level without the token', async () => {
     handler = (_req, res) => json(res, 200, { items: [] });
     const debug: string[] = [];
-    await client({}, [], debug).get('/api/v1/pods', { labelSelector: 'a=b', limit: 5, continue: undefined });
+    await client({}, undefined, debug).get('/api/v1/pods', {
+      labelSelector: 'a=b',
+      limit: 5,
+      continue: undefined,
+    });
     const last = server.requests[server.requests.length - 1];
     assert.equal(last?.headers.authorization, `Bearer ${TOKEN}`);
     assert.equal(last?.url, '/api/v1/pods?labelSelector=a%3Db&limit=5');
@@ -249,11 +255,14 @@ describe('kubeClientFor', () => {
     t.after(() => rm(dir, { recursive: true, force: true }));
     await writeFile(path.join(dir, 'token'), `  ${TOKEN}\n`);
     await writeFile(path.join(dir, 'ca.crt'), server.ca);
-    const ctx = testContext({
-      api_url: server.url.replace('https://', ''),
-      token_file: path.join(dir, 'token'),
-      ca_file: path.join(dir, 'ca.crt'),
-    });
+    const ctx = moduleContext(
+      {},
+      {
+        api_url: server.url.replace('https://', ''),
+        token_file: path.join(dir, 'token'),
+        ca_file: path.join(dir, 'ca.crt'),
+      },
+    );
     const a = await kubeClientFor(ctx);
     const b = await kubeClientFor(ctx);
     assert.equal(a.connection, b.connection);
@@ -267,7 +276,7 @@ describe('kubeClientFor', () => {
 
   it('warns once per host when TLS verification is off, and then connects without a CA', async () => {
     handler = (_req, res) => json(res, 200, { ok: true });
-    const ctx = testContext({ api_url: server.url, token: TOKEN, insecure_skip_tls_verify: 'true' });
+    const ctx = moduleContext({}, { api_url: server.url, token: TOKEN, insecure_skip_tls_verify: 'true' });
     await (await kubeClientFor(ctx)).get('/version');
     await (await kubeClientFor(ctx)).get('/version');
     assert.equal(ctx.lines.warn.length, 1);
@@ -300,7 +309,7 @@ describe('kubeClientFor', () => {
         '  context: {cluster: c1, user: u1}',
       ].join('\n'),
     );
-    const ctx = testContext({ kubeconfig: file, context: 'east-admin' });
+    const ctx = moduleContext({}, { kubeconfig: file, context: 'east-admin' });
     const c = await kubeClientFor(ctx);
     assert.equal(c.connection.defaultNamespace, 'team');
     assert.match(c.connection.credentials, /context 'east-admin' user 'u1'/);
@@ -309,7 +318,7 @@ describe('kubeClientFor', () => {
     assert.deepEqual(ctx.secretValues, [TOKEN]);
     await closeKubeClients(ctx.services.runCache);
     await assert.rejects(
-      kubeClientFor(testContext({ kubeconfig: file, context: 'east-admn' })),
+      kubeClientFor(moduleContext({}, { kubeconfig: file, context: 'east-admn' })),
       /context 'east-admn' is not in kubeconfig .*did you mean 'east-admin'\?/,
     );
   });
@@ -336,7 +345,7 @@ describe('kubeClientFor', () => {
         '  context: {cluster: c1, user: u2}',
       ].join('\n'),
     );
-    const ctx = testContext({ kubeconfig: path.join(dir, 'config'), context: 'by-file' });
+    const ctx = moduleContext({}, { kubeconfig: path.join(dir, 'config'), context: 'by-file' });
     await (await kubeClientFor(ctx)).get('/version');
     assert.equal(
       server.requests[server.requests.length - 1]?.headers.authorization,
@@ -347,7 +356,7 @@ describe('kubeClientFor', () => {
   });
 
   it('reads token_env and fails clearly when it is unset', async () => {
-    const ctx = testContext({ api_url: server.url, token_env: 'MCSYNC_TEST_UNSET_TOKEN' });
+    const ctx = moduleContext({}, { api_url: server.url, token_env: 'MCSYNC_TEST_UNSET_TOKEN' });
     await assert.rejects(
       kubeClientFor(ctx),
       /token_env of host 'east' names MCSYNC_TEST_UNSET_TOKEN, which is not set or empty/,

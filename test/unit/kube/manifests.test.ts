@@ -11,7 +11,7 @@ import {
   srcObjects,
   templateObjects,
 } from '../../../src/modules/kube/manifest-sources.ts';
-import { testContext } from './context.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 const names = (list: { object: { metadata?: { name?: string } } }[]): (string | undefined)[] =>
   list.map((s) => s.object.metadata?.name);
@@ -77,7 +77,7 @@ describe('src and template files', () => {
   });
 
   it('reads a directory (sorted, manifests only), a glob, and files from the search paths first', async () => {
-    const ctx = testContext({}, { baseDir: dir, searchPaths: [path.join(dir, 'role', 'files')] });
+    const ctx = moduleContext({ baseDir: dir, searchPaths: [path.join(dir, 'role', 'files')] });
     assert.deepEqual(names(await srcObjects(['manifests'], ctx)), ['a', 'b']);
     assert.deepEqual(names(await srcObjects(['manifests/*.yaml'], ctx)), ['b']);
     assert.deepEqual(names(await srcObjects(['ns.yaml'], ctx)), ['from-role']);
@@ -88,7 +88,7 @@ describe('src and template files', () => {
   });
 
   it('renders a template file with the task variables', async () => {
-    const ctx = testContext({ app: 'web', replicas: 3 }, { baseDir: dir });
+    const ctx = moduleContext({ baseDir: dir }, { app: 'web', replicas: 3 });
     const [cm] = await templateObjects(['cm.yaml.hbs'], ctx);
     assert.deepEqual(cm?.object, {
       apiVersion: 'v1',
@@ -103,7 +103,7 @@ describe('collectObjects', () => {
   it('builds one object from api_version, kind, name and namespace', async () => {
     const out = await collectObjects(
       { api_version: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'demo' },
-      testContext({}),
+      moduleContext(),
       'absent',
     );
     assert.deepEqual(out[0]?.object, {
@@ -116,20 +116,20 @@ describe('collectObjects', () => {
   it('fills in apiVersion and kind from the arguments and names the source of an incomplete object', async () => {
     const out = await collectObjects(
       { kind: 'ConfigMap', api_version: 'v1', definition: { metadata: { name: 'x' } } },
-      testContext({}),
+      moduleContext(),
       'present',
     );
     assert.equal(out[0]?.object.kind, 'ConfigMap');
     await assert.rejects(
       collectObjects(
         { definition: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'x-' } }] },
-        testContext({}),
+        moduleContext(),
         'present',
       ),
       /definition\[0\]: object to make present has no metadata.name \(generateName is not supported/,
     );
     await assert.rejects(
-      collectObjects({}, testContext({}), 'present'),
+      collectObjects({}, moduleContext(), 'present'),
       /k8s needs definition, src or template/,
     );
   });

@@ -1,13 +1,10 @@
-// A tiny HTTPS server with a self-signed certificate made by openssl, for the client's
+// A tiny HTTPS server with the tests' self-signed certificate (test/support/self-signed.ts), for the client's
 // transport and error paths (refused, TLS, 401, 403, 429, 5xx). Not a Kubernetes API stand-in:
 // each test scripts the few answers it needs.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { selfSignedCert } from '../../support/self-signed.ts';
 
 export interface Recorded {
   method: string;
@@ -25,48 +22,8 @@ export interface TlsServer {
 
 export type Handler = (req: Recorded, res: ServerResponse) => void;
 
-let cached: { cert: string; key: string } | undefined;
-
-/** A self-signed certificate for 127.0.0.1 and localhost (made once per process). */
-export function selfSigned(): { cert: string; key: string } {
-  if (cached) return cached;
-  const dir = mkdtempSync(path.join(tmpdir(), 'kube-tls-'));
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    cached = {
-      cert: readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
-      key: readFileSync(path.join(dir, 'key.pem'), 'utf8'),
-    };
-    return cached;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 export async function startTlsServer(handler: Handler): Promise<TlsServer> {
-  const { cert, key } = selfSigned();
+  const { cert, key } = selfSignedCert();
   const requests: Recorded[] = [];
   const server = https.createServer({ cert, key }, (req, res) => {
     const chunks: Buffer[] = [];

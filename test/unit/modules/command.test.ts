@@ -7,7 +7,7 @@ import type { ProcessRunner } from '../../../src/model/module.ts';
 import { commandModule } from '../../../src/modules/builtin/command.module.ts';
 import { shellModule } from '../../../src/modules/builtin/shell.module.ts';
 import { splitShellWords } from '../../../src/modules/builtin/shell-words.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 describe('splitShellWords', () => {
   it('splits like a shell without interpreting anything', () => {

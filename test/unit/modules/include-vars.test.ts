@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { includeVarsModule } from '../../../src/modules/builtin/include-vars.module.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 describe('include_vars', () => {
   let base = '';

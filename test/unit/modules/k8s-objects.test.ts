@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { McsyncError } from '../../../src/errors.ts';
 import { collectObjects } from '../../../src/modules/kube/k8s-objects.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 const binding = (name: string, namespace?: string): Record<string, unknown> => ({
   apiVersion: 'rbac.authorization.k8s.io/v1',

@@ -10,7 +10,7 @@ import {
 } from '../../../src/modules/kube/k8s-sync-patch.ts';
 import { prepareForTarget } from '../../../src/modules/kube/k8s-sync-prepare.ts';
 import { sourceHost } from '../../../src/modules/kube/k8s-sync-source.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 describe('k8s_sync overrides', () => {
   it('a merge patch merges mappings, replaces lists and deletes with null', () => {

@@ -1,7 +1,5 @@
 // Options of the builtin modules whose effect no other test shows (see test/unit/load/keywords-coverage.test.ts).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -14,7 +12,9 @@ import { includeVarsModule } from '../../../src/modules/builtin/include-vars.mod
 import { shellModule } from '../../../src/modules/builtin/shell.module.ts';
 import { uriModule } from '../../../src/modules/builtin/uri.module.ts';
 import { waitForModule } from '../../../src/modules/builtin/wait-for.module.ts';
-import { fakeClock, moduleContext } from './context.ts';
+import { sleepSteppingClock } from '../../support/fake-clock.ts';
+import { moduleContext } from '../../support/module-context.ts';
+import { selfSignedCert } from '../../support/self-signed.ts';
 
 describe('include_vars options', () => {
   it('depth, files_matching and extensions choose the files of a directory', async () => {
@@ -64,29 +64,19 @@ describe('shell executable', () => {
 
 describe('uri and wait_for network options', () => {
   it('wait_for checks certificates unless validate_certs is false, and trusts ca_path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'mcsync-wait-tls-'));
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1']
-        .concat(['-addext', 'subjectAltName=IP:127.0.0.1'])
-        .concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
-      { stdio: 'ignore' },
-    );
-    const tls = createHttpsServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_req, res) => res.end('secure'),
-    );
+    const { cert, key, certFile } = selfSignedCert();
+    const tls = createHttpsServer({ key, cert }, (_req, res) => res.end('secure'));
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const url = `https://127.0.0.1:${(tls.address() as AddressInfo).port}/`;
     const wait = async (extra: Record<string, unknown>): Promise<boolean | undefined> => {
       const ctx = moduleContext();
-      ctx.services.clock = fakeClock();
+      ctx.services.clock = sleepSteppingClock();
       return (await waitForModule.run({ url, timeout: 1, ...extra }, ctx)).failed;
     };
     try {
       assert.equal(await wait({}), true, 'an unknown CA never becomes ready');
       assert.equal(await wait({ validate_certs: false }), undefined);
-      assert.equal(await wait({ ca_path: join(dir, 'cert.pem') }), undefined);
+      assert.equal(await wait({ ca_path: certFile }), undefined);
     } finally {
       tls.close();
     }
@@ -117,7 +107,7 @@ describe('uri and wait_for network options', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     const ctx = moduleContext();
-    ctx.services.clock = fakeClock();
+    ctx.services.clock = sleepSteppingClock();
     const started = Date.now();
     try {
       const result = await waitForModule.run(

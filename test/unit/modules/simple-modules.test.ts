@@ -5,7 +5,8 @@ import { UNDEFINED_VARIABLE, debugModule } from '../../../src/modules/builtin/de
 import { failModule } from '../../../src/modules/builtin/fail.module.ts';
 import { pauseModule } from '../../../src/modules/builtin/pause.module.ts';
 import { setFactModule } from '../../../src/modules/builtin/set-fact.module.ts';
-import { fakeClock, moduleContext } from './context.ts';
+import { sleepSteppingClock } from '../../support/fake-clock.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 describe('debug', () => {
   it('returns msg, defaulting to Hello world!', async () => {
@@ -91,7 +92,7 @@ describe('fail', () => {
 
 describe('pause', () => {
   it('sleeps through the injected clock', async () => {
-    const clock = fakeClock();
+    const clock = sleepSteppingClock();
     const ctx = moduleContext();
     ctx.services.clock = clock;
     const result = await pauseModule.run({ seconds: 3 }, ctx);

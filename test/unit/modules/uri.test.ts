@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { uriModule } from '../../../src/modules/builtin/uri.module.ts';
-import { moduleContext } from './context.ts';
+import { moduleContext } from '../../support/module-context.ts';
+import { selfSignedCert } from '../../support/self-signed.ts';
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -101,40 +98,13 @@ describe('uri', () => {
   });
 
   it('checks certificates unless validate_certs is false, and trusts ca_path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mcsync-uri-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const tls = createHttpsServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_req, res) => res.end('secure'),
-    );
+    const { cert, key, certFile } = selfSignedCert();
+    const tls = createHttpsServer({ key, cert }, (_req, res) => res.end('secure'));
     const url = `https://${await listen(tls)}/`;
     try {
       assert.equal((await uriModule.run({ url }, moduleContext())).failed, true);
       assert.equal((await uriModule.run({ url, validate_certs: false }, moduleContext())).failed, undefined);
-      assert.equal(
-        (await uriModule.run({ url, ca_path: join(dir, 'cert.pem') }, moduleContext())).failed,
-        undefined,
-      );
+      assert.equal((await uriModule.run({ url, ca_path: certFile }, moduleContext())).failed, undefined);
     } finally {
       tls.close();
     }

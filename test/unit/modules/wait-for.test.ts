@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { waitForModule } from '../../../src/modules/builtin/wait-for.module.ts';
-import { fakeClock, moduleContext } from './context.ts';
+import { sleepSteppingClock } from '../../support/fake-clock.ts';
+import { moduleContext } from '../../support/module-context.ts';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -29,7 +30,7 @@ describe('wait_for', () => {
   });
 
   it('times out on a closed port, sleeping between attempts through the clock', async () => {
-    const clock = fakeClock();
+    const clock = sleepSteppingClock();
     const ctx = moduleContext();
     ctx.services.clock = clock;
     const port = await freePort();
@@ -57,7 +58,7 @@ describe('wait_for', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const clock = fakeClock();
+    const clock = sleepSteppingClock();
     const ctx = moduleContext();
     ctx.services.clock = clock;
     try {
