@@ -1,0 +1,231 @@
+// The watch wrapper in real pods: the image built from deploy/Containerfile, pushed to the master's
+// sandbox registry and pulled by the sandbox nodes' containerd with a pull Secret, deployed by
+// playbooks/deploy-observer.yml (two leader-elected replicas), syncing an ImageStream from the
+// master to both slaves, handing the Lease over when the leader's pod is deleted, and held to its
+// role's access. Needs root, containerd, runc, the CNI plugins and buildah (CI installs them).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import { kubeApi, ok } from '../../support/kube-api.ts';
+import {
+  buildAndPushImage,
+  createPullSecret,
+  deployObserver,
+  isReady,
+  leaseHolder,
+  NS,
+  observerPods,
+  podLog,
+  waitFor,
+  type Pod,
+} from './observer-pods.ts';
+
+const sandbox = await sandboxClusters({ after }, { clusters: 3, node: true });
+const [east, west, south] = sandbox.clusters as [
+  SandboxClusterHandle,
+  SandboxClusterHandle,
+  SandboxClusterHandle,
+];
+/** --lease-duration and --retry-period of mcsync observe (the Deployment keeps the defaults). */
+interface BrokenSpec {
+  replicas: number;
+  selector: { matchLabels: Record<string, string> };
+  template: {
+    metadata: { labels: Record<string, string> };
+    spec: {
+      serviceAccountName: string;
+      containers: { args: string[]; ports: { containerPort: number; hostPort?: number }[] }[];
+    };
+  };
+}
+
+const LEASE_DURATION_MS = 15_000;
+const RETRY_PERIOD_MS = 2_000;
+
+async function twoReadyPods(): Promise<Pod[]> {
+  return waitFor(
+    async () => {
+      const pods = await observerPods(east);
+      return pods.length === 2 && pods.every(isReady) ? pods : undefined;
+    },
+    240_000,
+    async () =>
+      JSON.stringify((await observerPods(east)).map((p) => ({ name: p.metadata.name, status: p.status }))),
+  );
+}
+
+async function annotatedStream(ns: string, tag: string): Promise<void> {
+  ok(
+    await east.admin.apply(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`, {
+      apiVersion: 'image.openshift.io/v1',
+      kind: 'ImageStream',
+      metadata: { name: 'app', namespace: ns, annotations: { sync: 'me' }, labels: { tag } },
+    }),
+    'imagestream',
+  );
+}
+
+async function onBothSlaves(ns: string, tag: string, timeoutMs: number): Promise<void> {
+  for (const slave of [west, south]) {
+    await waitFor(
+      async () => {
+        const res = await slave.admin.get(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`);
+        return (
+          res.status === 200 &&
+          (res.json as { metadata: { labels?: Record<string, string> } }).metadata.labels?.tag === tag
+        );
+      },
+      timeoutMs,
+      () => `ImageStream ${ns}/app with label tag=${tag} on ${slave.name}`,
+    );
+  }
+}
+
+describe('the observer in real pods on the sandbox nodes', () => {
+  let image = '';
+  before(async () => {
+    image = await buildAndPushImage(sandbox.dir);
+    await createPullSecret(east);
+    await deployObserver(sandbox, image);
+  });
+
+  it('pulls the image from the master registry and both replicas reach Ready through their probes; exactly one holds the Lease', async () => {
+    const pods = await twoReadyPods();
+    assert.ok(
+      pods.every((p) => p.spec.nodeName),
+      'scheduled by the scheduler',
+    );
+    assert.notEqual(
+      pods[0]?.spec.nodeName,
+      pods[1]?.spec.nodeName,
+      'host ports keep the replicas on different nodes',
+    );
+    const holder = await waitFor(
+      async () => leaseHolder(east),
+      30_000,
+      () => 'a Lease holder',
+    );
+    assert.equal(
+      pods.filter((p) => p.metadata.name === holder).length,
+      1,
+      `holder ${holder} is one of the pods`,
+    );
+  });
+
+  it('syncs an ImageStream annotated sync=me to both slaves from the leader pod (its log shows the run)', async () => {
+    const ns = `pod-${randomBytes(3).toString('hex')}`;
+    ok(
+      await east.admin.post('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+      }),
+      'ns',
+    );
+    await annotatedStream(ns, 'one');
+    await onBothSlaves(ns, 'one', 60_000);
+    const leader = await leaseHolder(east);
+    const log = await podLog(east, leader);
+    assert.match(log, new RegExp(`${ns}/app`), log);
+  });
+
+  it('hands the Lease to the other replica when the leader pod is deleted; a change right after reaches both slaves; the new pod follows', async () => {
+    const before = await twoReadyPods();
+    const leader = await leaseHolder(east);
+    const other = before.find((p) => p.metadata.name !== leader)?.metadata.name ?? '';
+    const ns = `handover-${randomBytes(3).toString('hex')}`;
+    ok(
+      await east.admin.post('/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: ns },
+      }),
+      'ns',
+    );
+    const deletedAt = Date.now();
+    ok(await east.admin.delete(`/api/v1/namespaces/${NS}/pods/${leader}`), 'delete leader');
+    await annotatedStream(ns, 'after-delete');
+    const took = await waitFor(
+      async () => ((await leaseHolder(east)) === other ? Date.now() - deletedAt : undefined),
+      LEASE_DURATION_MS + RETRY_PERIOD_MS + 5_000,
+      async () => `holder ${await leaseHolder(east)}, wanted ${other}`,
+    );
+    assert.ok(took <= LEASE_DURATION_MS + RETRY_PERIOD_MS, `took the Lease after ${took} ms`);
+    await onBothSlaves(ns, 'after-delete', 60_000);
+    const after = await twoReadyPods();
+    const replacement = after.find((p) => p.metadata.name !== other);
+    assert.ok(replacement && replacement.metadata.name !== leader, 'the ReplicaSet made a new pod');
+    assert.equal(await leaseHolder(east), other, 'the new pod is a follower');
+  });
+
+  it('gives the pod identities no write their roles do not need (403)', async () => {
+    const tokens = ok(
+      await east.admin.get(`/api/v1/namespaces/${NS}/secrets/mcsync-observer-tokens`),
+      'tokens',
+    ).json as { data: Record<string, string> };
+    const westToken = Buffer.from(tokens.data[west.name] ?? '', 'base64').toString('utf8');
+    const asPodOnWest = kubeApi({ url: west.apiUrl, ca: west.ca, token: westToken });
+    const forbidden = await asPodOnWest.post('/api/v1/namespaces/kube-system/configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'nope' },
+    });
+    assert.equal(forbidden.status, 403, forbidden.text);
+    const deployment = await asPodOnWest.post('/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'nope' },
+    });
+    assert.equal(deployment.status, 403, deployment.text);
+  });
+
+  it('keeps a replica whose token has no access unready, with a log line naming the cause', async () => {
+    // The same pod with the namespace's `default` service account: a token the master rejects for
+    // ImageStreams. Without --leader-elect it lists at once (a standby would be ready by design).
+    const current = ok(
+      await east.admin.get(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer`),
+      'deployment',
+    ).json as { spec: BrokenSpec };
+    const labels = { 'app.kubernetes.io/name': 'mcsync-observer-broken' };
+    const spec = structuredClone(current.spec);
+    spec.replicas = 1;
+    spec.selector = { matchLabels: labels };
+    spec.template.metadata.labels = labels;
+    spec.template.spec.serviceAccountName = 'default';
+    // Another port: both nodes' 11251 is held by the real replicas (host networking).
+    for (const c of spec.template.spec.containers) {
+      c.args = c.args.filter((a) => a !== '--leader-elect').map((a) => a.replace(':11251', ':11252'));
+      for (const port of c.ports) Object.assign(port, { containerPort: 11252, hostPort: 11252 });
+    }
+    ok(
+      await east.admin.apply(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer-broken`, {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'mcsync-observer-broken', namespace: NS },
+        spec,
+      }),
+      'broken deployment',
+    );
+    const pod = await waitFor(
+      async () => (await observerPods(east, 'mcsync-observer-broken'))[0],
+      60_000,
+      () => 'a pod of the broken Deployment',
+    );
+    const log = await waitFor(
+      async () => {
+        const text = await podLog(east, pod.metadata.name);
+        return /forbidden|403/i.test(text) ? text : undefined;
+      },
+      120_000,
+      async () => podLog(east, pod.metadata.name),
+    );
+    assert.match(log, /imagestreams/i, log);
+    const now = (await observerPods(east, 'mcsync-observer-broken'))[0];
+    assert.ok(now && !isReady(now), 'the readiness probe keeps it out');
+    ok(
+      await east.admin.delete(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer-broken`),
+      'cleanup',
+    );
+  });
+});
