@@ -56,12 +56,18 @@ function comparisonRows(points: ComparisonPoint[]): string[][] {
         const measures = point.runs.map((r) => r[tool]?.[phase]).filter((m): m is Measure => m !== undefined);
         if (measures.length === 0) continue;
         const seconds = measures.map((m) => m.seconds);
+        // mcsync's own time in the rounds this tool ran (older rounds ran other tools, often at another load).
+        const mcsyncSame = point.runs
+          .filter((r) => r[tool]?.[phase] !== undefined)
+          .map((r) => r.mcsync[phase]?.seconds ?? Number.NaN)
+          .filter(Number.isFinite);
         const recap = tool === 'mcsync' || tool === 'ansible' || tool === 'ansibleFast';
         rows.push([
           String(point.n),
           PHASE_NAMES[phase],
           TOOL_NAMES[tool],
           `${secs(median(seconds))} (${spread(seconds)})`,
+          tool === 'mcsync' ? '—' : secs(median(mcsyncSame)),
           ratioCell(point, phase, tool),
           `${((median(seconds) / writes) * 1000).toFixed(1)} ms`,
           secs(median(measures.map((m) => m.cpuSeconds ?? Number.NaN))),
@@ -101,6 +107,7 @@ function comparisonSection(title: string, intro: string, points: ComparisonPoint
         'phase',
         'tool',
         's, median (min–max)',
+        'mcsync s in the same rounds',
         'tool / mcsync, median (range)',
         'per object write',
         'CPU s',

@@ -174,7 +174,8 @@ export function cpuPerWrite(record: CpuRecord): { wholeMs: number; marginalMs: n
 function cpuVerdict(results: BenchResults): Verdict {
   const target =
     "mcsync's CPU time per object write ≤ 0.2 ms at 10,000 objects (whole process: user + system / writes)";
-  const record = [...results.cpu].reverse().find((r) => r.objects === 10000);
+  // Records count the objects with their namespaces (10,005 for 10,000).
+  const record = [...results.cpu].reverse().find((r) => r.objects >= 10000);
   if (!record) return { target, measured: 'not measured', met: undefined };
   const { wholeMs, marginalMs } = cpuPerWrite(record);
   return {
