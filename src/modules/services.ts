@@ -28,6 +28,7 @@ export function createDefaultServices(options: { secrets?: SecretRegistry } = {}
 
 /**
  * Runs argv[0] with the rest as arguments (no shell), capturing stdout and stderr as UTF-8.
+ * `environment` (a task's `environment:`) is set over `env`, which defaults to mcsync's own.
  * `input` is written to stdin (stdin is closed either way). On `timeoutMs` or an aborted `signal`
  * the child gets SIGTERM, then SIGKILL, and the promise rejects. A program that cannot be started
  * (not found, not executable) rejects with the spawn error, whose `code` says why.
