@@ -33,41 +33,55 @@ export async function writeOciImage(dir: string, content: string): Promise<strin
       work,
       'hello.txt',
     ]);
-    const layer = await writeBlob(dir, await readFile(tarFile));
-    const config = await writeBlob(
+    return await writeSingleLayerLayout(
       dir,
-      JSON.stringify({
-        architecture: 'amd64',
-        os: 'linux',
-        config: { Cmd: ['/hello.txt'] },
-        rootfs: { type: 'layers', diff_ids: [layer.digest] },
-      }),
+      await readFile(tarFile),
+      { config: { Cmd: ['/hello.txt'] } },
+      { 'org.opencontainers.image.ref.name': 'latest' },
     );
-    const manifest = await writeBlob(
-      dir,
-      JSON.stringify({
-        schemaVersion: 2,
-        mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
-      }),
-    );
-    await writeFile(path.join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-    await writeFile(
-      path.join(dir, 'index.json'),
-      JSON.stringify({
-        schemaVersion: 2,
-        manifests: [
-          {
-            mediaType: 'application/vnd.oci.image.manifest.v1+json',
-            ...manifest,
-            annotations: { 'org.opencontainers.image.ref.name': 'latest' },
-          },
-        ],
-      }),
-    );
-    return manifest.digest;
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes an OCI image layout of one uncompressed layer into `layout` (which must hold
+ * `blobs/sha256/`): the layer, an amd64/linux config with `image` merged in, the manifest, and an
+ * index.json whose one entry carries `annotations` (the name a tool imports it under). Returns
+ * the manifest digest. Shared by the test image and the pod sandbox ("pause") image.
+ */
+export async function writeSingleLayerLayout(
+  layout: string,
+  layerTar: Buffer,
+  image: Record<string, unknown>,
+  annotations: Record<string, string>,
+): Promise<string> {
+  const layer = await writeBlob(layout, layerTar);
+  const config = await writeBlob(
+    layout,
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      ...image,
+      rootfs: { type: 'layers', diff_ids: [layer.digest] },
+    }),
+  );
+  const manifest = await writeBlob(
+    layout,
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...layer }],
+    }),
+  );
+  await writeFile(path.join(layout, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  await writeFile(
+    path.join(layout, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations }],
+    }),
+  );
+  return manifest.digest;
 }
