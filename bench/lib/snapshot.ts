@@ -8,17 +8,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { listAll, type BenchHost, type KubeJson } from './cluster.ts';
-
-const SERVER_METADATA = [
-  'uid',
-  'resourceVersion',
-  'creationTimestamp',
-  'generation',
-  'managedFields',
-  'selfLink',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-];
+import { SERVER_METADATA } from './strip.ts';
 
 /** What a snapshot selects on each host: a collection path, optionally narrowed. */
 export interface Selection {
