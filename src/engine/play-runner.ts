@@ -22,7 +22,7 @@ import { environmentLayers } from './environment.ts';
 import { isActive } from './host-state.ts';
 import type { HostState } from './host-state.ts';
 import { loopItems } from './loop.ts';
-import { mapBounded } from './pool.ts';
+import { mapBounded } from '../shared/bounded.ts';
 import type { EngineDeps, RenderWhere, RunOptions } from './ports.ts';
 import { tagsAllow } from './tags.ts';
 import { TaskExecutor, withVars } from './task-executor.ts';

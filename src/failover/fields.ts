@@ -4,8 +4,8 @@
  * `file:line:column`. Problems are collected so one run reports all of them.
  */
 import { LoadError, LoadErrors } from '../errors.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
-import type { YamlPath, YamlSource } from '../load/yaml-source.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 
 export type FieldPath = YamlPath;
 

@@ -5,7 +5,7 @@
  * (then the inventory group `hubs`). Every problem names its field, and `file:line:column` when
  * the document was read from a file.
  */
-import type { YamlSource } from '../load/yaml-source.ts';
+import type { YamlSource } from '../shared/yaml-source.ts';
 import { parseDuration } from './duration.ts';
 import { fieldErrors, isMapping, text } from './fields.ts';
 import type { FieldErrors, FieldPath } from './fields.ts';

@@ -16,7 +16,7 @@ import {
   withAnnotations,
   writeWaves,
 } from '../kube/index.ts';
-import { settleBounded } from '../kube/pool.ts';
+import { settleBounded } from '../shared/bounded.ts';
 import type { Clock } from '../model/module.ts';
 import { liveKey, liveObjects } from './live-objects.ts';
 

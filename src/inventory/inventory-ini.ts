@@ -5,7 +5,7 @@
  */
 import { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import type { Vars } from '../model/vars.ts';
 import { expandHostRange } from './host-range.ts';
 import { parseIniValue } from './ini-value.ts';

@@ -5,8 +5,8 @@
  * nearest valid key, where Ansible would only warn and skip them.
  */
 import { LoadError } from '../errors.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
-import type { YamlPath, YamlSource } from '../load/yaml-source.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 import type { Vars } from '../model/vars.ts';
 import { expandHostRange } from './host-range.ts';
 import type { InventoryData } from './inventory-data.ts';

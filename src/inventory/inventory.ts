@@ -3,7 +3,7 @@
  * precedence. Read-only once built; `loadInventory` is the only way to make one.
  */
 import { McsyncError } from '../errors.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import type { Vars } from '../model/vars.ts';
 import { buildGraph } from './inventory-graph.ts';
 import type { GroupGraph } from './inventory-graph.ts';

@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { LoadError } from '../errors.ts';
-import { parseYaml } from '../load/yaml-source.ts';
+import { parseYaml } from '../shared/yaml-source.ts';
 import { Vault } from '../vault/vault.ts';
 import type { VaultDecrypter } from '../vault/vault.ts';
 import { isVaultText } from '../vault/vault-format.ts';

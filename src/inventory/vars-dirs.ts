@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { LoadError } from '../errors.ts';
-import { readYamlFile } from '../load/yaml-source.ts';
+import { readYamlFile } from '../shared/yaml-source.ts';
 import type { Vars } from '../model/vars.ts';
 import type { VaultDecrypter } from '../vault/vault.ts';
 import { assignVars } from './inventory-data.ts';

@@ -5,7 +5,7 @@
  * CRDs installed mid-run are found.
  */
 import { McsyncError, UnreachableError } from '../errors.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import type { KubeRequest, KubeResponse } from './client.ts';
 import {
   AGGREGATED_ACCEPT,

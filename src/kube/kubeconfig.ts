@@ -12,7 +12,7 @@ import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LoadError, McsyncError } from '../errors.ts';
 import type { HostConnection } from '../inventory/connection.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import type { ExecClusterInfo } from './exec-config.ts';
 import { parseExecConfig } from './exec-config.ts';
 import { ExecPlugin } from './exec-plugin.ts';

@@ -4,8 +4,8 @@
  */
 import type { ErrorObject } from 'ajv';
 import { LoadError } from '../errors.ts';
-import type { YamlPath, YamlSource } from './yaml-source.ts';
-import { didYouMean } from './did-you-mean.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import { isUnsupported, unsupportedMessage } from './keywords.ts';
 
 /** Where the validated value sits and how to talk about it. */

@@ -3,12 +3,12 @@
  * load time into a Block (the include's name, when, tags and vars apply to it); a templated
  * target, or an `include_*` with a loop, becomes a DynamicInclude the engine resolves per host.
  */
-import { access } from 'node:fs/promises';
+import { firstExisting } from '../shared/files.ts';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
 import type { Block, DynamicInclude, LoopSpec, TaskCommon, TaskNode } from '../model/playbook.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import { typeOf } from './friendly-errors.ts';
 import { ROLE_INCLUDE_OPTIONS, isUnsupported, unsupportedMessage } from './keywords.ts';
 import type { IncludeAction } from './keywords.ts';
@@ -18,8 +18,8 @@ import { roleBlock } from './roles.ts';
 import { blockKeywords, toCommon, toLoop } from './task-fields.ts';
 import { convertTaskList } from './task-loader.ts';
 import { validateAs } from './validate.ts';
-import { readYamlFile as readYaml } from './yaml-source.ts';
-import type { YamlPath } from './yaml-source.ts';
+import { readYamlFile as readYaml } from '../shared/yaml-source.ts';
+import type { YamlPath } from '../shared/yaml-source.ts';
 
 interface Target {
   name: string;
@@ -313,17 +313,4 @@ export async function loadTaskFileInto(
     handlers: false,
   };
   return convertTaskList(inner, source.value, []);
-}
-
-/** The first path that exists. */
-export async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
-  for (const path of paths) {
-    try {
-      await access(path);
-      return path;
-    } catch {
-      // try the next one
-    }
-  }
-  return undefined;
 }

@@ -9,7 +9,7 @@ import type { SourceLocation } from '../errors.ts';
 import type { ModuleRegistry } from '../model/module.ts';
 import type { VaultDecrypter } from '../vault/vault.ts';
 import type { Handler, RoleScope } from '../model/playbook.ts';
-import type { YamlPath, YamlSource } from './yaml-source.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 
 /** What the loader needs from the outside world. */
 export interface LoadOptions {

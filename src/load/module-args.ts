@@ -7,11 +7,11 @@ import { Ajv } from 'ajv';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import type { ModuleDefinition, ModuleRegistry } from '../model/module.ts';
 import type { Vars } from '../model/vars.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import { friendlyErrors, typeOf } from './friendly-errors.ts';
 import { isMapping, isTemplated, report, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
-import type { YamlPath } from './yaml-source.ts';
+import type { YamlPath } from '../shared/yaml-source.ts';
 
 const FQCN_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 

@@ -11,7 +11,7 @@ import { checkPlayTemplates } from './template-check.ts';
 import { convertHandlers, convertTaskList } from './task-loader.ts';
 import { validateAs } from './validate.ts';
 import { loadPlayVarsFiles } from './vars-files.ts';
-import type { YamlPath, YamlSource } from './yaml-source.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 
 /** Converts the play at `path` of `source`; `baseDir` is its playbook's directory. */
 export async function convertPlay(

@@ -15,8 +15,8 @@ import { convertPlay } from './play-loader.ts';
 import { roleBlock } from './roles.ts';
 import { typeOf } from './friendly-errors.ts';
 import { validateAs } from './validate.ts';
-import { readYamlFile as readYaml } from './yaml-source.ts';
-import type { YamlSource } from './yaml-source.ts';
+import { readYamlFile as readYaml } from '../shared/yaml-source.ts';
+import type { YamlSource } from '../shared/yaml-source.ts';
 
 /**
  * Loads and validates a playbook and everything it references (imported playbooks, roles, task

@@ -12,7 +12,8 @@ import type { LoadError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
 import type { Block, Condition, EnvironmentLayer, RoleScope, TaskNode } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
-import { firstExisting, loadTaskFileInto } from './includes.ts';
+import { firstExisting } from '../shared/files.ts';
+import { loadTaskFileInto } from './includes.ts';
 import { ROLE_ENTRY_KEYWORDS, ROLE_ENTRY_REFUSED, unsupportedMessage } from './keywords.ts';
 import { isMapping, isTemplated, report, reportAt, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
@@ -21,8 +22,8 @@ import type { BlockKeywords } from './task-fields.ts';
 import { convertHandlers } from './task-loader.ts';
 import { checkRoleEntryTemplates, checkVarsTemplates } from './template-check.ts';
 import { validateAs } from './validate.ts';
-import { readYamlFile as readYaml } from './yaml-source.ts';
-import type { YamlPath, YamlSource } from './yaml-source.ts';
+import { readYamlFile as readYaml } from '../shared/yaml-source.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 
 /** One request to bring a role into a play or a task list. */
 export interface RoleRequest {

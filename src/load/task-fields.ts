@@ -4,7 +4,7 @@
  */
 import type { Condition, EnvironmentLayer, LoopSpec, TaskCommon } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
-import type { YamlPath } from './yaml-source.ts';
+import type { YamlPath } from '../shared/yaml-source.ts';
 import { isMapping, isTemplated, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
 import { LOOP_KEYWORDS } from './keywords.ts';

@@ -5,7 +5,7 @@
  */
 import type { Block, Handler, Task, TaskNode } from '../model/playbook.ts';
 import type { ModuleDefinition } from '../model/module.ts';
-import { editDistance } from './did-you-mean.ts';
+import { editDistance } from '../shared/did-you-mean.ts';
 import { typeOf } from './friendly-errors.ts';
 import { convertInclude } from './includes.ts';
 import {
@@ -27,7 +27,7 @@ import { moduleArgs, resolveModule } from './module-args.ts';
 import { toCommon, toConditions, toLoop, toStrings } from './task-fields.ts';
 import { checkTaskTemplates } from './template-check.ts';
 import { validateAs } from './validate.ts';
-import type { YamlPath } from './yaml-source.ts';
+import type { YamlPath } from '../shared/yaml-source.ts';
 
 /** Converts the task list at `path` (null means empty; other non-lists are reported by schemas). */
 export async function convertTaskList(scope: TaskScope, value: unknown, path: YamlPath): Promise<TaskNode[]> {

@@ -14,7 +14,7 @@ import { BLOCK_KEYWORDS, HANDLER_KEYWORDS, INCLUDE_ACTIONS, LOOP_KEYWORDS } from
 import { isMapping, report } from './load-context.ts';
 import type { LoadRun } from './load-context.ts';
 import { resolveModule } from './module-args.ts';
-import type { YamlPath, YamlSource } from './yaml-source.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 
 type Kind = 'template' | 'condition';
 

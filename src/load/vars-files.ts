@@ -8,13 +8,13 @@ import type { LoadError } from '../errors.ts';
 import type { VarsFileRef } from '../model/playbook.ts';
 import type { Vars } from '../model/vars.ts';
 import type { VaultDecrypter } from '../vault/vault.ts';
-import { firstExisting } from './includes.ts';
+import { firstExisting } from '../shared/files.ts';
 import { isMapping, isTemplated, report } from './load-context.ts';
 import type { LoadRun } from './load-context.ts';
 import { toStrings } from './task-fields.ts';
 import { validateAs } from './validate.ts';
-import { readYamlFile as readYaml } from './yaml-source.ts';
-import type { YamlPath, YamlSource } from './yaml-source.ts';
+import { readYamlFile as readYaml } from '../shared/yaml-source.ts';
+import type { YamlPath, YamlSource } from '../shared/yaml-source.ts';
 
 /**
  * Reads a file of variables. JSON is YAML, so both work; an empty file is `{}`. Throws a

@@ -6,7 +6,7 @@ import type { JSONSchemaType, SchemaObject } from 'ajv';
 import type { SleepClock } from '../shared/clock.ts';
 import type { ModuleResult } from './result.ts';
 import type { Vars } from './vars.ts';
-import type { VaultDecrypter } from '../vault/vault.ts';
+import type { VaultDecrypter } from './vault-decrypter.ts';
 
 /** Runs external programs (skopeo, shell commands); swapped in tests that need to count calls. */
 export interface ProcessRunner {

@@ -6,7 +6,7 @@
 import { UsageError } from '../errors.ts';
 import type { KubeClient } from '../kube/client.ts';
 import type { ResourceInfo } from '../kube/types.ts';
-import { didYouMean } from '../load/did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 
 /** Picks the resource `text` names among `resources` (what discovery lists). */
 export function pickResource(

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LoadError } from '../errors.ts';
-import { readYamlFile } from '../load/yaml-source.ts';
-import type { YamlSource } from '../load/yaml-source.ts';
+import { readYamlFile } from '../shared/yaml-source.ts';
+import type { YamlSource } from '../shared/yaml-source.ts';
 import { expandHome, splitVaultId } from '../vault/index.ts';
 
 export interface ProjectConfig {

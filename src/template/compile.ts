@@ -9,7 +9,7 @@
  * passing undefined when a helper argument such as `default foo.bar 'x'` misses a parent (`foo`).
  */
 import type Handlebars from 'handlebars';
-import { didYouMean } from '../load/did-you-mean.ts';
+import { didYouMean } from '../shared/did-you-mean.ts';
 import { jinjaHint, TemplateFailure } from './failure.ts';
 
 type Program = hbs.AST.Program;

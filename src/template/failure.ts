@@ -2,7 +2,7 @@
  * Errors raised while rendering, before the renderer adds the task and location, plus the hints
  * that make them actionable (nearest variable name, the Handlebars spelling of a Jinja2 idiom).
  */
-import { nearest } from '../load/did-you-mean.ts';
+import { nearest } from '../shared/did-you-mean.ts';
 import { formatLocation, TemplateError } from '../errors.ts';
 import { findJinja, jinjaMessage } from './jinja.ts';
 import type { RenderContext } from './types.ts';

@@ -2,7 +2,7 @@
  * The small expression tree the Jinja2 reader builds: already mcsync's Handlebars (helper calls,
  * paths, literals), plus the two Jinja2 forms that only a whole `{{ }}` can express as blocks.
  */
-import { nearest } from '../load/did-you-mean.ts';
+import { nearest } from '../shared/did-you-mean.ts';
 import { HELPERS } from './helpers/index.ts';
 
 /** A Handlebars expression being built. */

@@ -4,10 +4,10 @@
  * themselves (renderers mask them, error messages are masked with them).
  */
 import { LoadError, LoadErrors } from '../errors.ts';
-import type { SourceLocation } from '../errors.ts';
 import { maskSecrets } from '../report/mask.ts';
 import { decryptEnvelope, parseVaultEnvelope, VaultFormatError } from './vault-format.ts';
 import type { VaultEnvelope } from './vault-format.ts';
+import type { VaultDecrypter, VaultWhere } from '../model/vault-decrypter.ts';
 
 /** One vault secret: a password and the vault id (label) it was given for. */
 export interface VaultSecret {
@@ -17,23 +17,7 @@ export interface VaultSecret {
   source: string;
 }
 
-/** Where vault data was found: the whole file (its first line) or a `!vault` value and its key. */
-export interface VaultWhere {
-  location: SourceLocation;
-  /** The dotted key of an inline value (`vars.db_password`); absent for a whole file. */
-  key?: string;
-}
-
-/** What the YAML reader needs: decrypt vault text, and register values read from it as secrets. */
-export interface VaultDecrypter {
-  /**
-   * The plaintext of vault text found at `where`; a LoadError there when no secret opens it. The
-   * caller registers what it reads from the plaintext with `conceal`.
-   */
-  decrypt(text: string, where: VaultWhere): string;
-  /** Registers every string inside `value` (a decrypted value or file) as a secret. */
-  conceal(value: unknown): void;
-}
+export type { VaultDecrypter, VaultWhere } from '../model/vault-decrypter.ts';
 
 export interface VaultOptions {
   /** Ansible's `vault_id_match`: try only the secret whose id the 1.2 header names. */

@@ -10,7 +10,7 @@ import type { ModuleContext, ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult } from '../../model/result.ts';
 import type { Vars } from '../../model/vars.ts';
 import type { VaultDecrypter } from '../../vault/vault.ts';
-import { readYamlFile } from '../../load/yaml-source.ts';
+import { readYamlFile } from '../../shared/yaml-source.ts';
 
 export interface IncludeVarsArgs {
   _raw_params?: string;

@@ -1,6 +1,6 @@
 /** Arguments of the `image_copy` module and their JSON Schema (validated before `run`). */
 import type { SchemaObject } from 'ajv';
-import type { RegistrySettings } from './registry-endpoint.ts';
+import type { RegistrySettings } from '../../image/registry-endpoint.ts';
 
 /** One image: `<namespace>/<repository>:<tag>` or `…@sha256:<digest>`, optionally renamed at the target. */
 export interface ImageSpec {

@@ -6,20 +6,20 @@
  */
 import { kubeClientFor } from '../../kube/index.ts';
 import type { ModuleContext } from '../../model/module.ts';
-import type { CopyWorkspace } from './copy-workspace.ts';
+import type { CopyWorkspace } from '../../image/copy-workspace.ts';
 import type { ImageSpec } from './image-copy-args.ts';
-import type { ImageRef } from './image-ref.ts';
-import { formatRef, parseImageRef, referenceOf, targetRef } from './image-ref.ts';
+import type { ImageRef } from '../../image/image-ref.ts';
+import { formatRef, parseImageRef, referenceOf, targetRef } from '../../image/image-ref.ts';
 import { sourceImage } from './image-source.ts';
-import type { TagAction } from './image-stream-tag.ts';
-import { pointStreamTag, streamTagOf } from './image-stream-tag.ts';
-import type { RegistryClient } from './registry-client.ts';
-import type { ResolvedRegistry } from './registry-endpoint.ts';
-import { RegistryError } from './registry-errors.ts';
-import type { RetryPolicy } from './retry.ts';
-import { withRetries } from './retry.ts';
-import type { SkopeoOptions } from './skopeo.ts';
-import { skopeoCopy } from './skopeo.ts';
+import type { TagAction } from '../../image/image-stream-tag.ts';
+import { pointStreamTag, streamTagOf } from '../../image/image-stream-tag.ts';
+import type { RegistryClient } from '../../image/registry-client.ts';
+import type { ResolvedRegistry } from '../../image/registry-endpoint.ts';
+import { RegistryError } from '../../image/registry-errors.ts';
+import type { RetryPolicy } from '../../image/retry.ts';
+import { withRetries } from '../../image/retry.ts';
+import type { SkopeoOptions } from '../../image/skopeo.ts';
+import { skopeoCopy } from '../../image/skopeo.ts';
 
 /** How one image ended on one target. */
 export interface ImageOutcome {

@@ -8,17 +8,17 @@
  */
 import type { ModuleContext, ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult, ResultDiff } from '../../model/result.ts';
-import { settleBounded } from '../../kube/pool.ts';
-import type { CopyWorkspace } from './copy-workspace.ts';
-import { createWorkspace } from './copy-workspace.ts';
+import { settleBounded } from '../../shared/bounded.ts';
+import type { CopyWorkspace } from '../../image/copy-workspace.ts';
+import { createWorkspace } from '../../image/copy-workspace.ts';
 import type { ImageCopyArgs, ImageSpec } from './image-copy-args.ts';
 import { imageCopyArgsSchema } from './image-copy-args.ts';
 import type { CopySession, ImageOutcome } from './image-copy-one.ts';
 import { copyImage } from './image-copy-one.ts';
 import { imageStreamImages, sourceHost } from './image-source.ts';
-import { RegistryClient } from './registry-client.ts';
-import type { ResolvedRegistry } from './registry-endpoint.ts';
-import { hostRegistry, resolveRegistry } from './registry-endpoint.ts';
+import { RegistryClient } from '../../image/registry-client.ts';
+import type { ResolvedRegistry } from '../../image/registry-endpoint.ts';
+import { hostRegistry, resolveRegistry } from '../../image/registry-endpoint.ts';
 
 export type { ImageOutcome };
 

@@ -8,12 +8,12 @@ import { getObject, kubeClientFor } from '../../kube/index.ts';
 import type { ModuleContext } from '../../model/module.ts';
 import { forget, getOrCreate, runCacheKey } from '../../model/run-cache.ts';
 import type { ImageSpec, ImageStreamSpec } from './image-copy-args.ts';
-import type { ImageRef } from './image-ref.ts';
-import { referenceOf } from './image-ref.ts';
-import type { RegistryClient } from './registry-client.ts';
-import { RegistryError } from './registry-errors.ts';
-import type { RetryPolicy } from './retry.ts';
-import { withRetries } from './retry.ts';
+import type { ImageRef } from '../../image/image-ref.ts';
+import { referenceOf } from '../../image/image-ref.ts';
+import type { RegistryClient } from '../../image/registry-client.ts';
+import { RegistryError } from '../../image/registry-errors.ts';
+import type { RetryPolicy } from '../../image/retry.ts';
+import { withRetries } from '../../image/retry.ts';
 
 const LIST_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',

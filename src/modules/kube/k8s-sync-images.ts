@@ -14,11 +14,11 @@ import { describeRef, getObject, isRecord, patchObject, refOf } from '../../kube
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
 import type { ModuleContext } from '../../model/module.ts';
 import type { ResultDiff } from '../../model/result.ts';
-import { settleBounded } from '../../kube/pool.ts';
+import { settleBounded } from '../../shared/bounded.ts';
 import { openSession } from '../image/image-copy.module.ts';
 import type { ImageOutcome } from '../image/image-copy-one.ts';
 import { copyImage } from '../image/image-copy-one.ts';
-import { hostRegistry } from '../image/registry-endpoint.ts';
+import { hostRegistry } from '../../image/registry-endpoint.ts';
 import type { ImageStreamPlan, TagPlan } from './k8s-sync-imagestream.ts';
 import type { PreparedObject } from './k8s-sync-prepare.ts';
 import { keyOf } from './k8s-sync-prepare.ts';

@@ -17,7 +17,7 @@ import {
   writeWaves,
 } from '../../kube/index.ts';
 import type { KubeClient, KubeObject, ObjectRef } from '../../kube/index.ts';
-import { settleBounded } from '../../kube/pool.ts';
+import { settleBounded } from '../../shared/bounded.ts';
 import type { K8sSyncArgs } from './k8s-sync-args.ts';
 import { isSubset } from './k8s-sync-patch.ts';
 import type { LiveIndex } from './k8s-sync-prepare.ts';

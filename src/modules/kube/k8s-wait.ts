@@ -5,7 +5,7 @@
 import type { ModuleContext } from '../../model/module.ts';
 import { waitForObject } from '../../kube/index.ts';
 import type { WaitCondition } from '../../kube/index.ts';
-import { settleBounded } from '../../kube/pool.ts';
+import { settleBounded } from '../../shared/bounded.ts';
 import type { K8sArgs } from './k8s-args.ts';
 import type { ObjectOutcome, StepSettings } from './k8s-steps.ts';
 

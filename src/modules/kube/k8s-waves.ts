@@ -2,7 +2,7 @@
 import { errorMessage } from '../../errors.ts';
 import { refOf } from '../../kube/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
-import { settleBounded } from '../../kube/pool.ts';
+import { settleBounded } from '../../shared/bounded.ts';
 import type { ObjectOutcome, StepSettings } from './k8s-steps.ts';
 
 /** Parallel API writes per host and task. */

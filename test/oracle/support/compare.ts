@@ -1,7 +1,7 @@
 /** Small helpers the oracle tests share: bounded parallel runs and failure messages with context. */
 import type { ProcessRun } from './processes.ts';
 
-export { mapBounded } from '../../../src/engine/pool.ts';
+export { mapBounded } from '../../../src/shared/bounded.ts';
 
 /**
  * How many tool processes run at once. Each Ansible start-up is about a second of CPU; two at a

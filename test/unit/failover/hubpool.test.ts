@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { LoadError, LoadErrors } from '../../../src/errors.ts';
 import { parseHubPool } from '../../../src/failover/hubpool.ts';
-import { parseYaml } from '../../../src/load/yaml-source.ts';
+import { parseYaml } from '../../../src/shared/yaml-source.ts';
 
 const seedDocument = `apiVersion: rhacm-mirror.openshift.io/v1alpha1
 kind: HubPool

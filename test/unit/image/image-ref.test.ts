@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatRef, parseImageRef, referenceOf, targetRef } from '../../../src/modules/image/image-ref.ts';
+import { formatRef, parseImageRef, referenceOf, targetRef } from '../../../src/image/image-ref.ts';
 
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 

@@ -6,7 +6,7 @@ import {
   registryErrorReason,
   tokenFromBody,
   tokenUrl,
-} from '../../../src/modules/image/registry-auth.ts';
+} from '../../../src/image/registry-auth.ts';
 
 describe('registry authentication helpers', () => {
   it('parses a Bearer challenge with quoted parameters', () => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { RegistryClient, type RegistryEndpoint } from '../../../src/modules/image/registry-client.ts';
+import { RegistryClient, type RegistryEndpoint } from '../../../src/image/registry-client.ts';
 
 const MANIFEST = Buffer.from('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}');
 const DIGEST = `sha256:${createHash('sha256').update(MANIFEST).digest('hex')}`;

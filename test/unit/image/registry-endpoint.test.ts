@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Vars } from '../../../src/model/vars.ts';
-import { hostRegistry } from '../../../src/modules/image/registry-endpoint.ts';
+import { hostRegistry } from '../../../src/image/registry-endpoint.ts';
 import { moduleContext } from '../../support/module-context.ts';
 
 function contextFor(hosts: Record<string, Vars>) {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFile, stat } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import type { ProcessRunner } from '../../../src/model/module.ts';
-import { createWorkspace } from '../../../src/modules/image/copy-workspace.ts';
-import type { ResolvedRegistry } from '../../../src/modules/image/registry-endpoint.ts';
-import { skopeoArgv, skopeoCopy, type SkopeoOptions } from '../../../src/modules/image/skopeo.ts';
+import { createWorkspace } from '../../../src/image/copy-workspace.ts';
+import type { ResolvedRegistry } from '../../../src/image/registry-endpoint.ts';
+import { skopeoArgv, skopeoCopy, type SkopeoOptions } from '../../../src/image/skopeo.ts';
 import { sleepSteppingClock } from '../../support/fake-clock.ts';
 import { moduleContext } from '../../support/module-context.ts';
 

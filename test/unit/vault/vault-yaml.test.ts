@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { LoadError } from '../../../src/errors.ts';
 import { loadInventory } from '../../../src/inventory/index.ts';
 import { loadVarsFile } from '../../../src/load/index.ts';
-import { parseYaml } from '../../../src/load/yaml-source.ts';
+import { parseYaml } from '../../../src/shared/yaml-source.ts';
 import { Vault } from '../../../src/vault/index.ts';
 import type { VaultSecret } from '../../../src/vault/index.ts';
 import { repoRoot } from '../../support/play.ts';

@@ -1,5 +1,5 @@
 /** Retries of registry requests: exponential backoff on the injected clock, only for retryable errors. */
-import type { ModuleContext } from '../../model/module.ts';
+import type { ModuleContext } from '../model/module.ts';
 import { isRetryable, RegistryError } from './registry-errors.ts';
 
 export interface RetryPolicy {

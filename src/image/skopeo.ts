@@ -6,7 +6,7 @@
  * another try cannot fix (authentication, a missing image).
  */
 import { readFile } from 'node:fs/promises';
-import type { ModuleContext } from '../../model/module.ts';
+import type { ModuleContext } from '../model/module.ts';
 import type { CopyWorkspace, SideFiles } from './copy-workspace.ts';
 import type { ResolvedRegistry } from './registry-endpoint.ts';
 import { RegistryError } from './registry-errors.ts';

@@ -4,9 +4,9 @@
  * deployments with image-change triggers roll out. Creates the ImageStream when missing (marked
  * managed-by mcsync); other tags are left alone (JSON patch guarded by a `test` of the tag name).
  */
-import { McsyncError } from '../../errors.ts';
-import { applyObject, getObject, patchObject, withManagedBy } from '../../kube/index.ts';
-import type { KubeClient, KubeObject, ObjectRef } from '../../kube/index.ts';
+import { McsyncError } from '../errors.ts';
+import { applyObject, getObject, patchObject, withManagedBy } from '../kube/index.ts';
+import type { KubeClient, KubeObject, ObjectRef } from '../kube/index.ts';
 
 /** What happened to the tag. */
 export type TagAction = 'created' | 'updated' | 'unchanged';

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpClient } from '../../http/client.ts';
-import type { HttpResponse, RedirectPolicy } from '../../http/client.ts';
+import { HttpClient } from '../http/client.ts';
+import type { HttpResponse, RedirectPolicy } from '../http/client.ts';
 import type { AuthChallenge, RegistryCredentials } from './registry-auth.ts';
 import {
   basicHeader,

@@ -3,8 +3,8 @@
  * resets, timeouts, 429, 5xx) is tried again with backoff; the rest (401, 403, bad references)
  * fails at once. Messages name the registry and the reason, never a credential.
  */
-import { McsyncError } from '../../errors.ts';
-import { describeNetworkError, networkErrorCode } from '../../http/errors.ts';
+import { McsyncError } from '../errors.ts';
+import { describeNetworkError, networkErrorCode } from '../http/errors.ts';
 
 export class RegistryError extends McsyncError {
   readonly status: number | undefined;

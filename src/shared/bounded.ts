@@ -1,4 +1,4 @@
-/** Bounded concurrency for API calls: at most `limit` in flight, results in input order. */
+/** Bounded concurrency: at most `limit` calls of `fn` in flight, results in input order. */
 
 /**
  * Maps `items` through `fn` with at most `limit` calls in flight. Every item settles (one
@@ -23,4 +23,21 @@ export async function settleBounded<T, R>(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   return results;
+}
+
+/**
+ * As `settleBounded`, for callers whose `fn` does not throw on purpose: the values in input
+ * order, or the first failure (by input order) once every item has settled, so nothing is still
+ * running when the caller handles it.
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const settled = await settleBounded(items, limit, fn);
+  return settled.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  });
 }

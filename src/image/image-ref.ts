@@ -4,7 +4,7 @@
  * (`registry.example.com:5000/demo/app:1`). A first path part with a dot, a colon or
  * `localhost` is a registry host, as in Docker's own rule.
  */
-import { McsyncError } from '../../errors.ts';
+import { McsyncError } from '../errors.ts';
 
 /** A parsed reference; `registry` is set only when the text named one. */
 export interface ImageRef {

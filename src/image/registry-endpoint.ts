@@ -6,12 +6,12 @@
  * a token). Every secret read is registered with the secret registry so renderers mask it.
  */
 import { readFile } from 'node:fs/promises';
-import { LoadError } from '../../errors.ts';
-import { hostConnection } from '../../inventory/connection.ts';
-import { resolveConnection, resolvePath } from '../../kube/index.ts';
-import type { ModuleContext } from '../../model/module.ts';
-import { getOrCreate, runCacheKey } from '../../model/run-cache.ts';
-import type { Vars } from '../../model/vars.ts';
+import { LoadError } from '../errors.ts';
+import { hostConnection } from '../inventory/connection.ts';
+import { resolveConnection, resolvePath } from '../kube/index.ts';
+import type { ModuleContext } from '../model/module.ts';
+import { getOrCreate, runCacheKey } from '../model/run-cache.ts';
+import type { Vars } from '../model/vars.ts';
 import type { RegistryCredentials } from './registry-auth.ts';
 import type { RegistryEndpoint } from './registry-client.ts';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { didYouMean, editDistance, nearest } from '../../../src/load/did-you-mean.ts';
+import { didYouMean, editDistance, nearest } from '../../../src/shared/did-you-mean.ts';
 
 test('an adjacent swap counts as one edit', () => {
   assert.equal(editDistance('whne', 'when'), 1);
