@@ -147,20 +147,30 @@ function inScope(object: KubeObject, scope: SyncScope): boolean {
 }
 
 /**
- * Deletes target objects synced earlier from this source (both marks) in the selectors' kinds
- * and namespaces that are no longer wanted. Objects without mcsync's marks are never touched.
+ * The orphans: target objects synced earlier from this source (both marks) in the selectors'
+ * kinds and namespaces that are no longer wanted (their source is gone or no longer selected).
+ * Objects without mcsync's marks, or marked for another source, are never among them.
  */
+export function orphansOf(
+  desired: readonly KubeObject[],
+  scopes: readonly SyncScope[],
+  settings: Pick<WriteSettings, 'live' | 'source'>,
+): KubeObject[] {
+  const wanted = new Set(desired.map((o) => keyOf(o.kind, o.metadata?.namespace, o.metadata?.name)));
+  return [...settings.live.objects.entries()]
+    .filter(
+      ([key, o]) => !wanted.has(key) && syncedFrom(o, settings.source) && scopes.some((s) => inScope(o, s)),
+    )
+    .map(([, o]) => o);
+}
+
+/** Deletes the orphans (see orphansOf). */
 export async function pruneObjects(
   desired: readonly KubeObject[],
   scopes: readonly SyncScope[],
   settings: WriteSettings,
 ): Promise<SyncOutcome[]> {
-  const wanted = new Set(desired.map((o) => keyOf(o.kind, o.metadata?.namespace, o.metadata?.name)));
-  const doomed = [...settings.live.objects.entries()]
-    .filter(
-      ([key, o]) => !wanted.has(key) && syncedFrom(o, settings.source) && scopes.some((s) => inScope(o, s)),
-    )
-    .map(([, o]) => o);
+  const doomed = orphansOf(desired, scopes, settings);
   const settled = await settleBounded(
     writeWaves(doomed, { reverse: true }).flat(),
     settings.concurrency,

@@ -3,12 +3,13 @@
  * `master`) onto the task's host. Objects are sanitized (nothing that belongs to the source
  * cluster), marked (managed-by label, origin annotations), overridden per target, written in
  * waves (namespaces and CRDs, service accounts and RBAC, the rest) and only when they differ.
- * `prune` deletes what mcsync synced earlier from this source and is no longer selected;
+ * `prune` deletes what mcsync synced earlier from this source and is no longer selected (without
+ * it those orphans are reported in the result, so a caller can say what is left behind);
  * `conflict` decides about target objects mcsync did not write. Check mode is a server dry run.
  */
 import type { ModuleContext, ModuleDefinition } from '../../model/module.ts';
 import type { ModuleResult, ResultDiff } from '../../model/result.ts';
-import { kubeClientFor, objectDiff } from '../../kube/index.ts';
+import { kubeClientFor, objectDiff, refOf } from '../../kube/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { k8sSyncArgsSchema } from './k8s-sync-args.ts';
 import type { K8sSyncArgs } from './k8s-sync-args.ts';
@@ -20,7 +21,13 @@ import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
 import { listTarget, prepareObject } from './k8s-sync-prepare.ts';
 import { readSource, sourceHost } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
-import { createNamespaces, linkServiceAccounts, pruneObjects, writeObjects } from './k8s-sync-write.ts';
+import {
+  createNamespaces,
+  linkServiceAccounts,
+  orphansOf,
+  pruneObjects,
+  writeObjects,
+} from './k8s-sync-write.ts';
 
 /** How one object is reported in the result's `objects` list. */
 export interface SyncObjectReport {
@@ -31,6 +38,13 @@ export interface SyncObjectReport {
   action: SyncOutcome['action'];
   msg?: string;
 }
+
+/**
+ * An orphan in the result's `orphans` list (only without `prune`): a target object synced
+ * earlier from this source, in the selectors' scope, that is no longer selected; `prune: true`
+ * would delete it.
+ */
+export type OrphanReport = Omit<SyncObjectReport, 'action' | 'msg'>;
 
 export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
   name: 'k8s_sync',
@@ -61,13 +75,15 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
       check: context.check,
       conflict: args.conflict ?? 'fail',
       concurrency: args.concurrency ?? 8,
-      live: await listTarget(client, desired, args.prune ? read.scopes : []),
+      // The selectors' scopes are listed without prune too: the orphans are reported then.
+      live: await listTarget(client, desired, read.scopes),
       newNamespaces: new Set(),
     };
     const outcomes: SyncOutcome[] = args.create_namespace ? await createNamespaces(desired, settings) : [];
     const written = await writeObjects(desired, settings);
     outcomes.push(...written.outcomes);
     let images: ImageStepResult = { images: [], diffs: [] };
+    const orphans = args.prune ? [] : orphansOf(desired, read.scopes, settings).map(orphanReport);
     if (!written.failures.length) {
       if (args.prune) outcomes.push(...(await pruneObjects(desired, read.scopes, settings)));
       const rename = (name: string): string => `${prefix}${name}${suffix}`;
@@ -79,7 +95,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
         timeoutMs: (args.imagestream_import_timeout ?? 30) * 1000,
       });
     }
-    return buildResult(source, outcomes, images, context);
+    return buildResult(source, { outcomes, orphans }, images, context);
   },
 };
 
@@ -108,6 +124,16 @@ function report(o: SyncOutcome): SyncObjectReport {
   };
 }
 
+function orphanReport(o: KubeObject): OrphanReport {
+  const ref = refOf(o);
+  return {
+    apiVersion: ref.apiVersion,
+    kind: ref.kind,
+    ...(ref.namespace ? { namespace: ref.namespace } : {}),
+    name: ref.name,
+  };
+}
+
 /** Counts per action, every action present (zeros included) so scripts can read them. */
 function countActions(outcomes: readonly SyncOutcome[]): Record<SyncOutcome['action'], number> {
   const counts = { created: 0, configured: 0, unchanged: 0, pruned: 0, skipped: 0, failed: 0 };
@@ -122,9 +148,13 @@ function imageSummary(images: readonly ImageOutcome[]): string {
     : '';
 }
 
+function orphanSummary(orphans: readonly OrphanReport[]): string {
+  return orphans.length ? `; ${orphans.length} orphan(s) kept (prune: false)` : '';
+}
+
 function buildResult(
   source: string,
-  outcomes: readonly SyncOutcome[],
+  { outcomes, orphans }: { outcomes: readonly SyncOutcome[]; orphans: readonly OrphanReport[] },
   step: ImageStepResult,
   context: ModuleContext,
 ): ModuleResult {
@@ -145,9 +175,10 @@ function buildResult(
     objects: outcomes.map(report),
     msg: failed.length
       ? `${failed.length} object(s) failed: ${failed.map((o) => o.msg).join('; ')}`
-      : `from ${source}: ${summary || 'nothing selected'}${imageSummary(step.images)}${context.check ? ' (check mode: nothing written)' : ''}`,
+      : `from ${source}: ${summary || 'nothing selected'}${imageSummary(step.images)}${orphanSummary(orphans)}${context.check ? ' (check mode: nothing written)' : ''}`,
   };
   if (step.images.length) result['images'] = step.images;
+  if (orphans.length) result['orphans'] = orphans;
   if (failed.length) result.failed = true;
   if (context.diff) {
     const diffs: ResultDiff[] = outcomes

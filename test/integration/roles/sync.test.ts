@@ -189,6 +189,40 @@ describe('k8s_sync prune and conflicts', () => {
     assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/local`)).status, 200);
   });
 
+  it('without prune, copies whose source is gone are kept and listed as orphans', async (t) => {
+    const ns = await seeded(t);
+    for (const name of ['a', 'b'])
+      ok(
+        await east.admin.apply(
+          `/api/v1/namespaces/${ns}/configmaps/${name}`,
+          configMap(ns, name, { sync: 'yes' }),
+        ),
+        name,
+      );
+    const dir = await syncPlay(t, ns);
+    assert.equal((await play(dir)).code, 0);
+    ok(
+      await west.admin.apply(
+        `/api/v1/namespaces/${ns}/configmaps/local`,
+        configMap(ns, 'local', { sync: 'yes' }),
+      ),
+      'local',
+    );
+    ok(await east.admin.delete(`/api/v1/namespaces/${ns}/configmaps/b`), 'delete b');
+    const run = await play(dir);
+    assert.equal(run.code, 0, run.stdout);
+    const westTask = run.doc?.plays[0]?.tasks[0]?.hosts[west.name] as unknown as {
+      counts: Record<string, number>;
+      orphans: unknown[];
+      msg: string;
+    };
+    assert.deepEqual(westTask.orphans, [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'b' }]);
+    assert.equal(westTask.counts['pruned'], 0);
+    assert.match(westTask.msg, /1 orphan\(s\) kept \(prune: false\)/);
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/b`)).status, 200, 'b is kept');
+    assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/local`)).status, 200);
+  });
+
   it('prune with names only looks at the named objects', async (t) => {
     const ns = await seeded(t);
     for (const name of ['a', 'b'])
