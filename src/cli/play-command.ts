@@ -3,8 +3,11 @@
  * templates, modules and a renderer once, then hands the playbooks to the engine. Nothing here
  * talks to a cluster.
  */
+import { stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { runPlaybook, playHosts, EXIT } from '../engine/playbook-runner.ts';
+import { detailedExitCode, runPlaybook, playHosts, EXIT } from '../engine/playbook-runner.ts';
+import type { PlaybookOutcome } from '../engine/playbook-runner.ts';
 import type { EngineDeps, RunOptions } from '../engine/ports.ts';
 import { readLimit } from '../inventory/index.ts';
 import type { Inventory } from '../inventory/index.ts';
@@ -14,7 +17,10 @@ import type { ModuleRegistry } from '../model/module.ts';
 import { kubeModules } from '../modules/kube/index.ts';
 import { createModuleRegistry } from '../modules/registry.ts';
 import { createDefaultServices } from '../modules/services.ts';
+import { fanOut } from '../report/fan-out.ts';
+import { JunitReport } from '../report/junit-report.ts';
 import { createRenderer } from '../report/renderer.ts';
+import type { Renderer } from '../report/renderer.ts';
 import { createTemplar } from '../template/index.ts';
 import { renderListing } from './listing.ts';
 import { parsePlayOptions, PLAY_HELP } from './play-options.ts';
@@ -45,6 +51,7 @@ export async function runPlayCommand(
     io.stdout.write(PLAY_HELP + '\n');
     return EXIT.ok;
   }
+  if (options.junit !== undefined) await checkJunitTarget(options.junit, io.cwd);
   const config = await readProjectConfig(io.cwd);
   const vault = await openProjectVault(options, config, io);
   return withSecretsMasked(vault, () => loadAndPlay(options, config, vault, io, modules));
@@ -76,15 +83,7 @@ async function loadAndPlay(
     for (const playbook of playbooks) io.stdout.write(`\nplaybook: ${playbook.file}\n`);
     return EXIT.ok;
   }
-  const color = !('NO_COLOR' in io.env) && io.stdout.isTTY === true;
-  const renderer = createRenderer(options.output, {
-    out: io.stdout,
-    verbosity: options.verbosity,
-    color,
-    diff: options.diff,
-    profile: options.profile,
-    env: io.env,
-  });
+  const renderer = playRenderer(options, io);
   vault.onSecret((secret) => renderer.addSecret(secret));
   const deps: EngineDeps = {
     templates: createTemplar({ env: io.env }),
@@ -109,26 +108,59 @@ async function loadAndPlay(
     }
     return EXIT.ok;
   }
-  return runAll(playbooks, deps, runOptions, renderer);
+  const run = await runAll(playbooks, deps, runOptions, renderer);
+  return options.detailedExitcode ? detailedExitCode(run.worst, run.recaps) : run.worst;
 }
 
+/** The `--output` renderer, and beside it the `--junit` report when one is asked for. */
+function playRenderer(options: PlayOptions, io: CommandIO): Renderer {
+  const color = !('NO_COLOR' in io.env) && io.stdout.isTTY === true;
+  const renderer = createRenderer(options.output, {
+    out: io.stdout,
+    verbosity: options.verbosity,
+    color,
+    diff: options.diff,
+    profile: options.profile,
+    env: io.env,
+  });
+  if (options.junit === undefined) return renderer;
+  return fanOut([renderer, new JunitReport(resolve(io.cwd, options.junit), options.junit)]);
+}
+
+/** The worst exit code of the playbooks run, and each one's recap (for --detailed-exitcode). */
 async function runAll(
   playbooks: Playbook[],
   deps: EngineDeps,
   options: RunOptions,
   renderer: { close(): Promise<void> },
-): Promise<number> {
-  let exitCode: number = EXIT.ok;
+): Promise<{ worst: number; recaps: PlaybookOutcome['recap'][] }> {
+  let worst: number = EXIT.ok;
+  const recaps: PlaybookOutcome['recap'][] = [];
   try {
     for (const playbook of playbooks) {
       const outcome = await runPlaybook(playbook, deps, options);
-      exitCode = Math.max(exitCode, outcome.exitCode);
+      worst = Math.max(worst, outcome.exitCode);
+      recaps.push(outcome.recap);
       if (outcome.exitCode === EXIT.interrupted) break;
     }
   } finally {
     await renderer.close();
   }
-  return exitCode;
+  return { worst, recaps };
+}
+
+/**
+ * The report is written after the run; a folder that does not exist would lose it then, so it is
+ * refused before anything runs.
+ */
+async function checkJunitTarget(file: string, cwd: string): Promise<void> {
+  const path = resolve(cwd, file);
+  const folder = await stat(dirname(path)).catch(() => undefined);
+  if (!folder?.isDirectory())
+    throw new UsageError(`--junit ${file}: folder ${dirname(path)} does not exist`, { key: 'junit' });
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory())
+    throw new UsageError(`--junit ${file}: is a folder; give a file name`, { key: 'junit' });
 }
 
 function toRunOptions(

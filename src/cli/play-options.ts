@@ -1,6 +1,7 @@
 /** Parses `mcsync play` arguments into typed options; every problem is a UsageError naming the flag. */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { EXIT } from '../engine/playbook-runner.ts';
 import { VAULT_HELP, VAULT_PARSE_OPTIONS, vaultFlags } from './vault-options.ts';
 import type { VaultFlags } from './vault-options.ts';
 
@@ -26,6 +27,10 @@ export interface PlayOptions extends VaultFlags {
   output: OutputKind;
   profile: boolean;
   rolesPath: string[];
+  /** `--detailed-exitcode` (needs --check): exit EXIT.changesPending when any host would change. */
+  detailedExitcode: boolean;
+  /** `--junit FILE`: write a JUnit XML report there, one test case per host and task. */
+  junit?: string;
   help: boolean;
 }
 
@@ -54,17 +59,22 @@ Options:
       --output FORMAT      auto (default), plain, tree or json
       --profile            print the slowest tasks after the recap
       --roles-path DIR     extra directory to search for roles (repeatable)
+      --detailed-exitcode  with --check: exit ${EXIT.changesPending} when any host would change, 0 when none would
+                           (a failed or unreachable host keeps its own code; see docs/ci.md)
+      --junit FILE         also write a JUnit XML report to FILE: one test case per host and task
 ${VAULT_HELP}
   -h, --help               show this help
 
 Exit codes: 0 ok, 2 a host failed, 4 a host was unreachable or the input is invalid,
-5 bad option, 99 interrupted, 250 unexpected error.
+5 bad option, ${EXIT.changesPending} changes pending (only with --check --detailed-exitcode), 99 interrupted,
+250 unexpected error.
 
 Examples:
   mcsync-play playbooks/sync.yml -i .sandbox/inventory.yml
   mcsync-play sync.yml --check --diff --limit slaves
   mcsync-play create.yml -e @vars/create.yml -e dry=true --tags projects
-  mcsync-play sync.yml --vault-id dev@~/.vault/dev --vault-id prod@prompt`;
+  mcsync-play sync.yml --vault-id dev@~/.vault/dev --vault-id prod@prompt
+  mcsync-play sync.yml --check --detailed-exitcode --output json --junit drift.xml > plan.json`;
 
 const OUTPUTS: readonly OutputKind[] = ['auto', 'plain', 'tree', 'json'];
 
@@ -101,6 +111,8 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
         output: { type: 'string' },
         profile: { type: 'boolean' },
         'roles-path': { type: 'string', multiple: true },
+        'detailed-exitcode': { type: 'boolean' },
+        junit: { type: 'string' },
         ...VAULT_PARSE_OPTIONS,
         help: { type: 'boolean', short: 'h' },
       },
@@ -134,9 +146,49 @@ export function parsePlayOptions(argv: readonly string[]): PlayOptions {
     output: parseOutput(values.output),
     profile: flag(values.profile),
     rolesPath: values['roles-path'] ?? [],
+    ...ciFlags(values),
     ...vaultFlags(values),
     help,
   };
+}
+
+interface CiValues {
+  check?: boolean | undefined;
+  'detailed-exitcode'?: boolean | undefined;
+  junit?: string | undefined;
+  'syntax-check'?: boolean | undefined;
+  'list-hosts'?: boolean | undefined;
+  'list-tasks'?: boolean | undefined;
+  'list-tags'?: boolean | undefined;
+}
+
+/**
+ * The drift-check flags. Each is refused where it would have no effect: --detailed-exitcode reports
+ * what a dry run would change, so it needs --check (without it the changes are made, and the
+ * recap's changed= counts them); neither flag does anything when nothing runs.
+ */
+function ciFlags(values: CiValues): Pick<PlayOptions, 'detailedExitcode' | 'junit'> {
+  const detailedExitcode = values['detailed-exitcode'] ?? false;
+  if (detailedExitcode && !values.check) {
+    throw new UsageError(
+      '--detailed-exitcode needs --check: it reports the changes a dry run would make ' +
+        `(exit ${EXIT.changesPending} when any host would change); add --check, or drop --detailed-exitcode`,
+      { key: 'detailed-exitcode' },
+    );
+  }
+  if (values.junit === '') throw new UsageError('--junit needs a file name', { key: 'junit' });
+  const listing = ['syntax-check', 'list-hosts', 'list-tasks', 'list-tags'] as const;
+  const runsNothing = listing.find((flag) => values[flag]);
+  for (const [flag, given] of [
+    ['detailed-exitcode', detailedExitcode],
+    ['junit', values.junit !== undefined],
+  ] as const) {
+    if (given && runsNothing)
+      throw new UsageError(`--${flag} has no effect with --${runsNothing}, which runs no task`, {
+        key: flag,
+      });
+  }
+  return { detailedExitcode, ...optional('junit', values.junit) };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

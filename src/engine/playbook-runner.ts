@@ -15,13 +15,18 @@ import type { EngineDeps, RunOptions } from './ports.ts';
 import { lazyVars } from './variables.ts';
 import type { PlayScope } from './variables.ts';
 
-/** ansible-playbook's exit codes. */
+/**
+ * ansible-playbook's exit codes, and mcsync's one of its own: `changesPending` (6) for
+ * `--check --detailed-exitcode`. Not Terraform's 2, which here already means a host failed; 6 is
+ * the first code neither ansible-playbook (0-5, 8, 99, 250, 255) nor mcsync uses.
+ */
 export const EXIT = {
   ok: 0,
   failed: 2,
   unreachable: 4,
   parseError: 4,
   badOption: 5,
+  changesPending: 6,
   interrupted: 99,
   unexpected: 250,
 } as const;
@@ -55,6 +60,17 @@ function exitCodeFor(hosts: HostState[], interrupted: boolean): number {
   if (hosts.some((host) => host.unreachable)) return EXIT.unreachable;
   if (hosts.some((host) => host.failed || host.recap.failed > 0)) return EXIT.failed;
   return EXIT.ok;
+}
+
+/**
+ * The exit code of a `--detailed-exitcode` run: `exitCode` (the worst of its playbooks) when it is
+ * not 0, since an interrupt, an unreachable or a failed host says more than pending changes;
+ * otherwise `changesPending` when any host of any playbook would change, else 0.
+ */
+export function detailedExitCode(exitCode: number, recaps: readonly Record<string, RecapCounts>[]): number {
+  if (exitCode !== EXIT.ok) return exitCode;
+  const changed = recaps.some((recap) => Object.values(recap).some((counts) => counts.changed > 0));
+  return changed ? EXIT.changesPending : EXIT.ok;
 }
 
 /** Hosts a play runs on: its pattern, narrowed by --limit, minus hosts that failed earlier. */

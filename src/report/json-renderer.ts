@@ -1,6 +1,7 @@
 /**
  * The JSON renderer (`--output json`): buffers every event and prints ONE JSON document on close,
- * shaped like ansible's json callback. Nothing else reaches stdout in this mode.
+ * shaped like ansible's json callback, with the run's plan (src/report/plan.ts) beside the results.
+ * Nothing else reaches stdout in this mode. The shape is documented in docs/ci.md.
  */
 import type { SourceLocation } from '../errors.ts';
 import type { EngineEvent } from '../model/events.ts';
@@ -9,6 +10,9 @@ import { stripInternalKeys } from './format.ts';
 import { visibleItem, visibleResult } from './host-lines.ts';
 import type { HostResultEvent } from './host-lines.ts';
 import { SecretSet } from './mask.ts';
+import { OutcomeCollector, worseStatus } from './outcomes.ts';
+import { buildPlan } from './plan.ts';
+import type { Plan } from './plan.ts';
 import type { Renderer, ResolvedRendererOptions } from './renderer.ts';
 
 export interface JsonHostEntry {
@@ -36,7 +40,14 @@ export interface JsonPlay {
   tasks: JsonTask[];
 }
 
+/**
+ * The version of the document's shape (docs/ci.md). It goes up when a key is removed, renamed or
+ * changes meaning; new keys may appear within a version.
+ */
+export const JSON_FORMAT_VERSION = 1;
+
 export interface JsonDocument {
+  formatVersion: number;
   playbook?: string;
   check?: boolean;
   plays: JsonPlay[];
@@ -46,12 +57,22 @@ export interface JsonDocument {
   recap: Record<string, RecapCounts>;
   durationMs: number;
   interrupted: boolean;
+  /** Per host, the tasks that changed (or would, with --check) or failed, and their objects. */
+  plan: Plan;
 }
 
 export class JsonRenderer implements Renderer {
   readonly #out: NodeJS.WritableStream;
   readonly #secrets = new SecretSet();
-  readonly #doc: JsonDocument = { plays: [], warnings: [], recap: {}, durationMs: 0, interrupted: false };
+  readonly #doc: Omit<JsonDocument, 'plan'> = {
+    formatVersion: JSON_FORMAT_VERSION,
+    plays: [],
+    warnings: [],
+    recap: {},
+    durationMs: 0,
+    interrupted: false,
+  };
+  readonly #outcomes = new OutcomeCollector();
   #task: JsonTask | undefined;
 
   constructor(options: ResolvedRendererOptions) {
@@ -63,6 +84,7 @@ export class JsonRenderer implements Renderer {
   }
 
   emit(event: EngineEvent): void {
+    this.#outcomes.record(event);
     switch (event.type) {
       case 'playbook_start':
         this.#doc.playbook = event.file;
@@ -108,7 +130,8 @@ export class JsonRenderer implements Renderer {
 
   /** The document as it stands (masked); what `close()` prints. */
   document(): JsonDocument {
-    return this.#secrets.mask(this.#doc);
+    const plan = buildPlan(this.#outcomes.outcomes(), this.#outcomes.recap());
+    return this.#secrets.mask({ ...this.#doc, plan });
   }
 
   async close(): Promise<void> {
@@ -161,19 +184,4 @@ export class JsonRenderer implements Renderer {
     if (existing?.items) entry.items = existing.items;
     task.hosts[event.host] = entry;
   }
-}
-
-/** Worst first: the status a loop shows when its items differ and no aggregate result came. */
-const STATUS_ORDER: readonly HostStatus[] = [
-  'unreachable',
-  'failed',
-  'rescued',
-  'ignored',
-  'changed',
-  'ok',
-  'skipped',
-];
-
-function worseStatus(a: HostStatus, b: HostStatus): HostStatus {
-  return STATUS_ORDER.indexOf(a) <= STATUS_ORDER.indexOf(b) ? a : b;
 }

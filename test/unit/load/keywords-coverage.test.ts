@@ -395,6 +395,14 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'cli:play output': [CLI, '--output json prints one JSON document with every result and the recap'],
   'cli:play profile': flags,
   'cli:play roles-path': rolesForks,
+  'cli:play detailed-exitcode': [
+    'test/unit/cli/drift-check.test.ts',
+    'exits 0 when nothing would change and 6 when a host would, 2 when a host fails',
+  ],
+  'cli:play junit': [
+    'test/unit/cli/drift-check.test.ts',
+    '--junit writes the report beside a normal run, and a missing folder is refused before the run',
+  ],
   'cli:play vault-password-file': [VAULT, '--vault-password-file runs an executable and uses what it prints'],
   'cli:play vault-id': [VAULT, '--vault-id is repeatable: each 1.2 vault opens with the secret of its id'],
   'cli:play ask-vault-pass': [VAULT, '--ask-vault-pass without a terminal exits 5 naming the alternatives'],

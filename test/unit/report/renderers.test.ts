@@ -112,7 +112,9 @@ describe('json renderer', () => {
     assert.deepEqual(Object.keys(doc).sort(), [
       'check',
       'durationMs',
+      'formatVersion',
       'interrupted',
+      'plan',
       'playbook',
       'plays',
       'recap',
