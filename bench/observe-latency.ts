@@ -1,53 +1,89 @@
 /**
- * Benchmark for issue 5 (watch mode), on a 3-cluster sandbox (east master, west and south slaves):
+ * Benchmark of watch mode (issues 5, 15 and 19), on a 3-cluster sandbox (east master, west and
+ * south slaves), with the observer as users run it: the built `bin/mcsync-observe.js` with
+ * `--playbook playbooks/watch.yml --when-annotation sync=me` (`npm run build` first).
  *
- * 1. latency: annotate (update) an ImageStream on east 200 times, one change at a time; time from
- *    the write to the object being current (same `bench/rev`) on both slaves, with
- *    `mcsync observe --playbook playbooks/watch.yml` running in-process. p50 / p99 / max.
- * 2. burst: 1000 changes to 50 ImageStreams within about 1 s; time until all are current on both
- *    slaves, and how many playbook runs that took (coalescing).
+ * 1. latency: a fresh observer; the moment /healthz/ready answers 200, one new annotated
+ *    ImageStream is created on east every --gap ms (open loop: a slow run makes later changes
+ *    queue, as on a real master), --changes in all. A change's latency runs from its write until
+ *    the slaves hold it (seen through watches on the slaves, no polling). p50 / p99 / max for the
+ *    first --first changes after ready, for the rest, and for all.
+ * 2. burst: 1000 changes to 50 ImageStreams as fast as 50 writers go; time until all are current
+ *    on both slaves, and how many playbook runs that took (coalescing).
  * 3. memory: RSS of an observer watching 10,000 ConfigMaps (after the initial list).
  *
- *   npm run build && node bench/observe-latency.ts [--changes 200] [--burst 1000] [--objects 10000] [--workers 4]
+ * --slave-down replaces 2 and 3 (issue 15): the latency series with every cluster up, then south
+ * killed (`mcsync sandbox kill south`, src/sandbox/faults.ts) and the series again with a fresh
+ * observer, measuring the healthy slave west; the table gives the ratio to west's all-healthy
+ * figure of the same invocation. South is started again at the end.
  *
- * Reuses MCSYNC_TEST_SANDBOX_DIR when it points at a running sandbox, else starts one.
- * Targets: p99 < 1 s; burst runs far fewer than changes; RSS < 200 MB.
+ *   npm run build && node bench/observe-latency.ts [--changes 200] [--first 10] [--gap 300]
+ *     [--workers 4] [--burst 1000] [--objects 10000] [--slave-down] [--logs DIR]
+ *
+ * Reuses MCSYNC_TEST_SANDBOX_DIR when it points at a running sandbox, else starts one. Prints the
+ * machine, the date, `uptime` before and after, and a markdown table for docs/BENCHMARKS.md.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sandboxClusters } from '../test/support/clusters.ts';
 import type { SandboxClusterHandle } from '../test/support/clusters.ts';
+import { ok } from '../test/support/kube-api.ts';
 import { freePort, putImageStream, waitFor } from '../test/integration/observe/helpers.ts';
+import { percentile } from './lib/stats.ts';
+import { watchCollection } from './lib/watch-stream.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     changes: { type: 'string', default: '200' },
+    first: { type: 'string', default: '10' },
+    gap: { type: 'string', default: '300' },
     burst: { type: 'string', default: '1000' },
     objects: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '4' },
+    'slave-down': { type: 'boolean', default: false },
+    /** Writes each observer's stdout and stderr to DIR/<series>.out and .err. */
+    logs: { type: 'string' },
   },
 });
+const CHANGES = Number(values.changes);
+const FIRST = Number(values.first);
+const GAP_MS = Number(values.gap);
+const uptimeBefore = uptime();
 const cleanups: (() => Promise<void> | void)[] = [];
 const sandbox = await sandboxClusters({ after: (fn) => cleanups.push(fn) }, { clusters: 3 });
 const east = sandbox.cluster('east');
-const slaves = [sandbox.cluster('west'), sandbox.cluster('south')];
+const west = sandbox.cluster('west');
+const south = sandbox.cluster('south');
 // The observer as users run it: the built launcher (`npm run build` first).
 const runner = resolve(root, 'bin/mcsync-observe.js');
+const imageStreams = (ns: string): string => `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams`;
 
-function observer(args: string[]): { pid: number; out: () => string; stop(): Promise<void> } {
-  const child = spawn(process.execPath, [runner, ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+interface RunningObserver {
+  pid: number;
+  out(): string;
+  err(): string;
+  /** The last lines of both streams, for a failure report. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+function observer(args: string[]): RunningObserver {
+  const child = spawn(process.execPath, [runner, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<void>((r) => child.on('close', () => r()));
+  const last = (text: string): string => text.trim().split('\n').slice(-15).join('\n');
   return {
     pid: child.pid ?? 0,
     out: () => out,
+    err: () => err,
+    tail: () => `stdout:\n${last(out)}\nstderr:\n${last(err)}`,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -55,48 +91,8 @@ function observer(args: string[]): { pid: number; out: () => string; stop(): Pro
   };
 }
 
-async function ready(port: number): Promise<void> {
-  await waitFor(
-    'ready',
-    async () =>
-      (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200,
-    120_000,
-  );
-}
-
-async function namespace(name: string, clusters: SandboxClusterHandle[]): Promise<void> {
-  for (const c of clusters) {
-    await c.admin.delete(`/api/v1/namespaces/${name}`).catch(() => undefined);
-    await waitFor(
-      `namespace ${name} gone`,
-      async () => (await c.admin.get(`/api/v1/namespaces/${name}`)).status === 404,
-      60_000,
-    );
-  }
-  await east.admin.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-}
-
-async function revOn(c: SandboxClusterHandle, ns: string, name: string): Promise<string | undefined> {
-  const res = await c.admin.get(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/${name}`);
-  if (res.status !== 200) return undefined;
-  return (res.json as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[
-    'bench/rev'
-  ];
-}
-
-async function current(ns: string, name: string, rev: string): Promise<boolean> {
-  const revs = await Promise.all(slaves.map((c) => revOn(c, ns, name)));
-  return revs.every((r) => r === rev);
-}
-
-const pct = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-
-async function latencyAndBurst(): Promise<Record<string, string>> {
-  const ns = 'bench-observe';
-  await namespace(ns, [east, ...slaves]);
-  const port = await freePort();
-  const obs = observer([
+function playbookObserver(ns: string, port: number): RunningObserver {
+  return observer([
     'imagestreams',
     '-n',
     ns,
@@ -110,77 +106,237 @@ async function latencyAndBurst(): Promise<Record<string, string>> {
     values.workers,
     `--listen-addr=127.0.0.1:${port}`,
   ]);
-  await ready(port);
-  const latencies: number[] = [];
-  for (let i = 0; i < Number(values.changes); i++) {
-    const started = performance.now();
-    await putImageStream(east, ns, 'lat', { sync: 'me', 'bench/rev': String(i) });
-    await waitFor(`rev ${i}`, () => current(ns, 'lat', String(i)), 30_000);
-    latencies.push(performance.now() - started);
-  }
-  latencies.sort((a, b) => a - b);
-  const objects = 50;
-  const perObject = Math.ceil(Number(values.burst) / objects);
-  for (let j = 0; j < objects; j++)
-    await putImageStream(east, ns, `burst-${j}`, { sync: 'me', 'bench/rev': 'x' });
+}
+
+async function ready(port: number, obs: RunningObserver): Promise<void> {
   try {
     await waitFor(
-      'burst objects synced',
+      'ready',
       async () =>
-        (await Promise.all(Array.from({ length: objects }, (_, j) => current(ns, `burst-${j}`, 'x')))).every(
-          Boolean,
-        ),
+        (await fetch(`http://127.0.0.1:${port}/healthz/ready`).catch(() => undefined))?.status === 200,
       120_000,
     );
   } catch (error) {
-    process.stderr.write(`observer output ends with:\n${obs.out().split('\n').slice(-20).join('\n')}\n`);
+    process.stderr.write(`${obs.tail()}\n`);
     throw error;
   }
-  const runsBeforeBurst = obs
+}
+
+/** Deletes `name` where it exists and creates it again on each of `clusters`. */
+async function freshNamespace(name: string, clusters: SandboxClusterHandle[]): Promise<void> {
+  for (const c of clusters) {
+    await c.admin.delete(`/api/v1/namespaces/${name}`).catch(() => undefined);
+    await waitFor(
+      `namespace ${name} gone`,
+      async () => (await c.admin.get(`/api/v1/namespaces/${name}`)).status === 404,
+      60_000,
+    );
+    ok(
+      await c.admin.post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
+      `create namespace ${name} on ${c.name}`,
+    );
+  }
+}
+
+function runLines(obs: RunningObserver): number {
+  return obs
     .out()
     .split('\n')
     .filter((l) => / exit=\d+ /.test(l)).length;
-  const burstStart = performance.now();
-  // One merge patch per change, 50 in flight: the writer must not be the bottleneck.
-  for (let round = 0; round < perObject; round++) {
-    await Promise.all(
-      Array.from({ length: objects }, (_, j) =>
-        east.admin.patch(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/burst-${j}`, {
-          metadata: { annotations: { 'bench/rev': String(round) } },
-        }),
-      ),
-    );
-  }
-  const written = performance.now() - burstStart;
-  const last = String(perObject - 1);
-  await waitFor(
-    'burst converged',
-    async () =>
-      (await Promise.all(Array.from({ length: objects }, (_, j) => current(ns, `burst-${j}`, last)))).every(
-        Boolean,
-      ),
-    300_000,
+}
+
+interface Series {
+  /** From starting the observer to /healthz/ready. */
+  readyMs: number;
+  /** Per measured slave, each change's latency (write → the slave holds it), in change order. */
+  latencies: Map<string, number[]>;
+  /** Playbook runs (retries included). */
+  runs: number;
+  /** The observer's stderr lines about warm-up and target health. */
+  notes: string[];
+}
+
+/**
+ * One latency series with a fresh observer: namespaces made on `live` (the clusters that are up),
+ * changes written on east `GAP_MS` apart from the moment the observer is ready, each change's
+ * arrival taken from watches on `measured`.
+ */
+async function latencySeries(label: string, live: SandboxClusterHandle[], measured: SandboxClusterHandle[]) {
+  const ns = `bench-latency-${label}`;
+  await freshNamespace(ns, live);
+  const landed = measured.map(() => new Map<string, number>());
+  const watches = measured.map((c, k) =>
+    watchCollection(c.admin.target, imageStreams(ns), (type, object) => {
+      const name = object.metadata?.name;
+      if (type !== 'DELETED' && name && !landed[k]?.has(name)) landed[k]?.set(name, performance.now());
+    }),
   );
-  const converged = performance.now() - burstStart;
-  const runs =
-    obs
-      .out()
+  const port = await freePort();
+  const started = performance.now();
+  const obs = playbookObserver(ns, port);
+  try {
+    await ready(port, obs);
+    const readyMs = performance.now() - started;
+    const writes: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < CHANGES; i++) {
+      const wait = t0 + i * GAP_MS - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      writes.push(performance.now());
+      ok(
+        await east.admin.post(imageStreams(ns), {
+          apiVersion: 'image.openshift.io/v1',
+          kind: 'ImageStream',
+          metadata: { name: `lat-${i}`, namespace: ns, annotations: { sync: 'me' } },
+          spec: {},
+        }),
+        `create lat-${i}`,
+      );
+    }
+    try {
+      await waitFor('every change on the slaves', () => landed.every((m) => m.size >= CHANGES), 300_000);
+    } catch (error) {
+      process.stderr.write(`${obs.tail()}\n`);
+      throw error;
+    }
+    const latencies = new Map(
+      measured.map((c, k) => [
+        c.name,
+        writes.map((at, i) => (landed[k]?.get(`lat-${i}`) ?? Number.NaN) - at),
+      ]),
+    );
+    const notes = obs
+      .err()
       .split('\n')
-      .filter((l) => / exit=\d+ /.test(l)).length - runsBeforeBurst;
-  await obs.stop();
+      .filter((l) => /warm-up|unreachable|recovered/.test(l))
+      .slice(0, 6);
+    return { readyMs, latencies, runs: runLines(obs), notes } satisfies Series;
+  } finally {
+    for (const w of watches) w.close();
+    await obs.stop();
+    if (values.logs) {
+      mkdirSync(values.logs, { recursive: true });
+      writeFileSync(join(values.logs, `${label}.out`), obs.out());
+      writeFileSync(join(values.logs, `${label}.err`), obs.err());
+    }
+    await east.admin.delete(`/api/v1/namespaces/${ns}`);
+  }
+}
+
+/** Each change's latency to all `slaves`: the later of their arrivals. */
+function toAll(series: Series, slaves: string[]): number[] {
+  const lists = slaves.map((s) => series.latencies.get(s) ?? []);
+  return (lists[0] ?? []).map((_, i) => Math.max(...lists.map((l) => l[i] ?? Number.NaN)));
+}
+
+const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(0) : '—');
+const stats = (samples: number[]): string =>
+  `${ms(percentile(samples, 50))} / ${ms(percentile(samples, 99))} / ${ms(Math.max(...samples))}`;
+
+/** Rows for one series: the first FIRST changes after ready, the rest, and all. */
+function latencyRows(what: string, samples: number[]): Record<string, string> {
   return {
-    [`latency p50 (${latencies.length} changes)`]: `${pct(latencies, 50).toFixed(0)} ms`,
-    'latency p99': `${pct(latencies, 99).toFixed(0)} ms`,
-    'latency max': `${(latencies.at(-1) ?? 0).toFixed(0)} ms`,
-    [`burst: ${objects * perObject} changes to ${objects} objects, written in`]: `${(written / 1000).toFixed(2)} s`,
-    'burst: converged on both slaves after': `${(converged / 1000).toFixed(2)} s`,
-    'burst: playbook runs': String(runs),
+    [`${what}: first ${FIRST} changes after ready, p50 / p99 / max`]: `${stats(samples.slice(0, FIRST))} ms`,
+    [`${what}: changes ${FIRST + 1}–${samples.length}, p50 / p99 / max`]: `${stats(samples.slice(FIRST))} ms`,
+    [`${what}: all ${samples.length} changes, p50 / p99 / max`]: `${stats(samples)} ms`,
   };
+}
+
+function seriesRows(label: string, s: Series): Record<string, string> {
+  return {
+    [`${label}: observer ready after`]: `${(s.readyMs / 1000).toFixed(1)} s`,
+    [`${label}: playbook runs (retries included)`]: String(s.runs),
+    ...(s.notes.length ? { [`${label}: observer said`]: s.notes.map((n) => `\`${n}\``).join('<br>') } : {}),
+  };
+}
+
+async function latency(): Promise<Record<string, string>> {
+  const healthy = await latencySeries('healthy', [east, west, south], [west, south]);
+  return {
+    ...seriesRows('all healthy', healthy),
+    ...latencyRows('latency to both slaves', toAll(healthy, ['west', 'south'])),
+  };
+}
+
+async function slaveDown(): Promise<Record<string, string>> {
+  const healthy = await latencySeries('healthy', [east, west, south], [west, south]);
+  await sandbox.fault('kill', 'south');
+  cleanups.push(() => sandbox.fault('start', 'south').then(() => undefined));
+  const down = await latencySeries('south-down', [east, west], [west]);
+  const before = toAll(healthy, ['west']);
+  const after = toAll(down, ['west']);
+  const ratio = (p: number): string => (percentile(after, p) / percentile(before, p)).toFixed(2);
+  return {
+    ...seriesRows('all healthy', healthy),
+    ...latencyRows('all healthy, latency to both slaves', toAll(healthy, ['west', 'south'])),
+    ...latencyRows('all healthy, latency to west', before),
+    ...seriesRows('south killed', down),
+    ...latencyRows('south killed, latency to west', after),
+    'south killed / all healthy, latency to west: p50, p99 (target ≤ 1.2)': `${ratio(50)}, ${ratio(99)}`,
+  };
+}
+
+async function current(ns: string, name: string, rev: string): Promise<boolean> {
+  const revs = await Promise.all(
+    [west, south].map(async (c) => {
+      const res = await c.admin.get(`${imageStreams(ns)}/${name}`);
+      if (res.status !== 200) return undefined;
+      return (res.json as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[
+        'bench/rev'
+      ];
+    }),
+  );
+  return revs.every((r) => r === rev);
+}
+
+async function burst(): Promise<Record<string, string>> {
+  const ns = 'bench-observe-burst';
+  await freshNamespace(ns, [east]);
+  const objects = 50;
+  const perObject = Math.ceil(Number(values.burst) / objects);
+  const port = await freePort();
+  const obs = playbookObserver(ns, port);
+  await ready(port, obs);
+  for (let j = 0; j < objects; j++)
+    await putImageStream(east, ns, `burst-${j}`, { sync: 'me', 'bench/rev': 'x' });
+  const allCurrent = async (rev: string): Promise<boolean> =>
+    (await Promise.all(Array.from({ length: objects }, (_, j) => current(ns, `burst-${j}`, rev)))).every(
+      Boolean,
+    );
+  try {
+    await waitFor('burst objects synced', () => allCurrent('x'), 120_000);
+    const runsBefore = runLines(obs);
+    const started = performance.now();
+    // One merge patch per change, 50 in flight: the writer must not be the bottleneck.
+    for (let round = 0; round < perObject; round++) {
+      await Promise.all(
+        Array.from({ length: objects }, (_, j) =>
+          east.admin.patch(`${imageStreams(ns)}/burst-${j}`, {
+            metadata: { annotations: { 'bench/rev': String(round) } },
+          }),
+        ),
+      );
+    }
+    const written = performance.now() - started;
+    await waitFor('burst converged', () => allCurrent(String(perObject - 1)), 300_000);
+    const converged = performance.now() - started;
+    return {
+      [`burst: ${objects * perObject} changes to ${objects} objects, written in`]: `${(written / 1000).toFixed(2)} s`,
+      'burst: converged on both slaves after': `${(converged / 1000).toFixed(2)} s`,
+      'burst: playbook runs': String(runLines(obs) - runsBefore),
+    };
+  } catch (error) {
+    process.stderr.write(`${obs.tail()}\n`);
+    throw error;
+  } finally {
+    await obs.stop();
+    await east.admin.delete(`/api/v1/namespaces/${ns}`);
+  }
 }
 
 async function memory(): Promise<Record<string, string>> {
   const ns = 'bench-observe-mem';
-  await namespace(ns, [east]);
+  await freshNamespace(ns, [east]);
   const total = Number(values.objects);
   const started = performance.now();
   for (let i = 0; i < total; i += 50) {
@@ -207,7 +363,7 @@ async function memory(): Promise<Record<string, string>> {
     `--listen-addr=127.0.0.1:${port}`,
   ]);
   const t0 = performance.now();
-  await ready(port);
+  await ready(port, obs);
   const listed = (performance.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 3000));
   const status = readFileSync(`/proc/${obs.pid}/status`, 'utf8');
@@ -222,8 +378,31 @@ async function memory(): Promise<Record<string, string>> {
   };
 }
 
+function uptime(): string {
+  return execFileSync('uptime', { encoding: 'utf8' }).trim();
+}
+
+function machine(): string {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
+  const model = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, HEAD ${commit}`;
+}
+
 try {
-  const results = { ...(await latencyAndBurst()), ...(await memory()) };
+  const date = new Date().toISOString();
+  const results: Record<string, string> = values['slave-down']
+    ? await slaveDown()
+    : {
+        ...(await latency()),
+        ...(Number(values.burst) > 0 ? await burst() : {}),
+        ...(Number(values.objects) > 0 ? await memory() : {}),
+      };
+  console.log(`\nstarted ${date}; ${machine()}`);
+  console.log(`uptime before: ${uptimeBefore}\nuptime after:  ${uptime()}`);
+  console.log(`${CHANGES} changes, one new ImageStream every ${GAP_MS} ms, --workers ${values.workers}`);
   console.log('\n| measure | result |\n|---|---|');
   for (const [k, v] of Object.entries(results)) console.log(`| ${k} | ${v} |`);
 } finally {
