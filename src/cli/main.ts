@@ -17,6 +17,9 @@ Commands:
   play      run playbooks against an inventory (same as mcsync-play)
   observe   watch a resource and run a command or playbook per change, like 'oc observe' (same as mcsync-observe)
   sandbox   start, stop and inspect local test clusters and registries (see docs/sandbox.md)
+  init      write a project from a kubeconfig: one inventory host per context, vars, playbooks
+            (mcsync init --from-kubeconfig [FILE] [--master CONTEXT] [--dir DIR] [--force])
+  completion  print a bash or zsh completion script (source <(mcsync completion bash))
 
 Run 'mcsync COMMAND --help' for the options of a command.
   mcsync --version   print the version`;
@@ -34,6 +37,13 @@ export async function main(argv: readonly string[], io: CommandIO = processIO())
         return await (await import('./observe-command.ts')).runObserveCommand(rest, io);
       case 'sandbox':
         return await runSandboxCommand(rest);
+      case 'init':
+        return await (await import('./init-command.ts')).runInitCommand(rest, io);
+      case 'completion':
+        return (await import('./completion-command.ts')).runCompletionCommand(rest, io);
+      case '__complete':
+        // Hidden: the completion script asks for the host and context names of the line typed.
+        return await (await import('./completion-command.ts')).runCompleteCallback(rest, io);
       case undefined:
       case '-h':
       case '--help':

@@ -73,6 +73,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The same table for shell completion (src/cli/completion-spec.ts), so its flags cannot drift. */
+export const OBSERVE_PARSE_OPTIONS = OPTIONS;
+
 /** Boolean flags that also take `=true`/`=false` as pflag allows (parsed as strings). */
 const BOOL_STRINGS = new Set(['allow-missing-template-keys', 'print-metrics-on-exit', 'leader-elect']);
 

@@ -51,19 +51,25 @@ interface Parsed {
   help: boolean;
 }
 
+/** The sandbox commands, in the order of --help (shell completion offers them). */
+export const SANDBOX_COMMANDS = ['up', 'status', 'down', ...FAULT_ACTIONS] as const;
+
+/** node:util parseArgs definitions of the sandbox flags (shell completion reads them too). */
+export const SANDBOX_PARSE_OPTIONS = {
+  dir: { type: 'string', default: '.sandbox' },
+  clusters: { type: 'string', default: '3' },
+  'openshift-projects': { type: 'boolean', default: false },
+  node: { type: 'boolean', default: false },
+  purge: { type: 'boolean', default: false },
+  registry: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 function parse(argv: string[]): Parsed {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: {
-      dir: { type: 'string', default: '.sandbox' },
-      clusters: { type: 'string', default: '3' },
-      'openshift-projects': { type: 'boolean', default: false },
-      node: { type: 'boolean', default: false },
-      purge: { type: 'boolean', default: false },
-      registry: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+    options: SANDBOX_PARSE_OPTIONS,
   });
   const clusters = Number(values.clusters);
   if (!Number.isInteger(clusters) || clusters < 1 || clusters > 20) {
