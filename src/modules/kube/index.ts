@@ -5,6 +5,7 @@ import { k8sModule } from './k8s.module.ts';
 import { k8sSyncModule } from './k8s-sync.module.ts';
 import { imageCopyModule } from '../image/image-copy.module.ts';
 import { hubFailoverModule } from '../failover/hub-failover.module.ts';
+import { k8sAccessRulesModule } from '../deploy/k8s-access-rules.module.ts';
 
 export const kubeModules: ModuleDefinition[] = [
   k8sModule,
@@ -12,6 +13,7 @@ export const kubeModules: ModuleDefinition[] = [
   k8sSyncModule,
   imageCopyModule,
   hubFailoverModule,
+  k8sAccessRulesModule,
 ] as ModuleDefinition[];
 
 export { k8sInfoModule, k8sModule, k8sSyncModule };

@@ -90,7 +90,7 @@ describe('playbooks/deploy-observer.yml', () => {
   it('is idempotent and never prints a token', async () => {
     const run = await mcsyncPlay(['playbooks/deploy-observer.yml', '-i', sandbox.inventoryFile, '-v']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, new RegExp(`${east.name}\\s+: ok=2\\s+changed=0`));
+    assert.match(run.stdout, new RegExp(`${east.name}\\s+: ok=3\\s+changed=0`));
     const tokens = await json<{ data: Record<string, string> }>(
       east.admin,
       `/api/v1/namespaces/${NS}/secrets/mcsync-observer-tokens`,
@@ -126,7 +126,7 @@ describe('playbooks/deploy-observer.yml', () => {
     assert.equal(pod.metadata.annotations['prometheus.io/scrape'], 'true');
   });
 
-  it('gives the slaves’ token write access to the synced kinds only', async () => {
+  it('gives the slaves’ token the access derived from playbooks/watch.yml: the synced kinds only', async () => {
     const tokens = await json<{ data: Record<string, string> }>(
       east.admin,
       `/api/v1/namespaces/${NS}/secrets/mcsync-observer-tokens`,
@@ -134,14 +134,30 @@ describe('playbooks/deploy-observer.yml', () => {
     const token = Buffer.from(tokens.data[west.name] ?? '', 'base64').toString('utf8');
     const asObserver = kubeApi({ url: west.apiUrl, ca: west.ca, token });
     assert.equal((await asObserver.get('/apis/image.openshift.io/v1/imagestreams')).status, 200);
+    // Pull secrets are synced (dockerpullsecret in vars/sync.yml): Secrets are written, not watched.
+    assert.equal((await asObserver.get('/api/v1/secrets')).status, 200);
+    assert.equal((await asObserver.get('/api/v1/secrets?watch=true&timeoutSeconds=1')).status, 403);
     assert.equal((await asObserver.get('/api/v1/configmaps')).status, 403);
     assert.equal((await asObserver.get('/apis/apps/v1/deployments')).status, 403);
+    const rules = await json<{ rules: { resources: string[]; verbs: string[] }[] }>(
+      west.admin,
+      '/apis/rbac.authorization.k8s.io/v1/clusterroles/mcsync-sync-target',
+    );
+    assert.deepEqual(
+      rules.rules.map((r) => `${r.resources.join(',')}:${r.verbs.join(',')}`),
+      [
+        'namespaces,secrets:get,list,create,patch',
+        'serviceaccounts:get,create,patch',
+        'imagestreams:get,list,create,patch,delete',
+      ],
+    );
   });
 
-  it('lets the observer read, not write, on the master, and hold its Lease', async () => {
+  it('lets the observer read, not write, on the master only what its playbook reads, and hold its Lease', async () => {
     const asObserver = await serviceAccountApi(east, 'mcsync-observer');
     assert.equal((await asObserver.get('/apis/image.openshift.io/v1/imagestreams?watch=false')).status, 200);
-    assert.equal((await asObserver.get('/api/v1/secrets')).status, 403);
+    assert.equal((await asObserver.get('/api/v1/secrets')).status, 200, 'the pull secrets k8s_sync copies');
+    assert.equal((await asObserver.get('/api/v1/configmaps')).status, 403);
     const write = await asObserver.post('/apis/image.openshift.io/v1/namespaces/default/imagestreams', {
       apiVersion: 'image.openshift.io/v1',
       kind: 'ImageStream',
@@ -154,6 +170,43 @@ describe('playbooks/deploy-observer.yml', () => {
       404,
       'get is allowed (the Lease does not exist yet)',
     );
+  });
+
+  it('fails at deploy time, naming the file, task and key, when a kind of the watch playbook cannot be known; nothing is deployed', async (t) => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-watch-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const playbook = path.join(dir, 'watch.yml');
+    await writeFile(
+      playbook,
+      [
+        '- hosts: slaves',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - name: Sync the chosen kind',
+        '      k8s_sync:',
+        '        objects: [{ kind: "{{ sync_kind }}", names: ["{{ observed.name }}"] }]',
+        '',
+      ].join('\n'),
+    );
+    const run = await mcsyncPlay([
+      'playbooks/deploy-observer.yml',
+      '-i',
+      sandbox.inventoryFile,
+      '-e',
+      JSON.stringify({ observer_playbook: playbook, observer_replicas: 1 }),
+    ]);
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    const output = run.stdout + run.stderr;
+    assert.ok(output.includes(`${playbook}:4:7`), output);
+    assert.match(
+      output,
+      /task 'Sync the chosen kind': k8s_sync\.objects\[0\]\.kind .*undefined variable 'sync_kind'; give it in .*vars\/sync\.yml/,
+    );
+    const deployment = await json<Deployment>(
+      east.admin,
+      `/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer`,
+    );
+    assert.equal(deployment.spec.replicas, 2, 'the master play did not run');
   });
 
   it('the container entrypoint, run locally with the pod’s config and identity, syncs an annotated ImageStream', async (t) => {
@@ -250,7 +303,8 @@ async function podFilesystem(t: {
     .replaceAll('/etc/mcsync', dir);
   assert.ok(parse(inventoryText), 'the inventory in the ConfigMap is YAML');
   await writeFile(path.join(dir, 'config/inventory.yml'), inventoryText);
-  await writeFile(path.join(dir, 'config/vars.yml'), stringify(parse(config.data['vars.yml'] ?? '')));
+  for (const key of ['playbook-vars.yml', 'vars.yml'])
+    await writeFile(path.join(dir, 'config', key), stringify(parse(config.data[key] ?? '')));
   const deployment = await json<Deployment>(
     east.admin,
     `/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer`,
