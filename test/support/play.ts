@@ -1,7 +1,7 @@
 // Running `mcsync play` as a user would, in its own process from the repository root, and the
 // throwaway project directories the playbook tests write their files into.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -72,6 +72,7 @@ export async function tempProject(
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   t.after(() => rm(dir, { recursive: true, force: true }));
   for (const [name, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), typeof content === 'string' ? content : stringify(content));
   }
   return dir;

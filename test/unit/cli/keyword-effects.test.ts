@@ -1,27 +1,15 @@
 // Keywords and flags whose effect no other test shows (see test/unit/load/keywords-coverage.test.ts),
 // run as a user runs them. Each expectation is what ansible-playbook 2.14 does with the same files.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { runCli } from './run-cli.ts';
+import { tempProject } from '../../support/play.ts';
+import { debugMessages as messages, runCli } from './run-cli.ts';
 
-async function project(t: TestContext, files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'mcsync-effects-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
-
-/** The `msg` lines that debug tasks printed, in order. */
-function messages(stdout: string): string[] {
-  return [...stdout.matchAll(/"msg": "([^"]*)"/g)].map((m) => m[1]!);
-}
+const project = (t: TestContext, files: Record<string, string>): Promise<string> =>
+  tempProject(t, files, 'mcsync-effects-');
 
 const say = (msg: string): string => `{debug: {msg: "${msg}"}}`;
 

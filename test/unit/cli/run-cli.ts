@@ -37,3 +37,8 @@ export function runCli(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The `msg` lines that debug tasks printed, in order. */
+export function debugMessages(stdout: string): string[] {
+  return [...stdout.matchAll(/"msg": "([^"]*)"/g)].map((m) => m[1]!);
+}

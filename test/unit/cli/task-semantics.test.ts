@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from './run-cli.ts';
+import type { TestContext } from 'node:test';
+import { tempProject } from '../../support/play.ts';
+import { debugMessages as messages, runCli } from './run-cli.ts';
 
-async function project(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'mcsync-semantics-'));
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(join(dir, name, '..'), { recursive: true });
-    await writeFile(join(dir, name), text);
-  }
-  return dir;
-}
-
-/** The `msg` lines that debug tasks printed, in order. */
-function messages(stdout: string): string[] {
-  return [...stdout.matchAll(/"msg": "([^"]*)"/g)].map((m) => m[1]!);
-}
+const project = (t: TestContext, files: Record<string, string>): Promise<string> =>
+  tempProject(t, files, 'mcsync-semantics-');
 
 describe('task semantics as in ansible-playbook', () => {
-  it('until, changed_when and failed_when see the facts the same task set and its registered result', async () => {
-    const dir = await project({
+  it('until, changed_when and failed_when see the facts the same task set and its registered result', async (t) => {
+    const dir = await project(t, {
       'p.yml': `- hosts: localhost
   vars: {counter: 0}
   tasks:
@@ -49,8 +37,8 @@ describe('task semantics as in ansible-playbook', () => {
     );
   });
 
-  it('until registers attempts as Ansible counts them; retries: 0 runs once without until; failed is registered', async () => {
-    const dir = await project({
+  it('until registers attempts as Ansible counts them; retries: 0 runs once without until; failed is registered', async (t) => {
+    const dir = await project(t, {
       'p.yml': `- hosts: localhost
   tasks:
     - set_fact: {ready: false}
@@ -72,8 +60,8 @@ describe('task semantics as in ansible-playbook', () => {
     assert.equal(messages(run.stdout).at(-1), 'exhausted=2 true once=1 false');
   });
 
-  it('vars on include_tasks beat role params; vars on import_tasks do not', async () => {
-    const dir = await project({
+  it('vars on include_tasks beat role params; vars on import_tasks do not', async (t) => {
+    const dir = await project(t, {
       'roles/r/tasks/main.yml': `- include_tasks: inc.yml
   vars: {p: include}
 - import_tasks: inc.yml
