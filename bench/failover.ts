@@ -24,7 +24,7 @@ import { systemClock } from '../src/modules/services.ts';
 import { runFault } from '../src/sandbox/faults.ts';
 import { sandboxDown, sandboxUp } from '../src/sandbox/sandbox.ts';
 import { sandboxClusters } from '../test/support/clusters.ts';
-import { startS3Server } from '../test/support/s3-server.ts';
+import { bucketOn, startS3Server } from '../test/support/s3-server.ts';
 import { startWebhookReceiver } from '../test/support/webhook-receiver.ts';
 
 const { values } = parseArgs({
@@ -50,12 +50,7 @@ const sandbox = await sandboxClusters(hooks, { clusters: 3 });
 const s3 = await startS3Server(hooks);
 const webhook = await startWebhookReceiver();
 hooks.after(() => webhook.close());
-const bucket = {
-  endpoint: s3.endpoint,
-  bucket: 'bench',
-  region: s3.region,
-  credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-};
+const bucket = bucketOn(s3, 'bench');
 await createBucket(bucket);
 
 /** 10 namespaces, then ConfigMaps and Secrets up to `total` objects, in 10 files of one backup. */

@@ -24,6 +24,24 @@ export interface S3Fixture {
   stop(): Promise<void>;
 }
 
+/** A bucket on `s3` (not yet created) with the fixture's static keys, as the S3 client takes it. */
+export function bucketOn(
+  s3: S3Fixture,
+  bucket: string,
+): {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+} {
+  return {
+    endpoint: s3.endpoint,
+    bucket,
+    region: s3.region,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  };
+}
+
 /** The versitygw binary (building it the first time, which takes a minute or two). */
 export async function s3ServerBinary(): Promise<string> {
   const { stdout } = await promisify(execFile)(path.join(repoRoot, 'scripts', 'build-s3-server.sh'), {

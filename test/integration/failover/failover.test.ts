@@ -4,54 +4,34 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { runFailover } from '../../../src/failover/failover.ts';
 import { parseHubPool } from '../../../src/failover/hubpool.ts';
 import { createBucket, putObject } from '../../../src/failover/s3-client.ts';
 import { systemClock } from '../../../src/modules/services.ts';
-import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
-import { startS3Server } from '../../support/s3-server.ts';
-import { startSmtpServer } from '../../support/smtp-server.ts';
+import { bucketOn, startS3Server } from '../../support/s3-server.ts';
 import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
 import {
   backupManifests,
   configMapNames,
   failoverPlay,
+  failoverHubs,
   failoverResult,
-  hubPoolDocument,
   poolName,
   project,
   recordOn,
 } from './helpers.ts';
-import type { PoolOptions } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const [east, west, south] = sandbox.clusters as [
-  SandboxClusterHandle,
-  SandboxClusterHandle,
-  SandboxClusterHandle,
-];
+const { sandbox, east, west, south, hubPool, mailsFor, kill } = await failoverHubs({ after });
 const s3 = await startS3Server({ after });
-const smtp = await startSmtpServer();
-after(() => smtp.close());
-const bucket = {
-  endpoint: s3.endpoint,
-  bucket: 'hub-backups',
-  region: s3.region,
-  credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-};
+const bucket = bucketOn(s3, 'hub-backups');
 await createBucket(bucket);
 
 // The S3 credentials as a Secret on every hub, where backup_location.credentials.secret names it.
 for (const c of sandbox.clusters) {
-  await c.admin.post('/api/v1/namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'mcsync' },
-  });
   ok(
     await c.admin.apply('/api/v1/namespaces/mcsync/secrets/s3-creds', {
       apiVersion: 'v1',
@@ -62,17 +42,6 @@ for (const c of sandbox.clusters) {
     `s3 secret on ${c.name}`,
   );
 }
-
-/** A HubPool in the seed's shape over the sandbox hubs, alerts to the local SMTP server. */
-const hubPool = (o: PoolOptions): Record<string, unknown> => hubPoolDocument(sandbox.clusters, smtp, o);
-
-/** Kills a hub's API server for the test, starting it again afterwards. */
-async function kill(t: TestContext, c: SandboxClusterHandle): Promise<void> {
-  await sandbox.fault('kill', c.name);
-  t.after(() => sandbox.fault('start', c.name));
-}
-
-const mailsFor = (pool: string) => smtp.messages.filter((m) => m.raw.includes(`hub pool ${pool}`));
 
 describe('hub pool failover', () => {
   it('kills the leader: the next hub is elected after fails x period, the S3 backup restored, one alert each', async (t) => {

@@ -3,8 +3,11 @@
 // backed-up objects on the sandbox clusters.
 import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
-import type { SandboxClusterHandle } from '../../support/clusters.ts';
+import { sandboxClusters } from '../../support/clusters.ts';
+import type { Hooks, SandboxClusterHandle, SandboxFixture } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
+import { startSmtpServer } from '../../support/smtp-server.ts';
+import type { SmtpFixture } from '../../support/smtp-server.ts';
 import { repoRoot, runPlay, tempProject } from '../../support/play.ts';
 import type { PlayRun } from '../../support/play.ts';
 
@@ -108,6 +111,53 @@ export function hubPoolDocument(
     alert: {
       email: { smtp_host: smtp.host, smtp_port: smtp.port, from: 'mcsync@example.com', starttls: false },
       webhooks: o.webhook ? [o.webhook] : [],
+    },
+  };
+}
+
+/** What every failover test file starts from. */
+export interface FailoverHubs {
+  sandbox: SandboxFixture;
+  east: SandboxClusterHandle;
+  west: SandboxClusterHandle;
+  south: SandboxClusterHandle;
+  /** The SMTP server the pools' alerts go to. */
+  smtp: SmtpFixture;
+  /** A HubPool in the seed's shape over the three hubs, alerts to `smtp`. */
+  hubPool(o: PoolOptions): Record<string, unknown>;
+  /** The alert mails about `pool`. */
+  mailsFor(pool: string): SmtpFixture['messages'];
+  /** Kills a hub's API server for the test, starting it again after it. */
+  kill(t: TestContext, hub: SandboxClusterHandle): Promise<void>;
+}
+
+/**
+ * Three sandbox hubs (east, west, south) with the `mcsync` namespace the leadership records live
+ * in, and an SMTP server for the alerts; all stopped by `hooks.after`.
+ */
+export async function failoverHubs(hooks: Hooks): Promise<FailoverHubs> {
+  const sandbox = await sandboxClusters(hooks, { clusters: 3 });
+  const smtp = await startSmtpServer();
+  hooks.after(() => smtp.close());
+  for (const c of sandbox.clusters) {
+    const res = await c.admin.post('/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'mcsync' },
+    });
+    if (res.status !== 409) ok(res, `namespace mcsync on ${c.name}`);
+  }
+  return {
+    sandbox,
+    east: sandbox.cluster('east'),
+    west: sandbox.cluster('west'),
+    south: sandbox.cluster('south'),
+    smtp,
+    hubPool: (o) => hubPoolDocument(sandbox.clusters, smtp, o),
+    mailsFor: (pool) => smtp.messages.filter((m) => m.raw.includes(`hub pool ${pool}`)),
+    async kill(t, hub) {
+      await sandbox.fault('kill', hub.name);
+      t.after(() => sandbox.fault('start', hub.name));
     },
   };
 }

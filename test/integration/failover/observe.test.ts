@@ -7,22 +7,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
-import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
-import { startSmtpServer } from '../../support/smtp-server.ts';
 import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
 import { startReadyObserver, waitFor } from '../../support/observer.ts';
 import type { Observer } from '../../support/observer.ts';
-import { backupManifests, configMapNames, hubPoolDocument, poolName, project, recordOn } from './helpers.ts';
+import { backupManifests, configMapNames, failoverHubs, poolName, project, recordOn } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const [east, west, south] = sandbox.clusters as [
-  SandboxClusterHandle,
-  SandboxClusterHandle,
-  SandboxClusterHandle,
-];
-const smtp = await startSmtpServer();
-after(() => smtp.close());
+const { sandbox, east, west, south, hubPool, mailsFor, kill } = await failoverHubs({ after });
 
 describe('continuous failover through mcsync observe', () => {
   it('observers on west and south re-run the playbook every resync period; killing east fails over once', async (t) => {
@@ -35,20 +26,14 @@ describe('continuous failover through mcsync observe', () => {
     const store = path.join(dir, 'backups', 'acm-backup-20240101');
     await mkdir(store, { recursive: true });
     await writeFile(path.join(store, 'objects.yaml'), backupManifests(ns, 3));
-    const pool = hubPoolDocument(sandbox.clusters, smtp, {
+    const pool = hubPool({
       name,
       leader: 'east',
       backup: { url: path.dirname(store), protocol: 'file' },
       webhook: hooks.url,
     });
     await writeFile(path.join(dir, 'hubpool.yml'), stringify(pool));
-    // The watched object: the namespace the leadership records live in.
-    for (const c of [west, south])
-      await c.admin.post('/api/v1/namespaces', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'mcsync' },
-      });
+    // The watched object is the namespace the leadership records live in (failoverHubs made it).
 
     const observers: Observer[] = [];
     for (const hub of [west, south]) {
@@ -76,8 +61,7 @@ describe('continuous failover through mcsync observe', () => {
     );
     assert.equal(await recordOn(west, name), undefined, 'a healthy pool needs no record');
 
-    await sandbox.fault('kill', east.name);
-    t.after(() => sandbox.fault('start', east.name));
+    await kill(t, east);
     const killed = Date.now();
     const record = await waitFor('the new leader record on west', async () => {
       const r = await recordOn(west, name);
@@ -89,7 +73,7 @@ describe('continuous failover through mcsync observe', () => {
     await waitFor('the restore on west', async () => (await configMapNames(west, ns)).length === 3);
     assert.deepEqual(await configMapNames(west, ns), ['cm-0', 'cm-1', 'cm-2']);
     assert.deepEqual(await configMapNames(south, ns), []);
-    const mails = (): number => smtp.messages.filter((m) => m.raw.includes(`hub pool ${name}`)).length;
+    const mails = (): number => mailsFor(name).length;
     await waitFor('the alert mail', () => mails() > 0, 10_000);
     await hooks.waitFor(1, 10_000);
 

@@ -7,14 +7,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
+import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
-import { startSmtpServer } from '../../support/smtp-server.ts';
 import {
   backupManifests,
   configMapNames,
   failoverPlay,
+  failoverHubs,
   failoverResult,
   hubPoolDocument,
   poolName,
@@ -22,18 +22,7 @@ import {
   recordOn,
 } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const west = sandbox.cluster('west');
-const smtp = await startSmtpServer();
-after(() => smtp.close());
-for (const c of sandbox.clusters) {
-  const res = await c.admin.post('/api/v1/namespaces', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: 'mcsync' },
-  });
-  if (res.status !== 409) ok(res, `namespace mcsync on ${c.name}`);
-}
+const { sandbox, west, smtp } = await failoverHubs({ after });
 
 const CRASHED = 'crashed-monitor/4242';
 

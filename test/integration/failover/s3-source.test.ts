@@ -12,7 +12,7 @@ import type { S3Target } from '../../../src/failover/s3-client.ts';
 import { createBucket, putObject } from '../../../src/failover/s3-client.ts';
 import type { BackupLocation } from '../../../src/failover/types.ts';
 import type { S3Fixture } from '../../support/s3-server.ts';
-import { startS3Server } from '../../support/s3-server.ts';
+import { bucketOn, startS3Server } from '../../support/s3-server.ts';
 import { selfSignedCert } from '../../support/self-signed.ts';
 
 const AWS_VARS = [
@@ -54,12 +54,7 @@ const manifest = (name: string): string =>
 
 /** A bucket with two timestamped backups under `pool/`, the second written last. */
 async function seed(s3: S3Fixture): Promise<S3Target> {
-  const target = {
-    endpoint: s3.endpoint,
-    bucket: 'hub-backups',
-    region: s3.region,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-  };
+  const target = bucketOn(s3, 'hub-backups');
   await createBucket(target);
   await putObject(target, 'pool/2024-01-01/all.yaml', manifest('old'));
   await new Promise((r) => setTimeout(r, 1100)); // S3 times have 1 s resolution

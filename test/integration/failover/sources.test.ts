@@ -7,42 +7,25 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
-import { startSmtpServer } from '../../support/smtp-server.ts';
 import { waitFor } from '../observe/helpers.ts';
 import {
   backupManifests,
   configMapNames,
   failoverPlay,
+  failoverHubs,
   failoverResult,
-  hubPoolDocument,
   poolName,
   project,
   recordOn,
   repoRoot,
 } from './helpers.ts';
-import type { PoolOptions } from './helpers.ts';
 import { selfSignedCert } from '../../support/self-signed.ts';
 import { sandboxServingCert, startHttpsFileServer } from './https-server.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const [east, west, south] = sandbox.clusters as [
-  SandboxClusterHandle,
-  SandboxClusterHandle,
-  SandboxClusterHandle,
-];
-const smtp = await startSmtpServer();
-after(() => smtp.close());
-const mailsFor = (pool: string) => smtp.messages.filter((m) => m.raw.includes(`hub pool ${pool}`));
-const hubPool = (o: PoolOptions): Record<string, unknown> => hubPoolDocument(sandbox.clusters, smtp, o);
+const { sandbox, east, west, south, hubPool, mailsFor, kill } = await failoverHubs({ after });
 const API = '/apis/rhacm-mirror.openshift.io/v1alpha1';
-
-async function kill(t: TestContext, c: SandboxClusterHandle): Promise<void> {
-  await sandbox.fault('kill', c.name);
-  t.after(() => sandbox.fault('start', c.name));
-}
 
 /** The seed's document as a HubPool custom resource in `ns` (alert settings under spec). */
 async function createHubPool(ns: string, document: Record<string, unknown>): Promise<string> {
