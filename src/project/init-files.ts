@@ -18,9 +18,12 @@ export interface InventoryContent {
   slaves: readonly InitHost[];
 }
 
-/** How an example line is told from an explanation: `#key:` / `#  - item`, never `# text`. */
-const HOW_TO_UNCOMMENT = `# To use an example, delete the '#' at the start of each of its lines; lines starting with
-# '# ' explain and stay as they are. Keys left commented keep the role's defaults (empty).`;
+/**
+ * How an example line is told from an explanation: `#key:` or `#  - item` (no space after the
+ * `#`, or an indent of two), never `# text`.
+ */
+const HOW_TO_UNCOMMENT = `# An example is a '#key:' line and the indented '#  ' lines under it: to use it, delete the '#'
+# at the start of each of those lines. Keys left commented keep the role's defaults (empty).`;
 
 /** inventory/hosts.yml: groups master and slaves, each host only `kubeconfig` + `context`. */
 export function renderInventory(content: InventoryContent): string {
