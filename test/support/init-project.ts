@@ -6,7 +6,7 @@
 export function uncommentExamples(text: string): string {
   return text
     .split('\n')
-    .map((line) => (/^#(?=[^ ]|  )/.test(line) ? line.slice(1) : line))
+    .map((line) => (/^#(?=[^ ]| {2})/.test(line) ? line.slice(1) : line))
     .join('\n');
 }
 
