@@ -21,7 +21,24 @@ export async function writeOciImage(dir: string, content: string): Promise<strin
   const work = await mkdtemp(path.join(tmpdir(), 'mcsync-oci-'));
   try {
     await writeFile(path.join(work, 'hello.txt'), content);
-    const tarFile = path.join(work, 'layer.tar');
+    return await writeSingleLayerLayout(
+      dir,
+      await reproducibleLayer(work, 'hello.txt'),
+      { config: { Cmd: ['/hello.txt'] } },
+      { 'org.opencontainers.image.ref.name': 'latest' },
+    );
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * An uncompressed layer holding `dir/file` at the root, the same bytes on every build (sorted,
+ * time 0, owner root), so the image's digest depends only on the file.
+ */
+export async function reproducibleLayer(dir: string, file: string): Promise<Buffer> {
+  const tarFile = path.join(dir, `${file}.layer.tar`);
+  try {
     await run('tar', [
       '--sort=name',
       '--mtime=@0',
@@ -30,17 +47,12 @@ export async function writeOciImage(dir: string, content: string): Promise<strin
       '-cf',
       tarFile,
       '-C',
-      work,
-      'hello.txt',
-    ]);
-    return await writeSingleLayerLayout(
       dir,
-      await readFile(tarFile),
-      { config: { Cmd: ['/hello.txt'] } },
-      { 'org.opencontainers.image.ref.name': 'latest' },
-    );
+      file,
+    ]);
+    return await readFile(tarFile);
   } finally {
-    await rm(work, { recursive: true, force: true });
+    await rm(tarFile, { force: true });
   }
 }
 

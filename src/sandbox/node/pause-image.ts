@@ -1,8 +1,8 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { run } from '../exec.ts';
-import { writeSingleLayerLayout } from '../oci-image.ts';
+import { reproducibleLayer, writeSingleLayerLayout } from '../oci-image.ts';
 import { PAUSE_IMAGE } from './containerd-config.ts';
 
 /**
@@ -17,21 +17,9 @@ export async function writePauseImage(pauseBinary: string, tarFile: string): Pro
     await mkdir(path.join(layout, 'blobs', 'sha256'), { recursive: true });
     await mkdir(path.join(work, 'rootfs'));
     await copyFile(pauseBinary, path.join(work, 'rootfs', 'pause'));
-    const layerTar = path.join(work, 'layer.tar');
-    await run('tar', [
-      '--sort=name',
-      '--mtime=@0',
-      '--owner=0',
-      '--group=0',
-      '-cf',
-      layerTar,
-      '-C',
-      path.join(work, 'rootfs'),
-      'pause',
-    ]);
     await writeSingleLayerLayout(
       layout,
-      await readFile(layerTar),
+      await reproducibleLayer(path.join(work, 'rootfs'), 'pause'),
       { config: { Entrypoint: ['/pause'], User: '65535:65535' } },
       { 'io.containerd.image.name': PAUSE_IMAGE },
     );
