@@ -180,14 +180,7 @@ function normaliseUrl(value: string, key: string, who: string): string {
 
 function registryConnection(vars: Vars, who: string): RegistryConnection | undefined {
   const host = optionalString(vars, 'registry', who);
-  const extras = [
-    'registry_ca_file',
-    'registry_insecure',
-    'registry_username',
-    'registry_password',
-    'registry_password_file',
-    'registry_token',
-  ];
+  const extras = CONNECTION_VARS.filter((key) => key.startsWith('registry_'));
   if (host === undefined) {
     const stray = extras.find((key) => vars[key] !== undefined && vars[key] !== null && vars[key] !== '');
     if (stray)
