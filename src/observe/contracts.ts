@@ -72,10 +72,19 @@ export interface Reflector {
   stop(): Promise<void>;
 }
 
+/**
+ * Where a key waits, each lane with workers of its own: `changes` for what the watch saw,
+ * `reconcile` for passes over a whole selection (so a long pass never delays a live change).
+ */
+export type QueueLane = 'changes' | 'reconcile';
+
 /** client-go's rate-limited work queue, for string keys. */
 export interface WorkQueue {
-  /** Queue a key; a key already waiting is not queued twice; a key being processed is re-queued after done(). */
-  add(key: string): void;
+  /**
+   * Queue a key in `lane` (default `changes`); a key already waiting is not queued twice (and
+   * keeps its lane); a key being processed is re-queued after done().
+   */
+  add(key: string, lane?: QueueLane): void;
   /**
    * Queue after the key's backoff (per key, exponential: base doubling to cap). `maxDelayMs`
    * lowers the cap for this call: an unreachable target's keys retry at least once per resync.
@@ -85,11 +94,11 @@ export interface WorkQueue {
   forget(key: string): void;
   /** Failures counted for a key since its last forget(). */
   retries(key: string): number;
-  /** The next key, or undefined once shut down and drained. */
-  get(): Promise<string | undefined>;
+  /** The next key of `lane` (default `changes`), or undefined once shut down and that lane is drained. */
+  get(lane?: QueueLane): Promise<string | undefined>;
   /** Marks a key processed (required after every get()). */
   done(key: string): void;
-  /** Keys waiting (not counting delayed ones). */
+  /** Keys waiting in either lane (not counting delayed ones). */
   readonly length: number;
   /** Stop accepting keys; get() drains what is queued, then returns undefined. */
   shutDown(): void;

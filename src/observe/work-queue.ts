@@ -9,10 +9,14 @@
  *   forget() resets it; a call may lower the cap for that retry; a key waiting for its backoff is
  *   kept once, at its earliest time;
  * - shutDown stops new keys; get() drains what is queued, then returns undefined.
+ *
+ * Keys wait in one of two lanes, each with its own workers: `changes` (what the watch saw) and
+ * `reconcile` (passes over a whole selection), so a long pass never holds up a live change. A
+ * key keeps the lane it was queued in until it has been processed; its retries keep it too.
  */
 import { systemClock } from '../shared/clock.ts';
 import type { Clock, Timer } from '../shared/clock.ts';
-import type { WorkQueue } from './contracts.ts';
+import type { QueueLane, WorkQueue } from './contracts.ts';
 
 export interface WorkQueueOptions {
   /** First retry delay (default 5 ms). */
@@ -22,6 +26,8 @@ export interface WorkQueueOptions {
   /** Time source of the backoff (default the system clock); tests pass a fake one and step it. */
   clock?: Pick<Clock, 'now' | 'after'>;
 }
+
+const LANES: readonly QueueLane[] = ['changes', 'reconcile'];
 
 interface Delayed {
   readyAt: number;
@@ -37,15 +43,20 @@ class RateLimitedQueue implements WorkQueue {
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
   readonly #clock: Pick<Clock, 'now' | 'after'>;
-  /** Keys in hand-out order. */
-  readonly #queue: string[] = [];
+  /** Per lane, the keys in hand-out order. */
+  readonly #queues: Record<QueueLane, string[]> = { changes: [], reconcile: [] };
+  /** The lane of each key queued, processing, or waiting for its backoff. */
+  readonly #lanes = new Map<string, QueueLane>();
   /** Keys that need processing (queued, or re-added while processing). */
   readonly #dirty = new Set<string>();
   /** Keys handed out and not yet done(). */
   readonly #processing = new Set<string>();
   readonly #failures = new Map<string, number>();
   readonly #delayed = new Map<string, Delayed>();
-  readonly #waiters: ((key: string | undefined) => void)[] = [];
+  readonly #waiters: Record<QueueLane, ((key: string | undefined) => void)[]> = {
+    changes: [],
+    reconcile: [],
+  };
   #shuttingDown = false;
 
   constructor(options: WorkQueueOptions) {
@@ -55,11 +66,12 @@ class RateLimitedQueue implements WorkQueue {
   }
 
   get length(): number {
-    return this.#queue.length;
+    return this.#queues.changes.length + this.#queues.reconcile.length;
   }
 
-  add(key: string): void {
+  add(key: string, lane: QueueLane = 'changes'): void {
     if (this.#shuttingDown || this.#dirty.has(key)) return;
+    if (!this.#processing.has(key)) this.#lanes.set(key, lane);
     this.#dirty.add(key);
     if (this.#processing.has(key)) return;
     this.#push(key);
@@ -82,44 +94,51 @@ class RateLimitedQueue implements WorkQueue {
     return this.#failures.get(key) ?? 0;
   }
 
-  get(): Promise<string | undefined> {
-    const key = this.#queue.shift();
+  get(lane: QueueLane = 'changes'): Promise<string | undefined> {
+    const key = this.#queues[lane].shift();
     if (key !== undefined) return Promise.resolve(this.#handOut(key));
     if (this.#shuttingDown) return Promise.resolve(undefined);
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return new Promise((resolve) => this.#waiters[lane].push(resolve));
   }
 
   done(key: string): void {
     this.#processing.delete(key);
-    if (this.#dirty.has(key)) this.#push(key);
-    else if (this.#shuttingDown && this.#queue.length === 0) this.#releaseWaiters();
+    const lane = this.#laneOf(key);
+    if (this.#dirty.has(key)) return this.#push(key);
+    if (!this.#delayed.has(key)) this.#lanes.delete(key);
+    if (this.#shuttingDown && this.#queues[lane].length === 0) this.#releaseWaiters(lane);
   }
 
   shutDown(): void {
     this.#shuttingDown = true;
     for (const delayed of this.#delayed.values()) delayed.timer.stop();
     this.#delayed.clear();
-    if (this.#queue.length === 0) this.#releaseWaiters();
+    for (const lane of LANES) if (this.#queues[lane].length === 0) this.#releaseWaiters(lane);
   }
 
   #addAfter(key: string, delayMs: number): void {
-    if (delayMs <= 0) return this.add(key);
+    if (delayMs <= 0) return this.add(key, this.#laneOf(key));
     const readyAt = this.#clock.now() + delayMs;
     const existing = this.#delayed.get(key);
     if (existing && existing.readyAt <= readyAt) return;
     existing?.timer.stop();
     const timer = this.#clock.after(delayMs, () => {
       this.#delayed.delete(key);
-      this.add(key);
+      this.add(key, this.#laneOf(key));
     });
     this.#delayed.set(key, { readyAt, timer });
   }
 
   /** Gives a ready key to a waiting worker, or queues it. */
   #push(key: string): void {
-    const waiter = this.#waiters.shift();
+    const lane = this.#laneOf(key);
+    const waiter = this.#waiters[lane].shift();
     if (waiter) waiter(this.#handOut(key));
-    else this.#queue.push(key);
+    else this.#queues[lane].push(key);
+  }
+
+  #laneOf(key: string): QueueLane {
+    return this.#lanes.get(key) ?? 'changes';
   }
 
   #handOut(key: string): string {
@@ -128,7 +147,7 @@ class RateLimitedQueue implements WorkQueue {
     return key;
   }
 
-  #releaseWaiters(): void {
-    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
+  #releaseWaiters(lane: QueueLane): void {
+    for (const waiter of this.#waiters[lane].splice(0)) waiter(undefined);
   }
 }

@@ -174,6 +174,45 @@ describe('work queue', () => {
     assert.equal(await queue.get(), undefined);
   });
 
+  it('keeps the reconcile lane apart: a change is handed out while a pass is queued or running', async () => {
+    const queue = createWorkQueue();
+    queue.add('pass/east', 'reconcile');
+    queue.add('east/demo/a');
+    assert.equal(queue.length, 2);
+    assert.equal(await queue.get('reconcile'), 'pass/east');
+    assert.equal(await queue.get(), 'east/demo/a', 'the changes lane never hands out the pass');
+    queue.add('east/demo/b');
+    assert.equal(await queue.get(), 'east/demo/b', 'a change arriving during the pass is not held up');
+    queue.add('pass/east', 'reconcile');
+    const next = queue.get('reconcile');
+    assert.equal(await peek(next), 'pending', 'the same pass never runs twice at once');
+    queue.done('pass/east');
+    assert.equal(await next, 'pass/east');
+  });
+
+  it('retries a key in the lane it was queued in', async () => {
+    const clock = fakeClock();
+    const queue = createWorkQueue({ clock });
+    queue.add('pass/east', 'reconcile');
+    const key = await queue.get('reconcile');
+    queue.addRateLimited(key as string);
+    queue.done(key as string);
+    clock.advance(5);
+    assert.equal(await peek(queue.get()), 'pending', 'not in the changes lane');
+    assert.equal(await queue.get('reconcile'), 'pass/east');
+  });
+
+  it('shutDown drains each lane and then releases its workers', async () => {
+    const queue = createWorkQueue();
+    queue.add('pass/east', 'reconcile');
+    const changes = queue.get();
+    queue.shutDown();
+    assert.equal(await changes, undefined);
+    assert.equal(await queue.get('reconcile'), 'pass/east');
+    queue.done('pass/east');
+    assert.equal(await queue.get('reconcile'), undefined);
+  });
+
   it('with several workers processes distinct keys in parallel and each key serially', async () => {
     const queue = createWorkQueue();
     const running = new Set<string>();
