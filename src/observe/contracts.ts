@@ -33,6 +33,9 @@ export function eventKey(event: Pick<ObservedEvent, 'cluster' | 'namespace' | 'n
   return keyOf({ cluster: event.cluster, namespace: event.namespace, name: event.name });
 }
 
+/** Why the reflector's store was brought in step with the server (see onStoreSynced). */
+export type StoreSyncCause = 'list' | 'relist' | 'resync';
+
 export interface ReflectorOptions {
   client: KubeClient;
   cluster: string;
@@ -54,6 +57,12 @@ export interface ReflectorOptions {
   pageSize?: number | undefined;
   /** Called in order, one event at a time, for every change; never concurrently. */
   onEvent(event: ObservedEvent): void;
+  /**
+   * Called once the store holds the whole selection again, after the events that brought it
+   * there: the first list, a relist (after 410 Gone or a 401), a resync. The moments a
+   * level-based consumer compares everything (oc re-runs --names on each list).
+   */
+  onStoreSynced?(cause: StoreSyncCause): void;
   /** Called after every failed list/watch before the reflector backs off and tries again. */
   onError?(error: Error): void;
   /** Backoff, watchdog, resync and sync times (default the system clock). */

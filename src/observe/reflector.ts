@@ -17,7 +17,7 @@ import { isApiStatus } from '../kube/errors.ts';
 import { resourcePath } from '../kube/paths.ts';
 import type { KubeObject } from '../kube/types.ts';
 import { watchEvents } from '../kube/watch.ts';
-import type { ObserveEventType, Reflector, ReflectorOptions } from './contracts.ts';
+import type { ObserveEventType, Reflector, ReflectorOptions, StoreSyncCause } from './contracts.ts';
 import {
   applyWatchEvent,
   backoffDelay,
@@ -132,11 +132,13 @@ class ReflectorRun implements Reflector {
     if (first) {
       for (const item of items) this.#emit('Sync', item);
       this.#isSynced = true;
+      this.#storeSynced('list');
       this.#resolveSynced();
       this.#startResync();
     } else {
       this.stats.relists++;
       for (const change of changes) this.#emit(change.type, change.object);
+      this.#storeSynced('relist');
     }
   }
 
@@ -234,7 +236,17 @@ class ReflectorRun implements Reflector {
       if (this.#signal.aborted) return;
       this.stats.lastSyncMs = this.#clock.now();
       for (const object of [...this.store.values()]) this.#emit('Sync', object);
+      this.#storeSynced('resync');
     });
+  }
+
+  #storeSynced(cause: StoreSyncCause): void {
+    if (this.#signal.aborted) return;
+    try {
+      this.#options.onStoreSynced?.(cause);
+    } catch (error) {
+      this.#report(new Error(`handling the ${cause} of ${this.#path} failed`, { cause: error }));
+    }
   }
 
   #emit(type: ObserveEventType, object: KubeObject): void {

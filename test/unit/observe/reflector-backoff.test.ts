@@ -8,7 +8,7 @@ import { RetryableError } from '../../../src/errors.ts';
 import type { KubeClient, KubeResponse, KubeStream } from '../../../src/kube/client.ts';
 import { KubeApiError } from '../../../src/kube/errors.ts';
 import type { ResourceInfo } from '../../../src/kube/types.ts';
-import type { ObservedEvent, Reflector } from '../../../src/observe/contracts.ts';
+import type { ObservedEvent, Reflector, ReflectorOptions } from '../../../src/observe/contracts.ts';
 import { startReflector } from '../../../src/observe/reflector.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 
@@ -98,7 +98,11 @@ async function* watchBody(
   signal.throwIfAborted();
 }
 
-function reflect(clock: FakeClock, client: KubeClient): { reflector: Reflector; events: ObservedEvent[] } {
+function reflect(
+  clock: FakeClock,
+  client: KubeClient,
+  options: Partial<ReflectorOptions> = {},
+): { reflector: Reflector; events: ObservedEvent[] } {
   const events: ObservedEvent[] = [];
   const reflector = startReflector({
     client,
@@ -112,6 +116,7 @@ function reflect(clock: FakeClock, client: KubeClient): { reflector: Reflector; 
     onError: () => undefined,
     clock,
     signal: new AbortController().signal,
+    ...options,
   });
   return { reflector, events };
 }
@@ -171,6 +176,22 @@ describe('reflector backoff (stepped clock, scripted API)', () => {
     assert.deepEqual(clock.sleeps, [100]);
     assert.deepEqual(api.calls, ['list:ok', 'watch:unauthorized', 'list:ok', 'watch:quiet']);
     assert.equal(reflector.stats.relists, 1);
+    await reflector.stop();
+  });
+
+  it('says when the store holds the whole selection again: after the first list, a relist, a resync', async () => {
+    const clock = new FakeClock();
+    const api = scriptedApi(clock, [], ['gone']);
+    const causes: string[] = [];
+    const { reflector } = reflect(clock, api.client, {
+      resyncPeriodMs: 1_000,
+      onStoreSynced: (cause) => causes.push(cause),
+    });
+    await clock.step(0);
+    assert.deepEqual(api.calls, ['list:ok', 'watch:gone', 'list:ok', 'watch:quiet']);
+    assert.deepEqual(causes, ['list', 'relist']);
+    await clock.step(1_000);
+    assert.deepEqual(causes, ['list', 'relist', 'resync']);
     await reflector.stop();
   });
 
