@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { runFailover } from '../../../src/failover/failover.ts';
 import { parseHubPool } from '../../../src/failover/hubpool.ts';
@@ -14,6 +15,7 @@ import { cleanupNamespace } from '../../support/namespaces.ts';
 import { ok } from '../../support/kube-api.ts';
 import { bucketOn, startS3Server } from '../../support/s3-server.ts';
 import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
+import type { WebhookFixture } from '../../support/webhook-receiver.ts';
 import {
   backupManifests,
   configMapNames,
@@ -43,6 +45,25 @@ for (const c of sandbox.clusters) {
   );
 }
 
+/**
+ * A project with `hubpool.yml`: the pool `name` over the three hubs, east leading, backups in the
+ * bucket under `name/` (keys from the hubs' s3-creds Secret), alerts by mail and to a webhook
+ * receiver stopped after `t`.
+ */
+async function s3Pool(t: TestContext, name: string): Promise<{ dir: string; hooks: WebhookFixture }> {
+  const hooks = await startWebhookReceiver();
+  t.after(() => hooks.close());
+  const backup = {
+    url: `${s3.endpoint}/hub-backups/${name}`,
+    protocol: 's3',
+    credentials: { secret: 's3-creds' },
+  };
+  const dir = await project(t, {
+    'hubpool.yml': hubPool({ name, leader: 'east', backup, webhook: hooks.url }),
+  });
+  return { dir, hooks };
+}
+
 describe('hub pool failover', () => {
   it('kills the leader: the next hub is elected after fails x period, the S3 backup restored, one alert each', async (t) => {
     const name = poolName('s3');
@@ -51,16 +72,7 @@ describe('hub pool failover', () => {
     await putObject(bucket, `${name}/2024-01-01/all.yaml`, backupManifests(`${ns}-old`, 1));
     await new Promise((r) => setTimeout(r, 1100)); // S3 times have 1 s resolution
     await putObject(bucket, `${name}/2024-01-02/all.yaml`, backupManifests(ns, 3));
-    const hooks = await startWebhookReceiver();
-    t.after(() => hooks.close());
-    const backup = {
-      url: `${s3.endpoint}/hub-backups/${name}`,
-      protocol: 's3',
-      credentials: { secret: 's3-creds' },
-    };
-    const dir = await project(t, {
-      'hubpool.yml': hubPool({ name, leader: 'east', backup, webhook: hooks.url }),
-    });
+    const { dir, hooks } = await s3Pool(t, name);
     await kill(t, east);
 
     const run = await failoverPlay(['-i', sandbox.inventoryFile, '-e', `hubpool_file=${dir}/hubpool.yml`]);
@@ -221,16 +233,7 @@ describe('hub pool failover', () => {
     const ns = `restored-${name}`;
     cleanupNamespace(t, sandbox.clusters, ns);
     await putObject(bucket, `${name}/only/all.yaml`, backupManifests(ns, 4));
-    const hooks = await startWebhookReceiver();
-    t.after(() => hooks.close());
-    const backup = {
-      url: `${s3.endpoint}/hub-backups/${name}`,
-      protocol: 's3',
-      credentials: { secret: 's3-creds' },
-    };
-    const dir = await project(t, {
-      'hubpool.yml': hubPool({ name, leader: 'east', backup, webhook: hooks.url }),
-    });
+    const { dir, hooks } = await s3Pool(t, name);
     await kill(t, east);
     const args = ['-i', sandbox.inventoryFile, '-e', `hubpool_file=${dir}/hubpool.yml`];
     const runs = await Promise.all([failoverPlay(args), failoverPlay(args)]);
