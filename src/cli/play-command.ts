@@ -124,7 +124,8 @@ function playRenderer(options: PlayOptions, io: CommandIO): Renderer {
     env: io.env,
   });
   if (options.junit === undefined) return renderer;
-  return fanOut([renderer, new JunitReport(resolve(io.cwd, options.junit), options.junit)]);
+  const junit = new JunitReport(resolve(io.cwd, options.junit), { shownAs: options.junit, baseDir: io.cwd });
+  return fanOut([renderer, junit]);
 }
 
 /** The worst exit code of the playbooks run, and each one's recap (for --detailed-exitcode). */

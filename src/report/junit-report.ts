@@ -13,15 +13,20 @@ import type { Renderer } from './renderer.ts';
 export class JunitReport implements Renderer {
   readonly #file: string;
   readonly #shownAs: string;
+  readonly #baseDir: string | undefined;
   readonly #secrets = new SecretSet();
   readonly #outcomes = new OutcomeCollector();
   #check = false;
   #interrupted = false;
 
-  /** `file` is absolute; `shownAs` is how the user wrote it, for error messages. */
-  constructor(file: string, shownAs: string = file) {
+  /**
+   * `file` is absolute; `shownAs` is how the user wrote it, for error messages; task files under
+   * `baseDir` (the working directory) are named relative to it.
+   */
+  constructor(file: string, options: { shownAs?: string; baseDir?: string } = {}) {
     this.#file = file;
-    this.#shownAs = shownAs;
+    this.#shownAs = options.shownAs ?? file;
+    this.#baseDir = options.baseDir;
   }
 
   addSecret(value: string): void {
@@ -37,7 +42,12 @@ export class JunitReport implements Renderer {
   /** The XML as it would be written now (masked). */
   xml(): string {
     const outcomes = this.#secrets.mask(this.#outcomes.outcomes());
-    return junitXml({ outcomes, check: this.#check, interrupted: this.#interrupted });
+    return junitXml({
+      outcomes,
+      check: this.#check,
+      interrupted: this.#interrupted,
+      ...(this.#baseDir === undefined ? {} : { baseDir: this.#baseDir }),
+    });
   }
 
   async close(): Promise<void> {

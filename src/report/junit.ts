@@ -4,6 +4,7 @@
  * skipped → <skipped/>; every case says its status in <properties> and, when it changed or has a
  * message, in <system-out>. Pure: the caller masks secrets first and writes the file.
  */
+import { isAbsolute, relative, sep } from 'node:path';
 import { formatLocation } from '../errors.ts';
 import type { HostTaskOutcome, ObjectChange } from './outcomes.ts';
 
@@ -12,6 +13,11 @@ export interface JunitRun {
   /** `--check`: shown as a property of each suite, so a reader knows nothing was written. */
   check: boolean;
   interrupted: boolean;
+  /**
+   * Task files under this folder are named relative to it (CI systems link `file` to the
+   * repository); others keep their path.
+   */
+  baseDir?: string;
 }
 
 interface Counts {
@@ -51,13 +57,14 @@ function suiteXml(host: string, cases: readonly HostTaskOutcome[], run: JunitRun
     '    <properties>',
     ...properties.map((line) => `      ${line}`),
     '    </properties>',
-    ...cases.map(caseXml),
+    ...cases.map((outcome) => caseXml(outcome, run.baseDir)),
     '  </testsuite>',
   ].join('\n');
 }
 
-function caseXml(outcome: HostTaskOutcome): string {
-  const { file, line } = outcome.location;
+function caseXml(outcome: HostTaskOutcome, baseDir: string | undefined): string {
+  const file = shownPath(outcome.location.file, baseDir);
+  const { line } = outcome.location;
   const name = `${outcome.play} / ${outcome.handler ? 'handler: ' : ''}${outcome.task}`;
   const open =
     `    <testcase classname="${escapeXml(outcome.host)}" name="${escapeXml(name)}"` +
@@ -67,7 +74,7 @@ function caseXml(outcome: HostTaskOutcome): string {
     `        ${property('status', outcome.status)}`,
     `        ${property('changed', String(outcome.changed))}`,
     `        ${property('module', outcome.module)}`,
-    `        ${property('location', formatLocation(outcome.location))}`,
+    `        ${property('location', formatLocation({ ...outcome.location, file }))}`,
     '      </properties>',
     ...verdict(outcome),
   ];
@@ -86,7 +93,7 @@ function verdict(outcome: HostTaskOutcome): string[] {
     case 'unreachable':
       return [`      <error message="${message}" type="unreachable">${text}</error>`];
     case 'skipped':
-      return [`      <skipped message="${escapeXml(outcome.skipReason ?? 'skipped')}"/>`];
+      return [`      <skipped message="${escapeXml(outcome.skipReason ?? outcome.msg ?? 'skipped')}"/>`];
     default:
       return [];
   }
@@ -100,8 +107,9 @@ function systemOut(outcome: HostTaskOutcome): string {
   if (outcome.status === 'ignored') lines.push('failed (ignored)');
   for (const item of outcome.items)
     lines.push(`item ${item.item}: ${item.status}${item.msg === undefined ? '' : `: ${item.msg}`}`);
-  if (outcome.msg !== undefined && outcome.status !== 'failed' && outcome.status !== 'unreachable')
-    lines.push(outcome.msg);
+  // A failure's, error's or skip's message is already in its verdict element.
+  const inVerdict = ['failed', 'unreachable', 'skipped'].includes(outcome.status);
+  if (outcome.msg !== undefined && !inVerdict) lines.push(outcome.msg);
   return lines.join('\n');
 }
 
@@ -109,6 +117,12 @@ function describeChange(change: ObjectChange): string {
   const where = change.namespace ? `${change.namespace}/` : '';
   const diff = change.diff ? ` (+${change.diff.added} -${change.diff.removed})` : '';
   return `${change.change} ${change.apiVersion}/${change.kind} ${where}${change.name}${diff}`;
+}
+
+function shownPath(file: string, baseDir: string | undefined): string {
+  if (baseDir === undefined || !isAbsolute(file)) return file;
+  const inside = relative(baseDir, file);
+  return inside === '' || inside.startsWith(`..${sep}`) || isAbsolute(inside) ? file : inside;
 }
 
 function counts(cases: readonly HostTaskOutcome[]): Counts {

@@ -22,7 +22,7 @@ async function folder(t: TestContext): Promise<string> {
 
 async function report(t: TestContext, events: EngineEvent[]): Promise<{ xml: string; root: XmlElement }> {
   const file = path.join(await folder(t), 'report.xml');
-  const junit = new JunitReport(file, 'report.xml');
+  const junit = new JunitReport(file, { shownAs: 'report.xml', baseDir: '/work/project' });
   junit.addSecret(TOKEN);
   for (const event of events) junit.emit(event);
   await junit.close();
@@ -100,7 +100,7 @@ describe('the JUnit report (--junit)', () => {
         status,
         result:
           status === 'skipped'
-            ? { skipped: true, skip_reason: 'Conditional result was False' }
+            ? { skipped: true, changed: false, msg: 'Conditional result was False' }
             : { failed: true, msg: `${t.name} went wrong\nsecond line` },
         durationMs: 1500,
       }) as EngineEvent;
@@ -136,6 +136,7 @@ describe('the JUnit report (--junit)', () => {
     assert.equal(textOf(failure!), 'broken went wrong\nsecond line');
     const [later, tolerated, unreachable] = childrenNamed(b!, 'testcase');
     assert.equal(childrenNamed(later!, 'skipped')[0]?.attributes['message'], 'Conditional result was False');
+    assert.deepEqual(childrenNamed(later!, 'system-out'), [], 'the reason is said once');
     assert.equal(later?.attributes['time'], '1.500');
     assert.deepEqual(childrenNamed(tolerated!, 'failure'), []);
     assert.match(textOf(childrenNamed(tolerated!, 'system-out')[0]!), /^failed \(ignored\)$/m);
@@ -174,16 +175,42 @@ describe('the JUnit report (--junit)', () => {
     assert.equal(escapeXml('😀'), '😀');
   });
 
+  it('names task files under the working directory relative to it, others as they are', async (t) => {
+    const inRoles: TaskRef = {
+      name: 'in a role',
+      module: 'debug',
+      location: { file: '/work/project/roles/sync/tasks/main.yml', line: 3, column: 3 },
+    };
+    const elsewhere: TaskRef = {
+      ...inRoles,
+      name: 'elsewhere',
+      location: { file: '/opt/roles/x.yml', line: 1, column: 3 },
+    };
+    const events: EngineEvent[] = [inRoles, elsewhere].flatMap((task): EngineEvent[] => [
+      { type: 'task_start', task, hosts: ['h'] },
+      { type: 'host_result', task, host: 'h', status: 'ok', result: {}, durationMs: 1 },
+    ]);
+    const { root } = await report(t, events);
+    const cases = childrenNamed(childrenNamed(root, 'testsuite')[0]!, 'testcase');
+    assert.deepEqual(
+      cases.map((c) => [c.attributes['file'], property(c, 'location')]),
+      [
+        ['roles/sync/tasks/main.yml', 'roles/sync/tasks/main.yml:3:3'],
+        ['/opt/roles/x.yml', '/opt/roles/x.yml:1:3'],
+      ],
+    );
+  });
+
   it('replaces the file whole, leaving no temporary file, and names --junit when it cannot write', async (t) => {
     const dir = await folder(t);
     const file = path.join(dir, 'report.xml');
     await writeFile(file, 'old report');
-    const junit = new JunitReport(file, 'report.xml');
+    const junit = new JunitReport(file, { shownAs: 'report.xml', baseDir: '/work/project' });
     for (const event of driftEvents()) junit.emit(event);
     await junit.close();
     assert.ok(parseXml(await readFile(file, 'utf8')));
     assert.deepEqual(await readdir(dir), ['report.xml']);
-    const nowhere = new JunitReport(path.join(dir, 'missing', 'r.xml'), 'missing/r.xml');
+    const nowhere = new JunitReport(path.join(dir, 'missing', 'r.xml'), { shownAs: 'missing/r.xml' });
     await assert.rejects(
       nowhere.close(),
       /^McsyncError: --junit missing\/r\.xml: cannot write the report: .*ENOENT/,
