@@ -38,16 +38,25 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Converts string scalars where the schema wants booleans or integers (in place), then validates;
- * throws ModuleArgsError naming the module and the offending argument.
+ * The module's argument validator, compiled on first use and kept for the process. Watch mode
+ * calls it for every module before it reports ready, so no run pays for compiling a schema.
  */
-export function validateModuleArgs(module: ModuleDefinition, args: unknown, location: SourceLocation): void {
-  coerceScalars(module.argsSchema, args);
+export function compileModuleArgs(module: ModuleDefinition): ValidateFunction {
   let validate = compiled.get(module);
   if (!validate) {
     validate = ajv.compile(module.argsSchema);
     compiled.set(module, validate);
   }
+  return validate;
+}
+
+/**
+ * Converts string scalars where the schema wants booleans or integers (in place), then validates;
+ * throws ModuleArgsError naming the module and the offending argument.
+ */
+export function validateModuleArgs(module: ModuleDefinition, args: unknown, location: SourceLocation): void {
+  coerceScalars(module.argsSchema, args);
+  const validate = compileModuleArgs(module);
   if (validate(args)) return;
   const problems = (validate.errors ?? []).map((error) => {
     const key = error.instancePath.replace(/^\//, '').replaceAll('/', '.');

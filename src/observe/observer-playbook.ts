@@ -10,8 +10,12 @@ import type { ObserveMetrics } from './observe-metrics.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
 import { PlaybookTrigger } from './playbook-trigger.ts';
 import type { Trigger } from './trigger.ts';
+import { systemClock } from '../shared/clock.ts';
+import { warmHosts } from './warm-up.ts';
+import type { WarmClients } from './warm-up.ts';
 
 export { loadBundle } from './playbook-bundle.ts';
+export { handingOver, WarmClients } from './warm-up.ts';
 
 /** The modules playbooks run with (the kube modules and the builtins). */
 export function playbookModules(): ModuleRegistry {
@@ -36,5 +40,28 @@ export function createPlaybookTrigger(
     err: io.err,
     env: io.env,
     execDurations: metrics.execDurations,
+  });
+}
+
+/**
+ * Connects to the observed cluster and every host the plays run on before the observer reports
+ * ready, with discovery loaded and the module schemas compiled (warm-up.ts); bounded, and never
+ * failing: a host that is down is named in a warning and left to its runs.
+ */
+export async function warmUpPlaybook(
+  warm: WarmClients,
+  options: Pick<ObserverOptions, 'quiet'>,
+  io: { err: NodeJS.WritableStream },
+  source: BundleSource,
+  bundle: PlaybookBundle,
+  observed: readonly string[],
+): Promise<void> {
+  await warm.warmUp({
+    hosts: warmHosts(bundle.playbook, bundle.inventory, observed),
+    hostVars: (host) => bundle.inventory.hostVars(host),
+    modules: source.modules,
+    clock: systemClock(),
+    err: io.err,
+    quiet: options.quiet,
   });
 }

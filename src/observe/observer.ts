@@ -92,7 +92,8 @@ export async function runObserver(
       io.err.write(
         `warning: If you are modifying resources outside of "${resource.resource}", you should use the --names command to ensure you don't miss deletions that occur while the command is not running.\n`,
       );
-    return await observeWith(options, io, parts, { metrics, trigger, resource, loopTargets, first });
+    const warm = playbook?.warm;
+    return await observeWith(options, io, parts, { metrics, trigger, resource, loopTargets, first, warm });
   } finally {
     for (const client of clients) client.close();
   }
@@ -104,6 +105,14 @@ interface Wired {
   resource: Awaited<ReturnType<typeof resolveResource>>;
   loopTargets: LoopTarget[];
   first: KubeClient;
+  /** --playbook: connects to the playbook's hosts before ready (warm-up.ts). */
+  warm: PlaybookWarmUp | undefined;
+}
+
+interface PlaybookWarmUp {
+  warmUp(observed: readonly string[]): Promise<void>;
+  /** Closes the clients no run took over. */
+  close(): void;
 }
 
 async function observeWith(
@@ -114,12 +123,13 @@ async function observeWith(
 ): Promise<number> {
   let loopReady: (() => boolean) | undefined;
   let leading = !options.leader.enabled;
+  let warmed = w.warm === undefined;
   const health = options.listenAddr
     ? await parts.startHealthServer({
         listenAddr: options.listenAddr,
         metrics: w.metrics.registry,
         // A standby replica is ready: it is healthy and waiting for the lease.
-        ready: () => (leading ? (loopReady?.() ?? false) : true),
+        ready: () => warmed && (leading ? (loopReady?.() ?? false) : true),
       })
     : undefined;
   const runLoop = async (signal: AbortSignal): Promise<number> => {
@@ -160,6 +170,9 @@ async function observeWith(
     return loop.done;
   };
   try {
+    // Before the loop and the election: the first change after ready is as fast as any other.
+    await w.warm?.warmUp(w.loopTargets.map((t) => t.cluster));
+    warmed = true;
     if (!options.leader.enabled) {
       w.metrics.leader.set({}, 1);
       return await runLoop(io.signal);
@@ -169,6 +182,7 @@ async function observeWith(
       w.metrics.leader.set({}, value ? 1 : 0);
     });
   } finally {
+    w.warm?.close();
     await health?.close();
     if (options.printMetricsOnExit) io.out.write(await w.metrics.registry.render());
   }
@@ -233,20 +247,31 @@ async function underLease(
 async function playbookPart(
   options: ObserverOptions,
   io: ObserverIO,
-): Promise<{ bundle: { inventory: Inventory }; trigger(metrics: ObserveMetrics): Trigger } | undefined> {
+): Promise<
+  | { bundle: { inventory: Inventory }; trigger(metrics: ObserveMetrics): Trigger; warm: PlaybookWarmUp }
+  | undefined
+> {
   if (!options.playbook) return undefined;
   const part = await import('./observer-playbook.ts');
+  const clients = new part.WarmClients();
   const source = {
     playbook: options.playbook,
     inventory: options.inventory,
     extraVars: options.extraVars,
     rolesPath: [],
     cwd: io.cwd,
-    modules: part.playbookModules(),
+    modules: part.handingOver(part.playbookModules(), clients),
     ...(options.vault ? { vault: options.vault } : {}),
   };
   const bundle = await part.loadBundle(source);
-  return { bundle, trigger: (metrics) => part.createPlaybookTrigger(options, io, metrics, source, bundle) };
+  return {
+    bundle,
+    trigger: (metrics) => part.createPlaybookTrigger(options, io, metrics, source, bundle),
+    warm: {
+      warmUp: (observed) => part.warmUpPlaybook(clients, options, io, source, bundle, observed),
+      close: () => clients.close(),
+    },
+  };
 }
 
 function createTrigger(
