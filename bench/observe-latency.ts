@@ -3,11 +3,14 @@
  * south slaves), with the observer as users run it: the built `bin/mcsync-observe.js` with
  * `--playbook playbooks/watch.yml --when-annotation sync=me` (`npm run build` first).
  *
- * 1. latency: a fresh observer; the moment /healthz/ready answers 200, one new annotated
- *    ImageStream is created on east every --gap ms (open loop: a slow run makes later changes
- *    queue, as on a real master), --changes in all. A change's latency runs from its write until
- *    the slaves hold it (seen through watches on the slaves, no polling). p50 / p99 / max for the
- *    first --first changes after ready, for the rest, and for all.
+ * 1. latency: a fresh observer; the moment /healthz/ready answers 200, one change is written on
+ *    east every --gap ms (open loop: a slow run makes later changes queue, as on a real master),
+ *    --changes in all. The changes go to --keys annotated ImageStreams in turn (the first change
+ *    to each creates it, later ones set its `bench/rev`), so the namespace stays that small:
+ *    k8s_sync lists the whole namespace in every run. --keys 0 creates a new ImageStream per
+ *    change instead (the namespace grows to --changes). A change's latency runs from its write
+ *    until the slaves hold it (seen through watches on the slaves, no polling). p50 / p99 / max
+ *    for the first --first changes after ready, for the rest, and for all.
  * 2. burst: 1000 changes to 50 ImageStreams as fast as 50 writers go; time until all are current
  *    on both slaves, and how many playbook runs that took (coalescing).
  * 3. memory: RSS of an observer watching 10,000 ConfigMaps (after the initial list).
@@ -18,7 +21,7 @@
  * figure of the same invocation. South is started again at the end.
  *
  *   npm run build && node bench/observe-latency.ts [--changes 200] [--first 10] [--gap 300]
- *     [--workers 4] [--burst 1000] [--objects 10000] [--slave-down] [--logs DIR]
+ *     [--keys 10] [--workers 4] [--burst 1000] [--objects 10000] [--slave-down] [--logs DIR]
  *
  * Reuses MCSYNC_TEST_SANDBOX_DIR when it points at a running sandbox, else starts one. Prints the
  * machine, the date, `uptime` before and after, and a markdown table for docs/BENCHMARKS.md.
@@ -33,6 +36,7 @@ import type { SandboxClusterHandle } from '../test/support/clusters.ts';
 import { ok } from '../test/support/kube-api.ts';
 import { freePort, putImageStream, waitFor } from '../test/integration/observe/helpers.ts';
 import { percentile } from './lib/stats.ts';
+import type { KubeJson } from './lib/cluster.ts';
 import { watchCollection } from './lib/watch-stream.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -41,6 +45,7 @@ const { values } = parseArgs({
     changes: { type: 'string', default: '200' },
     first: { type: 'string', default: '10' },
     gap: { type: 'string', default: '300' },
+    keys: { type: 'string', default: '10' },
     burst: { type: 'string', default: '1000' },
     objects: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '4' },
@@ -52,6 +57,7 @@ const { values } = parseArgs({
 const CHANGES = Number(values.changes);
 const FIRST = Number(values.first);
 const GAP_MS = Number(values.gap);
+const KEYS = Number(values.keys);
 const uptimeBefore = uptime();
 const cleanups: (() => Promise<void> | void)[] = [];
 const sandbox = await sandboxClusters({ after: (fn) => cleanups.push(fn) }, { clusters: 3 });
@@ -156,6 +162,39 @@ interface Series {
   notes: string[];
 }
 
+/** The object change `i` writes: `KEYS` ImageStreams in turn, or a new one per change. */
+const nameOf = (i: number): string => `lat-${KEYS > 0 ? i % KEYS : i}`;
+
+/** Change `i` on east: the first change to an object creates it, later ones annotate it with `i`. */
+async function writeChange(ns: string, i: number): Promise<void> {
+  const name = nameOf(i);
+  const rev = { 'bench/rev': String(i) };
+  if (KEYS === 0 || i < KEYS) {
+    const body = { apiVersion: 'image.openshift.io/v1', kind: 'ImageStream', spec: {} };
+    const metadata = { name, namespace: ns, annotations: { sync: 'me', ...rev } };
+    ok(await east.admin.post(imageStreams(ns), { ...body, metadata }), `create ${name}`);
+  } else ok(await east.admin.patch(`${imageStreams(ns)}/${name}`, { metadata: { annotations: rev } }), name);
+}
+
+/** When each slave first held each object at each `bench/rev` (watch events). */
+class Arrivals {
+  readonly #seen = new Map<string, { rev: number; at: number }[]>();
+
+  record(object: KubeJson): void {
+    const name = object.metadata?.name;
+    const rev = Number(object.metadata?.annotations?.['bench/rev'] ?? Number.NaN);
+    if (!name || Number.isNaN(rev)) return;
+    const list = this.#seen.get(name) ?? [];
+    list.push({ rev, at: performance.now() });
+    this.#seen.set(name, list);
+  }
+
+  /** When change `i` arrived: the first state of its object at rev `i` or later. */
+  of(i: number): number | undefined {
+    return this.#seen.get(nameOf(i))?.find((s) => s.rev >= i)?.at;
+  }
+}
+
 /**
  * One latency series with a fresh observer: namespaces made on `live` (the clusters that are up),
  * changes written on east `GAP_MS` apart from the moment the observer is ready, each change's
@@ -164,11 +203,10 @@ interface Series {
 async function latencySeries(label: string, live: SandboxClusterHandle[], measured: SandboxClusterHandle[]) {
   const ns = `bench-latency-${label}`;
   await freshNamespace(ns, live);
-  const landed = measured.map(() => new Map<string, number>());
+  const arrivals = measured.map(() => new Arrivals());
   const watches = measured.map((c, k) =>
     watchCollection(c.admin.target, imageStreams(ns), (type, object) => {
-      const name = object.metadata?.name;
-      if (type !== 'DELETED' && name && !landed[k]?.has(name)) landed[k]?.set(name, performance.now());
+      if (type !== 'DELETED') arrivals[k]?.record(object);
     }),
   );
   const port = await freePort();
@@ -183,27 +221,17 @@ async function latencySeries(label: string, live: SandboxClusterHandle[], measur
       const wait = t0 + i * GAP_MS - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       writes.push(performance.now());
-      ok(
-        await east.admin.post(imageStreams(ns), {
-          apiVersion: 'image.openshift.io/v1',
-          kind: 'ImageStream',
-          metadata: { name: `lat-${i}`, namespace: ns, annotations: { sync: 'me' } },
-          spec: {},
-        }),
-        `create lat-${i}`,
-      );
+      await writeChange(ns, i);
     }
+    const arrived = (): boolean => arrivals.every((a) => writes.every((_, i) => a.of(i) !== undefined));
     try {
-      await waitFor('every change on the slaves', () => landed.every((m) => m.size >= CHANGES), 300_000);
+      await waitFor('every change on the slaves', arrived, 300_000);
     } catch (error) {
       process.stderr.write(`${obs.tail()}\n`);
       throw error;
     }
     const latencies = new Map(
-      measured.map((c, k) => [
-        c.name,
-        writes.map((at, i) => (landed[k]?.get(`lat-${i}`) ?? Number.NaN) - at),
-      ]),
+      measured.map((c, k) => [c.name, writes.map((at, i) => (arrivals[k]?.of(i) ?? Number.NaN) - at)]),
     );
     const notes = obs
       .err()
@@ -383,12 +411,18 @@ function uptime(): string {
 }
 
 function machine(): string {
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-    cwd: root,
-    encoding: 'utf8',
-  }).trim();
+  let commit = 'no git checkout';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    // a copy of the tree (git archive) measured beside the checkout
+  }
   const model = cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, HEAD ${commit}`;
+  return `${cpus().length} cores (${model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, HEAD ${commit} of ${root}`;
 }
 
 try {
@@ -402,7 +436,8 @@ try {
       };
   console.log(`\nstarted ${date}; ${machine()}`);
   console.log(`uptime before: ${uptimeBefore}\nuptime after:  ${uptime()}`);
-  console.log(`${CHANGES} changes, one new ImageStream every ${GAP_MS} ms, --workers ${values.workers}`);
+  const spread = KEYS > 0 ? `to ${KEYS} ImageStreams in turn` : 'each creating an ImageStream';
+  console.log(`${CHANGES} changes ${GAP_MS} ms apart ${spread}, --workers ${values.workers}`);
   console.log('\n| measure | result |\n|---|---|');
   for (const [k, v] of Object.entries(results)) console.log(`| ${k} | ${v} |`);
 } finally {
