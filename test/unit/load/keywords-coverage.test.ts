@@ -1,7 +1,7 @@
 /**
  * No silent ignores: every key mcsync accepts — playbook keywords at each level (from the schemas
  * in src/load/schemas.ts), the arguments of the builtin modules (their argsSchema), mcsync.yaml keys
- * and mcsync-play flags — either has an effect that a named test shows (EFFECTS below) or is a
+ * mcsync-play flags and mcsync init flags — either has an effect that a named test shows (EFFECTS below) or is a
  * documented deliberate no-op (NO_OP_KEYWORDS in src/load/keywords.ts, rendered in
  * docs/playbook-language.md). The named test must exist and mention the key, so the table cannot rot.
  */
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SchemaObject } from 'ajv';
+import { INIT_PARSE_OPTIONS } from '../../../src/cli/init-options.ts';
 import { PLAY_HELP } from '../../../src/cli/play-options.ts';
 import { readProjectConfig } from '../../../src/project/project-config.ts';
 import { NO_OP_KEYWORDS, ROLE_INCLUDE_OPTIONS } from '../../../src/load/keywords.ts';
@@ -26,6 +27,9 @@ import {
   taskSchema,
 } from '../../../src/load/schemas.ts';
 import { builtinModules } from '../../../src/modules/registry.ts';
+
+/** The keyword scopes, plus `mcsync init`'s flags (from the table its parser uses). */
+type Scope = KeywordScope | 'cli:init';
 
 /** A test that shows a key's effect: the file and the exact title of an `it(...)`/`test(...)`. */
 type Effect = readonly [file: string, title: string];
@@ -45,6 +49,7 @@ const WAIT_FOR = 'test/unit/modules/wait-for.test.ts';
 const URI = 'test/unit/modules/uri.test.ts';
 const OPTIONS = 'test/unit/modules/option-effects.test.ts';
 const VAULT = 'test/unit/cli/vault-cli.test.ts';
+const INIT = 'test/unit/cli/init-cli.test.ts';
 
 const merge: Effect = [
   ENV_CLI,
@@ -407,13 +412,28 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   'cli:play vault-id': [VAULT, '--vault-id is repeatable: each 1.2 vault opens with the secret of its id'],
   'cli:play ask-vault-pass': [VAULT, '--ask-vault-pass without a terminal exits 5 naming the alternatives'],
   'cli:play help': [VAULT, '--help lists the vault flags'],
+
+  'cli:init from-kubeconfig': [
+    INIT,
+    'init --from-kubeconfig reads ~/.kube/config, or the FILE given, and says what it wrote',
+  ],
+  'cli:init master': [
+    INIT,
+    '--master chooses the master; --dir is created; without --from-kubeconfig it exits 5',
+  ],
+  'cli:init dir': [
+    INIT,
+    '--master chooses the master; --dir is created; without --from-kubeconfig it exits 5',
+  ],
+  'cli:init force': [INIT, 'refuses to overwrite (exit 5, nothing written) unless --force'],
+  'cli:init help': [INIT, '--help lists the flags, and mcsync --help lists init and completion'],
 };
 
 /**
  * A handler is a task run by the same TaskExecutor (src/engine/task-executor.ts), so a task
  * keyword's effect test shows it for handlers too; only `listen` is a handler's own.
  */
-function effectOf(scope: KeywordScope, key: string): Effect | undefined {
+function effectOf(scope: Scope, key: string): Effect | undefined {
   return EFFECTS[`${scope} ${key}`] ?? (scope === 'handler' ? EFFECTS[`task ${key}`] : undefined);
 }
 
@@ -437,11 +457,11 @@ async function configKeys(): Promise<string[]> {
   return listed.split(', ').filter(Boolean);
 }
 
-async function acceptedKeys(): Promise<[KeywordScope, string][]> {
+async function acceptedKeys(): Promise<[Scope, string][]> {
   const properties = (schema: SchemaObject, key: string): SchemaObject =>
     (schema['properties'] as Record<string, SchemaObject>)[key]!;
   const roleEntrySchema = properties(roleMetaSchema, 'dependencies')['items'] as SchemaObject;
-  const levels: [KeywordScope, string[]][] = [
+  const levels: [Scope, string[]][] = [
     ['play', keysOf(playSchema)],
     ['task', keysOf(taskSchema)],
     ['handler', keysOf(handlerSchema)],
@@ -458,8 +478,9 @@ async function acceptedKeys(): Promise<[KeywordScope, string][]> {
     ]),
     ['config', await configKeys()],
     ['cli:play', [...playFlags().keys()]],
+    ['cli:init', Object.keys(INIT_PARSE_OPTIONS)],
   ];
-  return levels.flatMap(([scope, keys]) => keys.map((key): [KeywordScope, string] => [scope, key]));
+  return levels.flatMap(([scope, keys]) => keys.map((key): [Scope, string] => [scope, key]));
 }
 
 /** The source of the test titled `title` in `file`, up to the next test, or undefined. */
@@ -476,10 +497,11 @@ function testBody(file: string, title: string): string | undefined {
 }
 
 /** How a key shows up in a test: as written, in camelCase (the model's name) or as a flag. */
-function mentions(body: string, scope: KeywordScope, key: string): boolean {
+function mentions(body: string, scope: Scope, key: string): boolean {
   const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
   const short = scope === 'cli:play' ? playFlags().get(key) : undefined;
-  const forms = scope === 'cli:play' ? [`--${key}`, ...(short ? [`'${short}`] : [])] : [key, camel];
+  const cli = scope === 'cli:play' || scope === 'cli:init';
+  const forms = cli ? [`--${key}`, ...(short ? [`'${short}`] : [])] : [key, camel];
   return forms.some((form) => body.includes(form));
 }
 
