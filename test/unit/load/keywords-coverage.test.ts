@@ -1,6 +1,6 @@
 /**
  * No silent ignores: every key mcsync accepts — playbook keywords at each level (from the schemas
- * in src/load/schemas.ts), the arguments of the builtin modules (their argsSchema), mcsync.yaml keys
+ * in src/load/schemas.ts), the arguments of the builtin modules (their argsSchema), mcsync.yaml keys,
  * mcsync-play flags and mcsync init flags — either has an effect that a named test shows (EFFECTS below) or is a
  * documented deliberate no-op (NO_OP_KEYWORDS in src/load/keywords.ts, rendered in
  * docs/playbook-language.md). The named test must exist and mention the key, so the table cannot rot.
