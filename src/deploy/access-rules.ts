@@ -8,6 +8,7 @@
  * at deploy time, naming the task and key it comes from.
  */
 import { errorMessage } from '../errors.ts';
+import type { Vars } from '../model/vars.ts';
 import type { KindNeed, Verb } from './module-needs.ts';
 import { VERB_ORDER } from './module-needs.ts';
 import type { PlaybookNeedsInput } from './playbook-needs.ts';
@@ -35,10 +36,13 @@ export interface ObservedResource extends ResourceName {
   host: string;
   apiVersion: string;
   kind: string;
+  namespaced: boolean;
 }
 
 export interface ObserverAccessInput extends Omit<PlaybookNeedsInput, 'magic'> {
   observed: ObservedResource;
+  /** Whether the observer runs with `--prune` (watch mode's `observed.prune`); default false. */
+  prune?: boolean;
   /** Namespace of the leader-election Lease on the observed host; absent: no leader election. */
   leaseNamespace?: string;
 }
@@ -57,10 +61,24 @@ interface Grant extends ResourceName {
 const LEASE: Grant = { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'] };
 
 /**
- * The access the observer needs on `host`. Watch mode's `observed` variable is known by its
- * kind, apiVersion and cluster, so `{{ observed.kind }}` in the playbook resolves to what is
- * watched; its namespace and name are not, so rules are cluster-wide.
+ * Watch mode's `observed` variable as far as it is known before anything changes: what is watched
+ * and where (src/observe sets the same keys per event and per pass), the selection of a pass,
+ * and `--prune`. The object's namespace, name and type, and a pass's batch, are not, so the rules
+ * are cluster-wide.
  */
+export function knownObserved(observed: ObservedResource, prune: boolean): Vars {
+  return {
+    kind: observed.kind,
+    apiVersion: observed.apiVersion,
+    resource: observed.resource,
+    namespaced: observed.namespaced,
+    cluster: observed.host,
+    selection: { api_version: observed.apiVersion, kind: observed.kind },
+    prune,
+  };
+}
+
+/** The access the observer needs on `host`. */
 export async function observerAccess(
   host: string,
   input: ObserverAccessInput,
@@ -69,7 +87,7 @@ export async function observerAccess(
   const { observed } = input;
   const needs = playbookNeeds({
     ...input,
-    magic: { observed: { kind: observed.kind, apiVersion: observed.apiVersion, cluster: observed.host } },
+    magic: { observed: knownObserved(observed, input.prune ?? false) },
   });
   const grants = await resolveNeeds(
     needs.filter((n) => n.host === host),

@@ -23,7 +23,8 @@ export async function observedResource(
   text: string,
 ): Promise<ObservedResource> {
   const info = await resolveResource(client, text);
-  return { host, group: info.group, resource: info.resource, apiVersion: info.apiVersion, kind: info.kind };
+  const { group, resource, apiVersion, kind, namespaced } = info;
+  return { host, group, resource, apiVersion, kind, namespaced };
 }
 
 /** Host patterns over a plain `group -> hosts` mapping; `all` is every host of it. */

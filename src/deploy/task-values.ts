@@ -106,8 +106,8 @@ function unknownValue(
     why = `it depends on '${frame.unknownLoopVar}', and the loop's list is only known at run time`;
   else if (runTime.length)
     why = `${runTime.map((n) => `'${n}'`).join(', ')} is only set at run time (set_fact or register)`;
-  else if (/\bobserved\.(namespace|name|type|object)\b/.test(text))
-    why = 'of the observed object only its kind, apiVersion and cluster are known before it changes';
+  else if (/\bobserved\.(namespace|name|type|object|batch|namespaces|key|cause)\b/.test(text))
+    why = 'of `observed` only what is watched and where is known before anything changes';
   const { location, label } = taskWhere(frame.task);
   return new AccessRulesError(
     `${label}: ${key} ${text} must be known to derive the access rules, before the playbook runs: ${why}`,

@@ -29,6 +29,8 @@ export interface K8sAccessRulesArgs {
   groups?: Record<string, string[]>;
   /** Namespace of the leader-election Lease on the observed host. */
   lease_namespace?: string;
+  /** Whether the observer runs with `--prune` (`observed.prune`); default false. */
+  prune?: boolean;
 }
 
 const hostList = { type: 'array', items: { type: 'string', minLength: 1 } };
@@ -51,6 +53,7 @@ export const k8sAccessRulesModule: ModuleDefinition<K8sAccessRulesArgs> = {
       observed_host: { type: 'string', minLength: 1 },
       groups: { type: 'object', additionalProperties: hostList },
       lease_namespace: { type: 'string', minLength: 1 },
+      prune: { type: 'boolean' },
     },
   },
   async run(args, context) {
@@ -78,6 +81,7 @@ export const k8sAccessRulesModule: ModuleDefinition<K8sAccessRulesArgs> = {
           hosts: groupsScope(args.groups ?? inventoryGroups(context)),
           observed,
           ...(args.lease_namespace ? { leaseNamespace: args.lease_namespace } : {}),
+          prune: args.prune ?? false,
         },
         discoveryResolver(await kubeClientFor(context)),
       );

@@ -45,6 +45,7 @@ const imagestreams: ObservedResource = {
   resource: 'imagestreams',
   apiVersion: 'image.openshift.io/v1',
   kind: 'ImageStream',
+  namespaced: true,
 };
 
 const rule = (group: string, resources: string[], verbs: string[]): PolicyRule =>
@@ -130,6 +131,36 @@ describe('the observer access rules derived from playbooks/watch.yml and vars/sy
       'delete',
     ]);
     assert.ok(east.rules.some((r) => r.resources.includes('configmaps') && r.verbs.includes('watch')));
+  });
+});
+
+describe('access rules for a pass over the whole selection (observed.selection, observed.prune)', () => {
+  const file = project({
+    'watch.yml': [
+      '- hosts: slaves',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: Sync the selection',
+      '      k8s_sync:',
+      '        from: "{{ observed.cluster }}"',
+      '        objects: ["{{ merge observed.selection (dict annotation_selector=\'sync=me\') }}"]',
+      '        prune: "{{ observed.prune }}"',
+      '',
+    ].join('\n'),
+  });
+  const rulesWith = async (prune: boolean): Promise<PolicyRule[]> => {
+    const playbook = await loadPlaybook(file, { modules, rolesPath: [] });
+    const input = { playbook, hosts, extraVars: {}, varsSources: [], observed: imagestreams, prune };
+    return (await observerAccess('west', input, table)).rules;
+  };
+
+  it('resolves the selection to the observed kind, and deletes only when the observer prunes', async () => {
+    assert.deepEqual(await rulesWith(false), [
+      rule('image.openshift.io', ['imagestreams'], ['get', 'list', 'create', 'patch']),
+    ]);
+    assert.deepEqual(await rulesWith(true), [
+      rule('image.openshift.io', ['imagestreams'], ['get', 'list', 'create', 'patch', 'delete']),
+    ]);
   });
 });
 
