@@ -46,6 +46,8 @@ mcsync:
       --vault-id [LABEL@]SOURCE   vault secret for --playbook (repeatable; file, executable or prompt)
       --ask-vault-pass         ask for the vault password on the terminal, once at start
       --when-annotation K[=V]  only run --playbook for objects with this annotation (deletes still run)
+      --prune                  after the first list, each relist and each resync, delete the copies
+                               whose source is gone or no longer selected (default: report them)
       --watch-files            reload the playbook, its vars files and the inventory when they change
       --leader-elect           only the holder of a Lease observes (replicas in a Deployment)
       --lease-name NAME        the Lease (default mcsync-observe)

@@ -61,6 +61,7 @@ const OPTIONS = {
   'extra-vars': { type: 'string', short: 'e', multiple: true },
   ...VAULT_PARSE_OPTIONS,
   'when-annotation': { type: 'string' },
+  prune: { type: 'boolean' },
   'watch-files': { type: 'boolean' },
   'leader-elect': { type: 'string' },
   'lease-name': { type: 'string' },
@@ -216,12 +217,16 @@ function runOf(v: Values): Pick<ObserveOptions, RunFields> {
 
 function mcsyncOf(
   v: Values,
-): Pick<ObserveOptions, 'workers' | 'playbook' | 'extraVars' | 'whenAnnotation' | 'watchFiles' | 'leader'> {
+): Pick<
+  ObserveOptions,
+  'workers' | 'playbook' | 'extraVars' | 'whenAnnotation' | 'prune' | 'watchFiles' | 'leader'
+> {
   return {
     workers: intFlag('workers', v.workers, 1, 1),
     playbook: v.playbook,
     extraVars: v['extra-vars'] ?? [],
     whenAnnotation: annotationMatch(v['when-annotation']),
+    prune: v.prune ?? false,
     watchFiles: v['watch-files'] ?? false,
     leader: leaderOf(v),
   };
@@ -304,6 +309,10 @@ function validatePlaybook(o: ObserveOptions): void {
       '--when-annotation filters --playbook runs; with a command, test the -a template in the script',
     );
   if (o.watchFiles) throw new UsageError('--watch-files needs --playbook');
+  if (o.prune)
+    throw new UsageError(
+      '--prune removes the copies a --playbook made whose source is gone; with a command, use --names and --delete',
+    );
   if (o.extraVars.length > 0) throw new UsageError('-e/--extra-vars needs --playbook');
   if (o.vaultIds.length > 0 || o.vaultPasswordFiles.length > 0 || o.askVaultPass)
     throw new UsageError('--vault-id, --vault-password-file and --ask-vault-pass need --playbook');

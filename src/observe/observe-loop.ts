@@ -5,20 +5,35 @@
  * runs once more after it). A failed run is requeued with the key's backoff and counted toward
  * --maximum-errors once per event, as oc observe counts it: retries of the same event are not new
  * errors. A run whose only failures are unreachable targets is no error at all: the key retries
- * with backoff capped at the resync period (5 min without one), and each target's health (one log
- * line when it goes down and when it recovers, per-target gauges) is kept from the runs' recaps.
+ * with backoff capped at the resync period (5 min without one); each target's health is kept from
+ * the runs' recaps (target-health.ts).
+ *
+ * A trigger that takes passes (the playbook) gets no Sync item per object: after the first list,
+ * each relist and each resync, one pass over the cluster's whole selection runs in the reconcile
+ * lane on a worker of its own (reconcile-pass.ts); what it finds about copies left without a
+ * source is reported (orphan-report.ts). `--names` is re-run after every relist, as oc does.
  * Stops on --once (initial list processed), --exit-after, the caller's signal, or too many errors;
  * the run in flight always finishes first.
  */
 import type { KubeClient } from '../kube/client.ts';
-import type { KubeObject, ResourceInfo } from '../kube/types.ts';
+import type { ResourceInfo } from '../kube/types.ts';
 import { goDurationString } from '../shared/duration.ts';
 import { eventKey } from './contracts.ts';
-import type { ObservedEvent, Reflector, ReflectorOptions, WorkQueue } from './contracts.ts';
+import type {
+  ObservedEvent,
+  QueueLane,
+  Reflector,
+  ReflectorOptions,
+  StoreSyncCause,
+  WorkQueue,
+} from './contracts.ts';
 import type { ObserveMetrics } from './observe-metrics.ts';
-import { parseKnownNames, runNamesCommand } from './observe-names.ts';
-import { storeKey } from './reflector-store.ts';
+import { missingNames, parseKnownNames, runNamesCommand } from './observe-names.ts';
+import { OrphanReport } from './orphan-report.ts';
+import { PassOverlaps, passKey } from './reconcile-pass.ts';
+import type { PassRequest } from './reconcile-pass.ts';
 import type { NamesCommandOptions } from './observe-names.ts';
+import { TargetHealth } from './target-health.ts';
 import { unreachableOnly } from './trigger.ts';
 import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
 
@@ -69,15 +84,22 @@ export function startObserveLoop(config: LoopConfig, signal: AbortSignal): LoopH
 class ObserveLoop {
   readonly #c: LoopConfig;
   readonly #pending = new Map<string, TriggerItem>();
+  /** Requested passes by pass key (reconcile lane); see reconcile-pass.ts. */
+  readonly #passes = new Map<string, PassRequest>();
+  readonly #overlaps = new PassOverlaps();
   readonly #stop = new AbortController();
+  /** The work of the initial list not yet done (for --once), and whether there was any. */
   readonly #initial = new Set<string>();
+  #hadInitial = false;
   /**
-   * Items (one per event) whose failure was already counted toward --maximum-errors. A retry runs
-   * the same item again, so it is not counted twice; a newer event replaces the item and counts.
+   * Work (an item per event, a request per pass) whose failure was already counted toward
+   * --maximum-errors. A retry runs the same work again, so it is not counted twice; a newer event
+   * replaces it and counts.
    */
-  readonly #counted = new WeakSet<TriggerItem>();
-  /** Per playbook target: runs in a row that failed or found it unreachable (absent: healthy). */
-  readonly #targetFailures = new Map<string, number>();
+  readonly #counted = new WeakSet<TriggerItem | PassRequest>();
+  readonly #health: TargetHealth;
+  readonly #orphans: OrphanReport;
+  #reflectors: Reflector[] = [];
   #exitCode = 0;
   #errors = 0;
   #stopping = false;
@@ -87,6 +109,13 @@ class ObserveLoop {
 
   constructor(config: LoopConfig) {
     this.#c = config;
+    this.#health = new TargetHealth(config.metrics, config.err, this.#unreachableRetryCapMs());
+    this.#orphans = new OrphanReport(config.metrics, config.err);
+  }
+
+  /** True when the trigger converges whole selections: Sync events become passes. */
+  get #passing(): boolean {
+    return this.#c.trigger.runPass !== undefined;
   }
 
   async run(signal: AbortSignal): Promise<number> {
@@ -95,7 +124,9 @@ class ObserveLoop {
     if (signal.aborted) return 0;
     signal.addEventListener('abort', onSignal, { once: true });
     const reflectors = this.#c.targets.map((t) => this.#startReflector(t));
-    const workers = Array.from({ length: this.#c.workers }, () => this.#worker());
+    this.#reflectors = reflectors;
+    const workers = Array.from({ length: this.#c.workers }, () => this.#worker('changes'));
+    if (this.#passing) workers.push(this.#worker('reconcile'));
     const timer =
       this.#c.exitAfterMs > 0 ? setTimeout(() => this.#exitAfter(), this.#c.exitAfterMs) : undefined;
     let live = true;
@@ -126,6 +157,7 @@ class ObserveLoop {
       resyncPeriodMs: this.#c.resyncPeriodMs,
       watchdogMs: this.#c.watchSilenceTimeoutMs,
       onEvent: (event) => this.#enqueue(event, true),
+      onStoreSynced: (cause) => this.#storeSynced(target, cause),
       onError: (error) => {
         if (this.#stopping) return;
         this.#c.err.write(
@@ -149,10 +181,26 @@ class ObserveLoop {
     if (this.#stopping) return;
     const key = eventKey(event);
     this.#c.metrics.counts.inc({ type: event.type });
-    if (!this.synced && (event.type === 'Sync' || !finalStateKnown)) this.#initial.add(key);
+    // The pass that follows the list or resync (#storeSynced) covers every Sync object at once.
+    if (event.type === 'Sync' && this.#passing) return;
+    if (!this.synced && (event.type === 'Sync' || !finalStateKnown)) this.#addInitial(key);
     this.#pending.set(key, { ...event, key, resource: this.#c.resource, finalStateKnown });
     this.#c.workQueue.add(key);
     this.#c.metrics.queueDepth.set({}, this.#c.workQueue.length);
+  }
+
+  /** The store holds the whole selection again: a pass (playbook), --names after a relist. */
+  #storeSynced(target: LoopTarget, cause: StoreSyncCause): void {
+    if (this.#stopping) return;
+    if (this.#passing) {
+      const key = passKey(target.cluster, this.#c.resource, target.namespace);
+      if (!this.synced) this.#addInitial(key);
+      this.#passes.set(key, { cluster: target.cluster, cause });
+      this.#c.workQueue.add(key, 'reconcile');
+      this.#c.metrics.queueDepth.set({}, this.#c.workQueue.length);
+    }
+    // After the first list #afterSync runs --names once every cluster is listed.
+    if (cause === 'relist' && this.#c.names) void this.#namesOrStop([target]);
   }
 
   async #afterSync(reflectors: Reflector[]): Promise<void> {
@@ -162,56 +210,57 @@ class ObserveLoop {
       return;
     }
     if (this.#stopping) return;
-    if (this.#c.names) {
-      try {
-        await this.#reconcileNames(reflectors);
-      } catch (error) {
-        this.#c.err.write(`error: ${(error as Error).message}\n`);
-        this.#requestStop(1);
-        return;
-      }
-    }
+    if (this.#c.names && !(await this.#namesOrStop(this.#c.targets))) return;
     this.synced = true;
     if (this.#c.once) {
       this.#onceArmed = true;
+      // All of it may have run already; "nothing" only when there was none.
       if (this.#initial.size === 0) {
-        this.#c.err.write('Nothing to sync, exiting immediately\n');
+        if (!this.#hadInitial) this.#c.err.write('Nothing to sync, exiting immediately\n');
         this.#requestStop(0);
       }
     }
   }
 
+  #addInitial(key: string): void {
+    this.#initial.add(key);
+    this.#hadInitial = true;
+  }
+
+  /** Reconciles --names for `targets`; a failure ends the observer (exit 1), as in oc. */
+  async #namesOrStop(targets: readonly LoopTarget[]): Promise<boolean> {
+    try {
+      await this.#reconcileNames(targets);
+      return true;
+    } catch (error) {
+      this.#c.err.write(`error: ${(error as Error).message}\n`);
+      this.#requestStop(1);
+      return false;
+    }
+  }
+
   /** Known names the clusters no longer have become Deleted items with only namespace and name. */
-  async #reconcileNames(reflectors: Reflector[]): Promise<void> {
+  async #reconcileNames(targets: readonly LoopTarget[]): Promise<void> {
     const names = this.#c.names as NonNullable<LoopConfig['names']>;
     const lines = await runNamesCommand(names.argv, names.options);
     const known = parseKnownNames(lines, this.#c.resource.namespaced);
-    this.#c.targets.forEach((target, i) => {
-      const store = (reflectors[i] as Reflector).store;
-      for (const entry of known) {
-        if (entry.cluster !== undefined && entry.cluster !== target.cluster) continue;
-        if (store.has(storeKey(entry.namespace, entry.name))) continue;
-        this.#enqueue(
-          {
-            type: 'Deleted',
-            cluster: target.cluster,
-            namespace: entry.namespace,
-            name: entry.name,
-            object: stub(this.#c.resource, entry),
-          },
-          false,
-        );
-      }
-    });
+    for (const target of targets) {
+      const cluster = { name: target.cluster, store: this.#reflectorOf(target).store };
+      for (const event of missingNames(known, cluster, this.#c.resource)) this.#enqueue(event, false);
+    }
   }
 
-  async #worker(): Promise<void> {
+  #reflectorOf(target: LoopTarget): Reflector {
+    return this.#reflectors[this.#c.targets.indexOf(target)] as Reflector;
+  }
+
+  async #worker(lane: QueueLane): Promise<void> {
     const queue = this.#c.workQueue;
     for (;;) {
-      const key = await queue.get();
+      const key = await queue.get(lane);
       if (key === undefined) return;
       try {
-        if (!this.#stopping) await this.#process(key);
+        if (!this.#stopping) await (lane === 'reconcile' ? this.#processPass(key) : this.#process(key));
       } finally {
         queue.done(key);
         this.#c.metrics.queueDepth.set({}, queue.length);
@@ -223,20 +272,65 @@ class ObserveLoop {
     const item = this.#pending.get(key);
     if (!item) return;
     this.#pending.delete(key);
-    const outcome = await this.#c.trigger.run(item, this.#stop.signal);
-    this.#recordTargets(outcome);
-    const down = unreachableOnly(outcome);
+    this.#overlaps.changeStarted(key, item);
+    let outcome: TriggerOutcome;
+    try {
+      outcome = await this.#c.trigger.run(item, this.#stop.signal);
+    } finally {
+      this.#overlaps.changeFinished(key);
+    }
+    this.#settle(key, item, outcome, () => this.#pending.has(key) || this.#pending.set(key, item));
+  }
+
+  async #processPass(key: string): Promise<void> {
+    const request = this.#passes.get(key);
+    const runPass = this.#c.trigger.runPass?.bind(this.#c.trigger);
+    if (!request || !runPass) return;
+    this.#passes.delete(key);
+    const target = this.#c.targets.find((t) => t.cluster === request.cluster) as LoopTarget;
+    const pass = {
+      key,
+      cluster: target.cluster,
+      resource: this.#c.resource,
+      namespace: target.namespace,
+      labelSelector: this.#c.labelSelector,
+      objects: [...this.#reflectorOf(target).store.values()],
+      cause: request.cause,
+    };
+    this.#overlaps.passStarted(target.cluster);
+    let outcome: TriggerOutcome;
+    try {
+      outcome = await runPass(pass, this.#stop.signal);
+    } finally {
+      this.#rerunOverlapped(target.cluster);
+    }
+    this.#orphans.record(target.cluster, outcome.copies);
+    this.#settle(key, request, outcome, () => this.#passes.has(key) || this.#passes.set(key, request));
+  }
+
+  /** Changes that ran alongside the pass run once more now (see reconcile-pass.ts). */
+  #rerunOverlapped(cluster: string): void {
+    for (const [key, item] of this.#overlaps.passFinished(cluster)) {
+      if (this.#stopping) return;
+      if (!this.#pending.has(key)) this.#pending.set(key, item);
+      this.#c.workQueue.add(key);
+    }
+  }
+
+  /** What follows a run: health, then done, a retry, or a counted error. `keep` re-pends the work. */
+  #settle(key: string, work: TriggerItem | PassRequest, outcome: TriggerOutcome, keep: () => unknown): void {
+    this.#health.record(outcome);
     if (outcome.error === undefined) this.#c.workQueue.forget(key);
-    else if (down) this.#retryUnreachable(key, item);
-    else this.#failed(key, item, outcome.error);
+    else if (unreachableOnly(outcome)) this.#retryUnreachable(key, keep);
+    else this.#failed(key, work, outcome.error, keep);
     this.#initial.delete(key);
     if (this.#onceArmed && this.#initial.size === 0) this.#requestStop(this.#exitCode);
   }
 
-  #failed(key: string, item: TriggerItem, message: string): void {
+  #failed(key: string, work: TriggerItem | PassRequest, message: string, keep: () => unknown): void {
     this.#c.err.write(`error: ${message}\n`);
-    if (!this.#counted.has(item)) {
-      this.#counted.add(item);
+    if (!this.#counted.has(work)) {
+      this.#counted.add(work);
       this.#errors++;
       this.#c.metrics.errors.inc();
     }
@@ -246,7 +340,7 @@ class ObserveLoop {
       return;
     }
     if (this.#c.once) return;
-    if (!this.#pending.has(key)) this.#pending.set(key, item);
+    keep();
     this.#c.metrics.retries.inc();
     this.#c.workQueue.addRateLimited(key);
   }
@@ -255,44 +349,17 @@ class ObserveLoop {
    * A run that failed only because targets were unreachable: the targets that were reached got
    * the change (the engine isolates hosts), so this is not an observer error, or one down slave
    * would stop the fleet's sync. The key retries until the target is back, at least once per
-   * resync period; #recordTargets has logged which target is down.
+   * resync period; the target's health has logged which target is down.
    */
-  #retryUnreachable(key: string, item: TriggerItem): void {
+  #retryUnreachable(key: string, keep: () => unknown): void {
     if (this.#c.once) return;
-    if (!this.#pending.has(key)) this.#pending.set(key, item);
+    keep();
     this.#c.metrics.retries.inc();
     this.#c.workQueue.addRateLimited(key, this.#unreachableRetryCapMs());
   }
 
   #unreachableRetryCapMs(): number {
     return this.#c.resyncPeriodMs > 0 ? this.#c.resyncPeriodMs : UNREACHABLE_RETRY_CAP_MS;
-  }
-
-  /**
-   * Keeps each target's health from a run's per-target results: the gauges, and one line when a
-   * target goes bad (its first failed run) and one when it recovers (its next successful run, of
-   * any key), so an operator sees a down slave without reading every run's line.
-   */
-  #recordTargets(outcome: TriggerOutcome): void {
-    const m = this.#c.metrics;
-    for (const [target, result] of Object.entries(outcome.targets ?? {})) {
-      const before = this.#targetFailures.get(target) ?? 0;
-      if (result === 'ok') {
-        if (before > 0) this.#c.err.write(`target ${target} recovered after ${before} failed runs\n`);
-        this.#targetFailures.delete(target);
-        m.targetConsecutiveFailures.set({ target }, 0);
-        m.targetLastSuccess.set({ target }, Date.now() / 1000);
-        continue;
-      }
-      if (before === 0 && result === 'unreachable') {
-        const retry = goDurationString(this.#unreachableRetryCapMs());
-        this.#c.err.write(
-          `warning: target ${target} is unreachable; its runs are retried with backoff up to ${retry}, other targets keep syncing\n`,
-        );
-      } else if (before === 0) this.#c.err.write(`warning: target ${target} failed a run\n`);
-      this.#targetFailures.set(target, before + 1);
-      m.targetConsecutiveFailures.set({ target }, before + 1);
-    }
   }
 
   #exitAfter(): void {
@@ -319,12 +386,4 @@ class ObserveLoop {
       if (stats.lastSyncMs > 0) m.lastSync.set({ cluster: t.cluster }, stats.lastSyncMs / 1000);
     });
   }
-}
-
-function stub(resource: ResourceInfo, entry: { namespace: string; name: string }): KubeObject {
-  return {
-    apiVersion: resource.apiVersion,
-    kind: resource.kind,
-    metadata: entry.namespace ? { name: entry.name, namespace: entry.namespace } : { name: entry.name },
-  };
 }

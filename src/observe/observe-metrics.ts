@@ -3,7 +3,8 @@
  * (`observe_counts{type}` a counter; `observe_exec_durations_milliseconds{type,exit_code}` and
  * `observe_name_exec_durations_milliseconds{exit_code}` summaries, as in oc) plus what a
  * queue-based observer adds: queue depth, errors, retries, reconnects, relists, last sync, leader,
- * and per playbook target its consecutive failures and last success (a fleet's per-slave health).
+ * per playbook target its consecutive failures and last success (a fleet's per-slave health), and
+ * what the passes found there: copies kept without a source, copies pruned.
  * Registered on a Metrics registry (src/observe/metrics.ts declares the interfaces).
  */
 import type { Counter, Distribution, Gauge, Metrics } from './metrics.ts';
@@ -23,6 +24,8 @@ export interface ObserveMetrics {
   leader: Gauge;
   targetConsecutiveFailures: Gauge;
   targetLastSuccess: Gauge;
+  orphanCopies: Gauge;
+  prunedCopies: Counter;
 }
 
 /** Registers every observer metric on `registry`. */
@@ -71,6 +74,16 @@ export function observeMetrics(registry: Metrics): ObserveMetrics {
     targetLastSuccess: registry.gauge(
       'observe_target_last_success_timestamp_seconds',
       'Unix time of the last run that succeeded on a playbook target.',
+      ['target'],
+    ),
+    orphanCopies: registry.gauge(
+      'observe_orphan_copies',
+      'Copies on a playbook target whose source is gone or no longer selected, kept (no prune), as the last pass found them.',
+      ['target'],
+    ),
+    prunedCopies: registry.counter(
+      'observe_pruned_copies_total',
+      'Copies a pass removed from a playbook target because their source is gone or no longer selected.',
       ['target'],
     ),
   };

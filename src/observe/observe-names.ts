@@ -1,11 +1,15 @@
 /**
  * oc observe's `--names` reconciliation: the command prints the names an external system knows
  * (`namespace/name` or `name`, one a line); every one the cluster no longer has becomes a Deleted
- * event for `--delete`, so deletions made while the observer was down are not missed. With several
- * clusters (`--hosts`) a line may start with the cluster: `cluster/namespace/name`.
+ * event for `--delete`, so deletions made while the observer was down are not missed. The observer
+ * runs it after the first list and after every relist, as oc does. With several clusters
+ * (`--hosts`) a line may start with the cluster: `cluster/namespace/name`.
  */
 import { spawn } from 'node:child_process';
+import type { KubeObject, ResourceInfo } from '../kube/types.ts';
+import type { ObservedEvent } from './contracts.ts';
 import type { Distribution } from './metrics.ts';
+import { storeKey } from './reflector-store.ts';
 
 export interface NamesCommandOptions {
   env: NodeJS.ProcessEnv;
@@ -64,6 +68,31 @@ export function parseKnownNames(lines: readonly string[], namespaced: boolean): 
     if (parts.length >= 2) return { cluster: parts[0], namespace: '', name: parts.slice(1).join('/') };
     return { cluster: undefined, namespace: '', name: line };
   });
+}
+
+/**
+ * The known names one cluster no longer has, as Deleted events that carry only the namespace and
+ * the name (the object's final state is not known). A line naming another cluster is skipped.
+ */
+export function missingNames(
+  known: readonly KnownName[],
+  cluster: { name: string; store: ReadonlyMap<string, KubeObject> },
+  resource: ResourceInfo,
+): ObservedEvent[] {
+  return known
+    .filter((entry) => entry.cluster === undefined || entry.cluster === cluster.name)
+    .filter((entry) => !cluster.store.has(storeKey(entry.namespace, entry.name)))
+    .map((entry) => ({
+      type: 'Deleted',
+      cluster: cluster.name,
+      namespace: entry.namespace,
+      name: entry.name,
+      object: {
+        apiVersion: resource.apiVersion,
+        kind: resource.kind,
+        metadata: entry.namespace ? { name: entry.name, namespace: entry.namespace } : { name: entry.name },
+      },
+    }));
 }
 
 function capture(

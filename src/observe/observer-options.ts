@@ -63,6 +63,12 @@ export interface ObserverOptions {
   playbook: string | undefined;
   extraVars: string[];
   whenAnnotation: AnnotationMatch | undefined;
+  /**
+   * `--playbook`: the passes after the first list, each relist and each resync delete copies
+   * whose source is gone or no longer selected (the playbook gets `observed.prune`); without it
+   * they are reported and kept.
+   */
+  prune: boolean;
   watchFiles: boolean;
   leader: LeaderElectOptions;
   verbosity: number;

@@ -1,12 +1,14 @@
 /**
  * `--playbook`: runs a playbook in-process per changed key, with extra var `observed` = {kind,
- * apiVersion, namespace, name, cluster, type, object}. The bundle (playbook, inventory, modules)
- * is loaded once; one ModuleServices serves every run, so kube clients and discovery stay warm.
- * Output is one line per run (time, key, type, exit code, duration, recap totals); -v adds the
- * full task output. `--when-annotation` skips objects without the annotation, except that a key
- * which matched before still runs (annotation removed, or deleted) so the playbook can prune it.
- * `--watch-files` reloads the bundle on change; a bundle that fails validation is reported and
- * the previous one keeps running.
+ * apiVersion, namespace, name, cluster, type, object}, and once per pass over a whole selection
+ * (after the first list, a relist, a resync) with `observed.batch` instead of one object
+ * (playbook-pass.ts). The bundle (playbook, inventory, modules) is loaded once; one ModuleServices
+ * serves every run, so kube clients and discovery stay warm. Output is one line per run (time,
+ * type, key, exit code, duration, recap totals; a pass also its object count); -v adds the full
+ * task output. `--when-annotation` skips objects without the annotation, except that a key which
+ * matched before still runs (annotation removed, or deleted) so the playbook can remove its
+ * copies. `--watch-files` reloads the bundle on change; a bundle that fails validation is
+ * reported and the previous one keeps running.
  */
 import { watch } from 'chokidar';
 import type { FSWatcher } from 'chokidar';
@@ -22,16 +24,20 @@ import { createRenderer } from '../report/renderer.ts';
 import { createTemplar } from '../template/index.ts';
 import type { AnnotationMatch } from './observer-options.ts';
 import { rfc3339 } from './command-trigger.ts';
+import { eventKey } from './contracts.ts';
 import type { Distribution } from './metrics.ts';
 import { loadBundle } from './playbook-bundle.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
-import type { TargetResult, Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
+import { CopiesCollector, passVars } from './playbook-pass.ts';
+import type { TargetResult, Trigger, TriggerItem, TriggerOutcome, TriggerPass } from './trigger.ts';
 
 export interface PlaybookTriggerOptions {
   source: BundleSource;
   /** The bundle loaded (and validated) at start. */
   bundle: PlaybookBundle;
   whenAnnotation: AnnotationMatch | undefined;
+  /** `--prune`: passes delete copies whose source is gone or no longer selected (`observed.prune`). */
+  prune: boolean;
   watchFiles: boolean;
   verbosity: number;
   quiet: boolean;
@@ -78,6 +84,35 @@ export class PlaybookTrigger implements Trigger {
 
   async run(item: TriggerItem): Promise<TriggerOutcome> {
     if (!this.#wanted(item)) return { exitCode: 0, skipped: true };
+    return this.#runPlaybook(observedVars(item), { type: item.type, label: item.key });
+  }
+
+  /** One run for the whole selection; the objects --when-annotation keeps are `observed.batch`. */
+  async runPass(pass: TriggerPass): Promise<TriggerOutcome> {
+    const match = this.#o.whenAnnotation;
+    const objects = match
+      ? pass.objects.filter((object) => annotationMatches({ object }, match))
+      : pass.objects;
+    for (const object of objects)
+      this.#matched.add(
+        eventKey({
+          cluster: pass.cluster,
+          namespace: object.metadata?.namespace ?? '',
+          name: object.metadata?.name ?? '',
+        }),
+      );
+    const copies = new CopiesCollector(pass.resource.kind);
+    const vars = passVars(pass, objects, { prune: this.#o.prune, whenAnnotation: match });
+    const label = `${pass.key} objects=${objects.length}`;
+    const outcome = await this.#runPlaybook(vars, { type: 'Sync', label }, copies.onEvent);
+    return { ...outcome, copies: copies.found() };
+  }
+
+  async #runPlaybook(
+    observed: Record<string, unknown>,
+    run: { type: string; label: string },
+    onEvent?: (event: EngineEvent) => void,
+  ): Promise<TriggerOutcome> {
     const bundle = this.#bundle;
     const started = Date.now();
     const recap: Record<string, RecapCounts> = {};
@@ -91,6 +126,7 @@ export class PlaybookTrigger implements Trigger {
       sink: {
         emit: (event: EngineEvent) => {
           if (event.type === 'recap') Object.assign(recap, event.hosts);
+          onEvent?.(event);
           renderer?.emit(event);
         },
       },
@@ -104,7 +140,7 @@ export class PlaybookTrigger implements Trigger {
         diff: false,
         forks: 10,
         verbosity: this.#o.verbosity,
-        extraVars: { ...bundle.extraVars, observed: observedVars(item) },
+        extraVars: { ...bundle.extraVars, observed },
         limit: [],
         tags: [],
         skipTags: [],
@@ -117,13 +153,13 @@ export class PlaybookTrigger implements Trigger {
       await renderer?.close();
     }
     const ms = Date.now() - started;
-    this.#o.execDurations?.observe({ type: item.type, exit_code: String(exitCode) }, ms);
-    if (!this.#o.quiet) this.#o.out.write(`${runLine(item, exitCode, ms, recap)}\n`);
+    this.#o.execDurations?.observe({ type: run.type, exit_code: String(exitCode) }, ms);
+    if (!this.#o.quiet) this.#o.out.write(`${runLine(run, exitCode, ms, recap)}\n`);
     const targets = targetResults(recap);
     if (exitCode === 0) return { exitCode, targets };
     return {
       exitCode,
-      error: failure ?? `playbook ${bundle.playbook.file} exited ${exitCode} for ${item.key} (${item.type})`,
+      error: failure ?? `playbook ${bundle.playbook.file} exited ${exitCode} for ${run.label} (${run.type})`,
       targets,
     };
   }
@@ -260,7 +296,7 @@ export function observedVars(item: TriggerItem): Record<string, unknown> {
 }
 
 function runLine(
-  item: TriggerItem,
+  run: { type: string; label: string },
   exitCode: number,
   ms: number,
   recap: Record<string, RecapCounts>,
@@ -276,5 +312,5 @@ function runLine(
   const counts = Object.entries(total)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
-  return `# ${rfc3339(new Date())} ${item.type} ${item.key} exit=${exitCode} ${ms}ms ${counts}`;
+  return `# ${rfc3339(new Date())} ${run.type} ${run.label} exit=${exitCode} ${ms}ms ${counts}`;
 }

@@ -3,9 +3,13 @@
  * what it gets back. Triggers never throw for a failed run: the outcome says so, and the observer
  * requeues the key with backoff and counts it toward --maximum-errors (once per event), unless the
  * run's only failures were unreachable targets: then it is retried without being an error.
+ *
+ * A trigger that can converge a whole selection in one run (the playbook) also takes passes:
+ * after the first list, each relist and each resync the observer hands it everything the cluster
+ * holds instead of one Sync item per object (reconcile-pass.ts).
  */
-import type { ResourceInfo } from '../kube/types.ts';
-import type { ObservedEvent } from './contracts.ts';
+import type { KubeObject, ResourceInfo } from '../kube/types.ts';
+import type { ObservedEvent, StoreSyncCause } from './contracts.ts';
 
 /** One key's latest change, as the worker takes it from the queue. */
 export interface TriggerItem extends ObservedEvent {
@@ -21,6 +25,29 @@ export interface TriggerItem extends ObservedEvent {
 /** How one target (an inventory host) fared in a run: as its recap says. */
 export type TargetResult = 'ok' | 'failed' | 'unreachable';
 
+/** One pass over the whole selection on one observed cluster. */
+export interface TriggerPass {
+  /** The pass's queue key and name in log lines: `cluster/namespace/*` (`*` every namespace). */
+  key: string;
+  cluster: string;
+  resource: ResourceInfo;
+  /** The observed namespace; undefined: every namespace, or a cluster-scoped kind. */
+  namespace: string | undefined;
+  labelSelector: string | undefined;
+  /** Every object of the selection the cluster holds now (the trigger applies its own filters). */
+  objects: readonly KubeObject[];
+  cause: StoreSyncCause;
+}
+
+/**
+ * What a pass found on one target about copies whose source is gone or no longer selected
+ * (`namespace/name`, or `name` for cluster-scoped kinds): removed, or kept for want of prune.
+ */
+export interface CopiesFound {
+  removed: string[];
+  kept: string[];
+}
+
 export interface TriggerOutcome {
   /** 0 on success; the command's exit code, or the playbook's (2 failed, 4 unreachable). */
   exitCode: number;
@@ -34,6 +61,8 @@ export interface TriggerOutcome {
    * that failed.
    */
   targets?: Readonly<Record<string, TargetResult>>;
+  /** A pass's findings per target (absent for a target the pass did not look at). */
+  copies?: Readonly<Record<string, CopiesFound>>;
 }
 
 /**
@@ -52,6 +81,8 @@ export function unreachableOnly(outcome: TriggerOutcome): string[] | undefined {
 
 export interface Trigger {
   run(item: TriggerItem, signal: AbortSignal): Promise<TriggerOutcome>;
+  /** Converges the whole selection in one run; without it every object runs on its own. */
+  runPass?(pass: TriggerPass, signal: AbortSignal): Promise<TriggerOutcome>;
   /** Releases what the trigger holds (kube clients, file watchers). */
   close?(): Promise<void>;
 }

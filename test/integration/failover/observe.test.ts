@@ -54,7 +54,8 @@ describe('continuous failover through mcsync observe', () => {
       ]);
       observers.push(observer);
     }
-    const passes = (text: string): string[] => text.split('\n').filter((l) => / \S*mcsync exit=\d+ /.test(l));
+    const passes = (text: string): string[] =>
+      text.split('\n').filter((l) => / Sync \S+ objects=1 exit=\d+ /.test(l));
     // Healthy passes first: east leads, nothing written but nothing changed either.
     await waitFor('two passes on each observer', () =>
       observers.every((o) => passes(o.stdout()).length >= 2),

@@ -75,3 +75,48 @@ export async function imageStreamStatus(
   return (await c.admin.get(`/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${name}`))
     .status;
 }
+
+/** The ImageStreams in `namespace` on `c`: their mcsync origin cluster (if mcsync wrote them) and version. */
+export async function streamsOn(
+  c: SandboxClusterHandle,
+  namespace: string,
+): Promise<Map<string, { origin: string | undefined; resourceVersion: string }>> {
+  const list = ok(
+    await c.admin.get(`/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams`),
+    `list imagestreams on ${c.name}`,
+  ).json as {
+    items: {
+      metadata: {
+        name: string;
+        resourceVersion: string;
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      };
+    }[];
+  };
+  return new Map(
+    list.items.map(({ metadata: m }) => [
+      m.name,
+      {
+        origin:
+          m.labels?.['app.kubernetes.io/managed-by'] === 'mcsync'
+            ? m.annotations?.['mcsync.io/origin-cluster']
+            : undefined,
+        resourceVersion: m.resourceVersion,
+      },
+    ]),
+  );
+}
+
+/** The value of one series in Prometheus text (`name{labels} value`), undefined when absent. */
+export function metric(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(m[3]);
+  }
+  return undefined;
+}

@@ -44,7 +44,10 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
         async () => (await imageStreamStatus(c, ns, 'app')) === 404,
         BOUND_MS,
       );
-    assert.match(obs.stdout(), new RegExp(`# \\S+ Deleted east/${ns}/app exit=0`));
+    // The copies go in the run's last task; its line follows the recap.
+    await waitFor('the Deleted run line', () =>
+      new RegExp(`# \\S+ Deleted east/${ns}/app exit=0`).test(obs.stdout()),
+    );
     obs.child.kill('SIGTERM');
     assert.equal(await obs.exited, 0, obs.stderr());
   });

@@ -157,6 +157,8 @@ describe('observe metrics', () => {
       '# TYPE observe_last_sync_timestamp_seconds gauge',
       '# TYPE observe_leader gauge',
       '# TYPE observe_name_exec_durations_milliseconds summary',
+      '# TYPE observe_orphan_copies gauge',
+      '# TYPE observe_pruned_copies_total counter',
       '# TYPE observe_queue_depth gauge',
       '# TYPE observe_retries_total counter',
       '# TYPE observe_target_consecutive_failures gauge',

@@ -28,16 +28,20 @@ const cm = (name: string, rv: string): KubeObject => ({
   metadata: { name, namespace: 'ns', resourceVersion: rv },
 });
 
-/** A reflector that emits the given initial objects as Sync, then whatever the test pushes. */
+/**
+ * A reflector that emits the given initial objects as Sync (then says the store is synced), then
+ * whatever the test pushes; `relist` replaces the store as a relist would and says so.
+ */
 function fakeReflector(initial: KubeObject[]): {
   start(o: ReflectorOptions): Reflector;
   push(e: Omit<ObservedEvent, 'cluster'>): void;
+  relist(objects: KubeObject[]): void;
 } {
   let options: ReflectorOptions | undefined;
+  const store = new Map(initial.map((obj) => [`ns/${obj.metadata?.name}`, obj]));
   return {
     start(o) {
       options = o;
-      const store = new Map(initial.map((obj) => [`ns/${obj.metadata?.name}`, obj]));
       const synced = Promise.resolve().then(() => {
         for (const obj of initial)
           o.onEvent({
@@ -47,6 +51,7 @@ function fakeReflector(initial: KubeObject[]): {
             name: obj.metadata?.name ?? '',
             object: obj,
           });
+        o.onStoreSynced?.('list');
       });
       return {
         synced,
@@ -56,10 +61,43 @@ function fakeReflector(initial: KubeObject[]): {
       };
     },
     push(e) {
+      if (e.type === 'Deleted') store.delete(`ns/${e.name}`);
+      else store.set(`ns/${e.name}`, e.object);
       options?.onEvent({ ...e, cluster: 'east' });
+    },
+    relist(objects) {
+      store.clear();
+      for (const obj of objects) store.set(`ns/${obj.metadata?.name}`, obj);
+      options?.onStoreSynced?.('relist');
     },
   };
 }
+
+/** A trigger that takes passes: records each run and each pass (with its object count). */
+function passingTrigger(
+  options: { passMs?: number; passOutcome?: () => TriggerOutcome } = {},
+): Trigger & { log: string[] } {
+  const log: string[] = [];
+  return {
+    log,
+    async run(item): Promise<TriggerOutcome> {
+      log.push(`run ${item.type} ${item.name}`);
+      return { exitCode: 0 };
+    },
+    async runPass(pass): Promise<TriggerOutcome> {
+      log.push(`pass ${pass.key} ${pass.cause} objects=${pass.objects.length}`);
+      if (options.passMs) await new Promise((r) => setTimeout(r, options.passMs));
+      log.push(`pass end`);
+      return options.passOutcome?.() ?? { exitCode: 0 };
+    },
+  };
+}
+
+const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const until = async (what: string, check: () => boolean): Promise<void> => {
+  for (let i = 0; i < 400 && !check(); i++) await tick(5);
+  assert.ok(check(), `timed out waiting for ${what}`);
+};
 
 function recordingTrigger(
   fail: (item: TriggerItem) => boolean = () => false,
@@ -257,5 +295,137 @@ describe('observe loop', () => {
     assert.equal(gone?.type, 'Deleted');
     assert.equal(gone?.finalStateKnown, false);
     assert.equal(seen.filter((i) => i.name === 'a').length, 1);
+  });
+
+  it('with a trigger that takes passes, the initial list is one pass over every object, not a run each', async () => {
+    const reflector = fakeReflector(Array.from({ length: 300 }, (_, i) => cm(`is${i}`, '1')));
+    const trigger = passingTrigger();
+    const code = await startObserveLoop(
+      config({ once: true, trigger, startReflector: reflector.start }),
+      new AbortController().signal,
+    ).done;
+    assert.equal(code, 0);
+    assert.deepEqual(trigger.log, ['pass east/ns/* list objects=300', 'pass end']);
+  });
+
+  it('an empty selection still gets its pass (copies left without a source are found)', async () => {
+    const trigger = passingTrigger();
+    const c = config({ once: true, trigger, startReflector: fakeReflector([]).start });
+    assert.equal(await startObserveLoop(c, new AbortController().signal).done, 0);
+    assert.deepEqual(trigger.log, ['pass east/ns/* list objects=0', 'pass end']);
+    assert.doesNotMatch(c.errText(), /Nothing to sync/);
+  });
+
+  it('serves a change while a pass runs, and runs it once more after the pass', async () => {
+    const reflector = fakeReflector([cm('old', '1')]);
+    const trigger = passingTrigger({ passMs: 100 });
+    const stop = new AbortController();
+    const loop = startObserveLoop(config({ trigger, startReflector: reflector.start }), stop.signal);
+    await until('the pass', () => trigger.log.length > 0);
+    reflector.push({ type: 'Added', namespace: 'ns', name: 'late', object: cm('late', '2') });
+    await until('the pass to end', () => trigger.log.includes('pass end'));
+    await until('the second run', () => trigger.log.filter((l) => l === 'run Added late').length === 2);
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    assert.deepEqual(trigger.log, [
+      'pass east/ns/* list objects=1',
+      'run Added late',
+      'pass end',
+      'run Added late',
+    ]);
+  });
+
+  it('a relist and a resync each run one pass over what the cluster holds then', async () => {
+    const reflector = fakeReflector([cm('a', '1'), cm('b', '1')]);
+    const trigger = passingTrigger();
+    const stop = new AbortController();
+    const loop = startObserveLoop(config({ trigger, startReflector: reflector.start }), stop.signal);
+    await until('the first pass', () => trigger.log.includes('pass end'));
+    reflector.relist([cm('a', '1')]);
+    await until('the relist pass', () => trigger.log.length === 4);
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    assert.deepEqual(trigger.log, [
+      'pass east/ns/* list objects=2',
+      'pass end',
+      'pass east/ns/* relist objects=1',
+      'pass end',
+    ]);
+  });
+
+  it('a failing pass is retried with backoff and counts once toward --maximum-errors', async () => {
+    let failures = 0;
+    const trigger = passingTrigger({
+      passOutcome: () => (++failures <= 5 ? { exitCode: 2, error: 'pass failed on west' } : { exitCode: 0 }),
+    });
+    const registry = new MetricsRegistry();
+    const stop = new AbortController();
+    const c = config({
+      maximumErrors: 2,
+      trigger,
+      startReflector: fakeReflector([cm('a', '1')]).start,
+      metrics: observeMetrics(registry),
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    await until('the pass to succeed', () => failures === 6);
+    stop.abort();
+    assert.equal(await loop.done, 0, c.errText());
+    assert.match(await registry.render(), /^observe_errors_total 1$/m);
+    assert.equal(c.errText().match(/error: pass failed on west/g)?.length, 5);
+  });
+
+  it('reports copies a pass kept without a source once per change of the set, and counts pruned ones', async () => {
+    const found = [
+      { west: { removed: [], kept: ['ns/gone', 'ns/plain'] } },
+      { west: { removed: [], kept: ['ns/plain', 'ns/gone'] } },
+      { west: { removed: ['ns/gone'], kept: [] } },
+    ];
+    let pass = 0;
+    const trigger = passingTrigger({ passOutcome: () => ({ exitCode: 0, copies: found[pass++] ?? {} }) });
+    const registry = new MetricsRegistry();
+    const reflector = fakeReflector([cm('a', '1')]);
+    const stop = new AbortController();
+    const c = config({ trigger, startReflector: reflector.start, metrics: observeMetrics(registry) });
+    const loop = startObserveLoop(c, stop.signal);
+    await until('the first pass', () => pass === 1);
+    assert.match(await registry.render(), /^observe_orphan_copies\{target="west"\} 2$/m);
+    reflector.relist([cm('a', '1')]);
+    await until('the second pass', () => pass === 2);
+    reflector.relist([cm('a', '1')]);
+    await until('the third pass', () => pass === 3);
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    const metrics = await registry.render();
+    assert.match(metrics, /^observe_orphan_copies\{target="west"\} 0$/m);
+    assert.match(metrics, /^observe_pruned_copies_total\{target="west"\} 1$/m);
+    const log = c.errText();
+    assert.equal(
+      log.match(
+        /warning: 2 copies on west whose source on east is gone or no longer selected, kept \(mcsync observe --prune removes them\): ns\/gone, ns\/plain/g,
+      )?.length,
+      1,
+      log,
+    );
+    assert.match(log, /pruned 1 copy on west whose source on east is gone or no longer selected: ns\/gone/);
+  });
+
+  it('--names is run again after every relist, as oc does', async () => {
+    const reflector = fakeReflector([cm('a', '1')]);
+    const seen: string[] = [];
+    const trigger: Trigger = {
+      run: async (item) => (seen.push(`${item.type} ${item.name}`), { exitCode: 0 }),
+    };
+    const names = {
+      argv: ['/bin/sh', '-c', 'printf "ns/a\\n"'],
+      options: { env: process.env, cwd: process.cwd(), retryOnExitCode: 0, retryCount: 0 },
+    };
+    const stop = new AbortController();
+    const loop = startObserveLoop(config({ names, trigger, startReflector: reflector.start }), stop.signal);
+    await until('the initial run', () => seen.length === 1);
+    reflector.relist([]);
+    await until('the Deleted run after the relist', () => seen.length === 2);
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    assert.deepEqual(seen, ['Sync a', 'Deleted a']);
   });
 });

@@ -39,6 +39,7 @@ describe('mcsync observe options', () => {
     assert.equal(o.once, false);
     assert.equal(o.exitAfterMs, 0);
     assert.equal(o.resyncPeriodMs, 0);
+    assert.equal(o.prune, false);
   });
 
   it('joins repeated -a with a space and keeps everything after -- verbatim (flags included)', () => {
@@ -98,7 +99,7 @@ describe('mcsync observe options', () => {
     assert.equal(parseObserveOptions(['pods', '--strict-templates']).allowMissingTemplateKeys, false);
   });
 
-  it('parses the mcsync flags: playbook, -e, --when-annotation, --hosts, workers, leader election', () => {
+  it('parses the mcsync flags: playbook, -e, --when-annotation, --prune, --hosts, workers, leader election', () => {
     const o = parseObserveOptions([
       'imagestreams',
       '-A',
@@ -115,6 +116,7 @@ describe('mcsync observe options', () => {
       '--workers',
       '4',
       '--watch-files',
+      '--prune',
       '--leader-elect',
       '--lease-name',
       'obs',
@@ -127,6 +129,7 @@ describe('mcsync observe options', () => {
     assert.deepEqual(o.whenAnnotation, { key: 'sync', value: 'me' });
     assert.equal(o.workers, 4);
     assert.equal(o.watchFiles, true);
+    assert.equal(o.prune, true);
     assert.equal(o.leader.enabled, true);
     assert.equal(o.leader.leaseName, 'obs');
     assert.equal(o.leader.leaseDurationMs, 15_000);
@@ -144,6 +147,7 @@ describe('mcsync observe options', () => {
     usage(['pods', '-o', 'yaml'], /--output 'yaml' is not supported/);
     usage(['pods', '--playbook', 'p.yml', '--', './x.sh'], /use one/);
     usage(['pods', '--when-annotation', 'sync=me'], /filters --playbook runs/);
+    usage(['pods', '--prune'], /--prune removes the copies a --playbook made/);
     usage(['pods', '--host', 'a', '--hosts', 'b'], /use one/);
     usage(['pods', '--kubeconfig', 'k', '--host', 'a'], /cannot be combined/);
     usage(['pods', '-A', '-n', 'x'], /cannot be used together/);
