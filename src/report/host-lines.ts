@@ -7,6 +7,7 @@ import type { ModuleResult, ResultDiff } from '../model/result.ts';
 import { SECRET_MASK } from '../model/vars.ts';
 import type { ColorName, Painter } from './color.ts';
 import { dumpResult } from './format.ts';
+import { maskSecretData } from './mask.ts';
 import { unifiedDiff } from './unified-diff.ts';
 
 export type HostResultEvent = Extract<EngineEvent, { type: 'host_result' }>;
@@ -24,9 +25,9 @@ export const CENSORED_MESSAGE = "the output has been hidden because 'no_log: tru
 /** Keys a debug-like result drops before printing so that only its message or variable shows. */
 const HIDDEN_IN_VERBOSE_ALWAYS = ['changed', 'failed', 'skipped', 'invocation', 'skip_reason'];
 
-/** The result as it may be shown: a censored result keeps only `censored` and `changed`. */
+/** The result as it may be shown: Secret data masked; a censored result keeps only `censored` and `changed`. */
 export function visibleResult(event: HostResultEvent): ModuleResult {
-  if (!event.censored) return event.result;
+  if (!event.censored) return maskSecretData(event.result);
   const shown: ModuleResult = { censored: CENSORED_MESSAGE };
   if (event.result.changed !== undefined) shown.changed = event.result.changed;
   return shown;

@@ -41,6 +41,42 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * `value` with the data of every Kubernetes Secret inside it masked: each value under a Secret's
+ * `data` and `stringData` becomes `********` (unless a module already masked it), keys kept (a k8s_info or k8s result, or a registered
+ * variable printed by debug, would otherwise print them). Parts without a Secret are returned as
+ * they are, not copied.
+ */
+export function maskSecretData<T>(value: T): T {
+  return maskSecretDataIn(value) as T;
+}
+
+/** A value a module masked itself (`******** (hmac:…)` in diffs, which shows which keys changed). */
+const alreadyMasked = (v: unknown): boolean => typeof v === 'string' && v.startsWith(SECRET_MASK);
+
+function maskSecretDataIn(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((item) => {
+      const masked = maskSecretDataIn(item);
+      changed ||= masked !== item;
+      return masked;
+    });
+    return changed ? out : value;
+  }
+  if (!isPlainObject(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  const isSecret = value['kind'] === 'Secret';
+  for (const [key, item] of Object.entries(value)) {
+    const masked =
+      isSecret && (key === 'data' || key === 'stringData') && isPlainObject(item)
+        ? Object.fromEntries(Object.entries(item).map(([k, v]) => [k, alreadyMasked(v) ? v : SECRET_MASK]))
+        : maskSecretDataIn(item);
+    if (masked !== item) (out ??= { ...value })[key] = masked;
+  }
+  return out ?? value;
+}
+
 /** A growing set of secrets a renderer masks with; `addSecret` is how the engine registers one. */
 export class SecretSet {
   readonly #values = new Set<string>();

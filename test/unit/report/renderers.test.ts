@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EngineEvent } from '../../../src/model/events.ts';
+import type { EngineEvent, TaskRef } from '../../../src/model/events.ts';
 import { emptyRecap } from '../../../src/model/result.ts';
 import { JsonRenderer } from '../../../src/report/json-renderer.ts';
 import { PlainRenderer } from '../../../src/report/plain-renderer.ts';
@@ -200,4 +200,42 @@ describe('module log lines', () => {
     assert.equal(doc.logs.length, 1);
     assert.deepEqual(doc.warnings, []);
   });
+});
+
+describe('Secret data in results', () => {
+  const read: TaskRef = {
+    name: 'read secrets',
+    module: 'k8s_info',
+    location: { file: 'p.yml', line: 3, column: 7 },
+  };
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'db', namespace: 'demo' },
+    data: { password: 'aHVudGVyMg==' },
+    stringData: { user: 'admin-9f3c' },
+  };
+  const events: EngineEvent[] = [
+    { type: 'playbook_start', file: 'p.yml', check: false },
+    { type: 'play_start', name: 'read', hosts: ['east'] },
+    { type: 'task_start', task: read, hosts: ['east'] },
+    {
+      type: 'host_result',
+      task: read,
+      host: 'east',
+      status: 'ok',
+      result: { changed: false, resources: [secret], _verbose_always: true },
+      durationMs: 5,
+    },
+    { type: 'task_end', task: read, durationMs: 5 },
+    { type: 'recap', hosts: { east: { ...emptyRecap(), ok: 1 } }, durationMs: 10, interrupted: false },
+  ];
+
+  for (const kind of ['plain', 'tree', 'json'] as const) {
+    it(`${kind}: a k8s_info result shows the Secret's keys, never its values`, async () => {
+      const text = await render(kind, { verbosity: 1 }, events);
+      assert.match(text, /password/);
+      assert.doesNotMatch(text, /aHVudGVyMg==|admin-9f3c/);
+    });
+  }
 });
