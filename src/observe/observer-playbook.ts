@@ -61,7 +61,6 @@ export async function warmUpPlaybook(
     hosts: warmHosts(bundle.playbook, bundle.inventory, observed),
     hostVars: (host) => bundle.inventory.hostVars(host),
     modules: source.modules,
-    templates: bundle.playbook,
     clock: systemClock(),
     err: io.err,
     quiet: options.quiet,
