@@ -219,6 +219,47 @@ describe('ImageStreams carry their pushed images to every slave', () => {
     assert.doesNotMatch(obs.stdout(), /failed=[1-9]/, obs.stdout() + obs.stderr());
   });
 
+  it('mirror, annotated before the observer starts: its first pass brings the pull secret and the stream to every slave', async (t) => {
+    const ns = await seed(t);
+    const v1 = await push(t, ns, 'v1');
+    await masterHas(ns, 'v1', v1);
+    ok(await east.admin.patch(streamPath(ns), { metadata: { annotations: { sync: 'me' } } }), 'annotate');
+    const health = await readiness();
+    const obs = startObserver(t, [
+      'imagestreams',
+      '-A',
+      '-i',
+      sandbox.inventoryFile,
+      '--playbook',
+      'playbooks/watch.yml',
+      '--when-annotation',
+      'sync=me',
+      '-e',
+      JSON.stringify({
+        dockerpullsecret: { serviceaccount: 'deployer', project: ns, registryhost: east.registry },
+      }),
+      health.flag,
+    ]);
+    await health.ready(60_000).catch((error: Error) => {
+      throw new Error(`${error.message}; observer stderr:\n${obs.stderr()}`);
+    });
+    for (const c of slaves) {
+      await waitFor(
+        `${c.name} imports v1`,
+        async () => statusDigest(await stream(c, ns), 'v1') === v1,
+        30_000,
+      );
+      ok(await c.admin.get(`/api/v1/namespaces/${ns}/secrets/east-pull`), `pull secret on ${c.name}`);
+    }
+    // The pass's line comes when the run ends: after every import it waited for.
+    await waitFor(
+      'the pass line',
+      () => /# \S+ Sync east\/\*\/\* objects=\d+ exit=0 /.test(obs.stdout()),
+      60_000,
+    );
+    assert.doesNotMatch(obs.stdout(), new RegExp(`east/${ns}/app exit=`), 'no run of its own');
+  });
+
   it('copy: each slave registry holds the image with the same digest and the slave stream points at its own registry', async (t) => {
     const ns = await seed(t);
     const v1 = await push(t, ns, 'v1');
