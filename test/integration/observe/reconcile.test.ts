@@ -158,6 +158,20 @@ describe('mcsync observe --playbook reconciles what changed while nobody watched
     await stop(pruning);
   });
 
+  it("the playbook's own prune setting (-e watch_prune=true) removes them as --prune does", async (t) => {
+    const ns = await seeded(t);
+    const ownBefore = (await streamsOn(west, ns)).get('gone')?.resourceVersion;
+    const first = await startReadyObserver(t, observeArgs(ns), READY);
+    await waitForCopies(ns, { west: ['keep', 'plain'], south: ['gone', 'keep', 'plain'] }, 15_000);
+    await stop(first);
+    await changeWhileUnwatched(ns);
+    const second = await startReadyObserver(t, observeArgs(ns, '-e', 'watch_prune=true'), READY);
+    await waitForCopies(ns, { west: ['keep'], south: ['keep'] }, RESYNC_MS);
+    await assertUntouched(ns, ownBefore);
+    await waitFor('the pruned line', () => /pruned 2 copies on south/.test(second.stderr()));
+    await stop(second);
+  });
+
   it('across a leadership handover: the replica taking over removes the copies with --prune', async (t) => {
     const ns = await seeded(t);
     const ownBefore = (await streamsOn(west, ns)).get('gone')?.resourceVersion;
