@@ -44,14 +44,8 @@ func runControllers(ctx context.Context, o options, token string) error {
 		Burst:           1000,
 		UserAgent:       "sandbox-cluster-controllers",
 	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := readyClientset(ctx, cfg)
 	if err != nil {
-		return err
-	}
-	if err := waitUntil(ctx, 200*time.Millisecond, func() bool {
-		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-		return err == nil && string(body) == "ok"
-	}); err != nil {
 		return err
 	}
 	metadataClient, err := metadata.NewForConfig(cfg)
@@ -132,4 +126,19 @@ func newTokensController(o options, client kubernetes.Interface, shared informer
 	return sacontroller.NewTokensController(klog.Background(),
 		shared.Core().V1().ServiceAccounts(), shared.Core().V1().Secrets(), client,
 		sacontroller.TokensControllerOptions{TokenGenerator: generator, RootCA: rootCA})
+}
+
+// readyClientset is a clientset for cfg once the API server answers /readyz with ok.
+func readyClientset(ctx context.Context, cfg *rest.Config) (*kubernetes.Clientset, error) {
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitUntil(ctx, 200*time.Millisecond, func() bool {
+		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+		return err == nil && string(body) == "ok"
+	}); err != nil {
+		return nil, err
+	}
+	return client, nil
 }

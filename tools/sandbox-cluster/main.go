@@ -51,23 +51,42 @@ func parseFlags(args []string) (options, error) {
 		return o, err
 	}
 	o.extraArgs = fs.Args()
+	if err := checkRequired(
+		requiredFlag{"data-dir", o.dataDir}, requiredFlag{"cert-dir", o.certDir},
+		requiredFlag{"token-auth-file", o.tokenAuthFile},
+	); err != nil {
+		return o, err
+	}
+	return o, absolutePaths(&o.dataDir, &o.certDir, &o.tokenAuthFile)
+}
+
+// requiredFlag is a flag that must be given and the value it got.
+type requiredFlag struct{ name, value string }
+
+// checkRequired names every required flag left empty, in the order given.
+func checkRequired(flags ...requiredFlag) error {
 	var missing []string
-	for flagName, v := range map[string]string{"data-dir": o.dataDir, "cert-dir": o.certDir, "token-auth-file": o.tokenAuthFile} {
-		if v == "" {
-			missing = append(missing, "--"+flagName)
+	for _, f := range flags {
+		if f.value == "" {
+			missing = append(missing, "--"+f.name)
 		}
 	}
 	if len(missing) > 0 {
-		return o, fmt.Errorf("missing required flags: %s", strings.Join(missing, ", "))
+		return fmt.Errorf("missing required flags: %s", strings.Join(missing, ", "))
 	}
-	for _, p := range []*string{&o.dataDir, &o.certDir, &o.tokenAuthFile} {
+	return nil
+}
+
+// absolutePaths makes each path absolute against the working directory, in place.
+func absolutePaths(paths ...*string) error {
+	for _, p := range paths {
 		abs, err := filepath.Abs(*p)
 		if err != nil {
-			return o, err
+			return err
 		}
 		*p = abs
 	}
-	return o, nil
+	return nil
 }
 
 func main() {

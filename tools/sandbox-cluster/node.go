@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strings"
 	"syscall"
 )
 
@@ -49,27 +47,14 @@ func parseNodeFlags(args []string) (nodeOptions, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	required := []struct{ flag, value string }{
-		{"name", o.name}, {"dir", o.dir}, {"kubeconfig", o.kubeconfig}, {"ca-file", o.caFile},
-		{"container-runtime-endpoint", o.runtimeEndpoint}, {"node-ip", o.nodeIP}, {"cgroup-root", o.cgroupRoot},
+	if err := checkRequired(
+		requiredFlag{"name", o.name}, requiredFlag{"dir", o.dir}, requiredFlag{"kubeconfig", o.kubeconfig},
+		requiredFlag{"ca-file", o.caFile}, requiredFlag{"container-runtime-endpoint", o.runtimeEndpoint},
+		requiredFlag{"node-ip", o.nodeIP}, requiredFlag{"cgroup-root", o.cgroupRoot},
+	); err != nil {
+		return o, err
 	}
-	var missing []string
-	for _, r := range required {
-		if r.value == "" {
-			missing = append(missing, "--"+r.flag)
-		}
-	}
-	if len(missing) > 0 {
-		return o, fmt.Errorf("missing required flags: %s", strings.Join(missing, ", "))
-	}
-	for _, p := range []*string{&o.dir, &o.kubeconfig, &o.caFile} {
-		abs, err := filepath.Abs(*p)
-		if err != nil {
-			return o, err
-		}
-		*p = abs
-	}
-	return o, nil
+	return o, absolutePaths(&o.dir, &o.kubeconfig, &o.caFile)
 }
 
 // nodeMain is `sandbox-cluster node`. The kubelet's command installs the

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"k8s.io/client-go/informers"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/kubernetes/cmd/kube-scheduler/app"
 	scheduleroptions "k8s.io/kubernetes/cmd/kube-scheduler/app/options"
@@ -33,14 +32,8 @@ func runWorkloads(ctx context.Context, o nodeOptions) error {
 		return err
 	}
 	cfg.QPS, cfg.Burst, cfg.UserAgent = 100, 200, "sandbox-cluster-workloads"
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := readyClientset(ctx, cfg)
 	if err != nil {
-		return err
-	}
-	if err := waitUntil(ctx, 200*time.Millisecond, func() bool {
-		body, err := client.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
-		return err == nil && string(body) == "ok"
-	}); err != nil {
 		return err
 	}
 	rootCA, err := os.ReadFile(o.caFile)
