@@ -1,7 +1,7 @@
 /**
  * No silent ignores: every key mcsync accepts — playbook keywords at each level (from the schemas
  * in src/load/schemas.ts), the arguments of the builtin modules (their argsSchema), mcsync.yaml keys,
- * mcsync-play flags and mcsync init flags — either has an effect that a named test shows (EFFECTS below) or is a
+ * mcsync-play flags, mcsync init flags and mcsync observe flags — either has an effect that a named test shows (EFFECTS below) or is a
  * documented deliberate no-op (NO_OP_KEYWORDS in src/load/keywords.ts, rendered in
  * docs/playbook-language.md). The named test must exist and mention the key, so the table cannot rot.
  */
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { SchemaObject } from 'ajv';
 import { INIT_PARSE_OPTIONS } from '../../../src/cli/init-options.ts';
+import { OBSERVE_HELP } from '../../../src/cli/observe-help.ts';
 import { PLAY_HELP } from '../../../src/cli/play-options.ts';
 import { readProjectConfig } from '../../../src/project/project-config.ts';
 import { NO_OP_KEYWORDS, ROLE_INCLUDE_OPTIONS } from '../../../src/load/keywords.ts';
@@ -28,8 +29,11 @@ import {
 } from '../../../src/load/schemas.ts';
 import { builtinModules } from '../../../src/modules/registry.ts';
 
-/** The keyword scopes, plus `mcsync init`'s flags (from the table its parser uses). */
-type Scope = KeywordScope | 'cli:init';
+/**
+ * The keyword scopes, plus `mcsync init`'s flags (from the table its parser uses) and
+ * `mcsync observe`'s (those its --help documents, as for mcsync-play).
+ */
+type Scope = KeywordScope | 'cli:init' | 'cli:observe';
 
 /** A test that shows a key's effect: the file and the exact title of an `it(...)`/`test(...)`. */
 type Effect = readonly [file: string, title: string];
@@ -50,6 +54,9 @@ const URI = 'test/unit/modules/uri.test.ts';
 const OPTIONS = 'test/unit/modules/option-effects.test.ts';
 const VAULT = 'test/unit/cli/vault-cli.test.ts';
 const INIT = 'test/unit/cli/init-cli.test.ts';
+const OBSERVE_FLAGS = 'test/integration/observe/flags.test.ts';
+const OBSERVE_COMMAND = 'test/integration/observe/command.test.ts';
+const OBSERVE_RECONCILE = 'test/integration/observe/reconcile.test.ts';
 
 const merge: Effect = [
   ENV_CLI,
@@ -427,7 +434,129 @@ const EFFECTS: Readonly<Record<string, Effect>> = {
   ],
   'cli:init force': [INIT, 'refuses to overwrite (exit 5, nothing written) unless --force'],
   'cli:init help': [INIT, '--help lists the flags, and mcsync --help lists init and completion'],
+
+  ...observeEffects(),
 };
+
+/** `mcsync observe`'s flags, grouped by the test that shows them. */
+function observeEffects(): Record<string, Effect> {
+  const seed: Effect = [
+    OBSERVE_COMMAND,
+    "drives an unchanged watch.sh with oc's argv on the seed's command line, then exits with --once",
+  ];
+  const cluster: Effect = [
+    OBSERVE_FLAGS,
+    '--kubeconfig and --context choose the cluster, -l keeps labelled objects, --print-metrics-on-exit prints the metrics',
+  ];
+  const events: Effect = [
+    OBSERVE_COMMAND,
+    'runs the command for Added and Updated, --delete for Deleted, with the object in --object-env-var',
+  ];
+  const names: Effect = [
+    OBSERVE_COMMAND,
+    '--names lists known names; those the cluster lacks go to --delete with namespace and name only',
+  ];
+  const timing: Effect = [
+    OBSERVE_COMMAND,
+    '--exit-after stops after the duration with exit 0; --resync-period re-runs every object as Sync',
+  ];
+  const errors: Effect = [
+    OBSERVE_COMMAND,
+    'retries --retry-on-exit-code, requeues failures, and exits 1 at --maximum-errors',
+  ];
+  const lease: Effect = [
+    OBSERVE_COMMAND,
+    'with --leader-elect only one of two observers acts; after SIGTERM the other takes over',
+  ];
+  const backlog: Effect = [
+    'test/integration/observe/backlog.test.ts',
+    'a change right after ready reaches both slaves within 2 s; the 300 take one batched pass',
+  ];
+  const vault: Effect = [
+    OBSERVE_FLAGS,
+    '--playbook opens vaulted vars with --vault-password-file and --vault-id; -v shows the task output',
+  ];
+  const failover: Effect = [
+    'test/integration/failover/observe.test.ts',
+    'observers on west and south re-run the playbook every resync period; killing east fails over once',
+  ];
+  const flags: Record<string, Effect> = {
+    kubeconfig: cluster,
+    context: cluster,
+    selector: cluster,
+    'print-metrics-on-exit': cluster,
+    namespace: cluster,
+    inventory: backlog,
+    playbook: backlog,
+    'when-annotation': backlog,
+    host: failover,
+    'field-selector': failover,
+    hosts: [
+      OBSERVE_COMMAND,
+      '--hosts watches every matching inventory host; the command learns the cluster from MCSYNC_CLUSTER',
+    ],
+    'all-namespaces': seed,
+    argument: seed,
+    once: seed,
+    template: events,
+    'type-env-var': events,
+    'object-env-var': events,
+    quiet: events,
+    output: [OBSERVE_FLAGS, '-o go-template renders --template as a Go template'],
+    'allow-missing-template-keys': [
+      OBSERVE_FLAGS,
+      '--allow-missing-template-keys=false fails the event on a missing key; by default it renders empty',
+    ],
+    names,
+    delete: names,
+    'resync-period': timing,
+    'exit-after': timing,
+    'watch-silence-timeout': [
+      'test/integration/observe/faults.test.ts',
+      'still syncs changes made after a kill -9 + restart and after a SIGSTOP/SIGCONT of the master',
+    ],
+    'maximum-errors': errors,
+    'retry-on-exit-code': errors,
+    'retry-count': errors,
+    'listen-addr': [
+      OBSERVE_COMMAND,
+      'serves /healthz, /healthz/ready after the initial list, and /metrics with oc observe metric names',
+    ],
+    workers: [
+      'test/integration/observe/playbook.test.ts',
+      'with --workers 4, every one of 30 ImageStreams created back to back reaches every slave',
+    ],
+    'extra-vars': [
+      OBSERVE_RECONCILE,
+      "the playbook's own prune setting (-e watch_prune=true) removes them as --prune does",
+    ],
+    prune: [
+      OBSERVE_RECONCILE,
+      'after a restart: without --prune the orphaned copies are reported and kept; with --prune they are gone within one resync',
+    ],
+    'watch-files': [
+      'test/integration/observe/playbook.test.ts',
+      '--watch-files reloads a changed playbook, and keeps the previous one when the change is invalid',
+    ],
+    'vault-password-file': vault,
+    'vault-id': vault,
+    verbose: vault,
+    'ask-vault-pass': [OBSERVE_FLAGS, '--ask-vault-pass without a terminal exits 5 naming the alternatives'],
+    'leader-elect': lease,
+    'lease-duration': lease,
+    identity: lease,
+    'lease-name': [OBSERVE_FLAGS, '--lease-name and --lease-namespace say which Lease --leader-elect holds'],
+    'lease-namespace': [
+      OBSERVE_FLAGS,
+      '--lease-name and --lease-namespace say which Lease --leader-elect holds',
+    ],
+    help: [
+      'test/unit/observe/observe-options.test.ts',
+      '--help prints the usage with every flag, --prune among them, and exits 0 without a cluster',
+    ],
+  };
+  return Object.fromEntries(Object.entries(flags).map(([flag, effect]) => [`cli:observe ${flag}`, effect]));
+}
 
 /**
  * A handler is a task run by the same TaskExecutor (src/engine/task-executor.ts), so a task
@@ -445,6 +574,13 @@ function keysOf(schema: SchemaObject | undefined): string[] {
 function playFlags(): Map<string, string | undefined> {
   const flags = new Map<string, string | undefined>();
   for (const m of PLAY_HELP.matchAll(/^\s+(?:(-[a-zA-Z]), )?--([a-z][a-z-]+)/gm)) flags.set(m[2]!, m[1]);
+  return flags;
+}
+
+/** The flags mcsync observe documents in --help (long name → short form, if any). */
+function observeFlags(): Map<string, string | undefined> {
+  const flags = new Map<string, string | undefined>();
+  for (const m of OBSERVE_HELP.matchAll(/^\s+(?:(-[a-zA-Z]), )?--([a-z][a-z-]+)/gm)) flags.set(m[2]!, m[1]);
   return flags;
 }
 
@@ -479,6 +615,7 @@ async function acceptedKeys(): Promise<[Scope, string][]> {
     ['config', await configKeys()],
     ['cli:play', [...playFlags().keys()]],
     ['cli:init', Object.keys(INIT_PARSE_OPTIONS)],
+    ['cli:observe', [...observeFlags().keys()]],
   ];
   return levels.flatMap(([scope, keys]) => keys.map((key): [Scope, string] => [scope, key]));
 }
@@ -499,8 +636,13 @@ function testBody(file: string, title: string): string | undefined {
 /** How a key shows up in a test: as written, in camelCase (the model's name) or as a flag. */
 function mentions(body: string, scope: Scope, key: string): boolean {
   const camel = key.replace(/[_-]([a-z])/g, (_m, c: string) => c.toUpperCase());
-  const short = scope === 'cli:play' ? playFlags().get(key) : undefined;
-  const cli = scope === 'cli:play' || scope === 'cli:init';
+  const short =
+    scope === 'cli:play'
+      ? playFlags().get(key)
+      : scope === 'cli:observe'
+        ? observeFlags().get(key)
+        : undefined;
+  const cli = scope === 'cli:play' || scope === 'cli:init' || scope === 'cli:observe';
   const forms = cli ? [`--${key}`, ...(short ? [`'${short}`] : [])] : [key, camel];
   return forms.some((form) => body.includes(form));
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../../../src/errors.ts';
+import { PassThrough } from 'node:stream';
+import { runObserveCommand } from '../../../src/cli/observe-command.ts';
 import { parseObserveOptions } from '../../../src/cli/observe-options.ts';
 import { parseGoDuration as parseDuration } from '../../../src/shared/duration.ts';
 
@@ -134,6 +136,27 @@ describe('mcsync observe options', () => {
     assert.equal(o.leader.leaseName, 'obs');
     assert.equal(o.leader.leaseDurationMs, 15_000);
     assert.equal(o.quiet, true);
+  });
+
+  it('--help prints the usage with every flag, --prune among them, and exits 0 without a cluster', async () => {
+    const stdout = new PassThrough();
+    let text = '';
+    stdout.on('data', (c: Buffer) => (text += c.toString()));
+    const io = {
+      stdout,
+      stderr: new PassThrough(),
+      cwd: process.cwd(),
+      env: {},
+      interrupt: new AbortController().signal,
+    };
+    assert.equal(await runObserveCommand(['--help'], io), 0);
+    assert.match(text, /^Usage: mcsync observe RESOURCE/);
+    assert.match(
+      text,
+      /^ {6}--prune {18}after the first list, each relist and each resync, delete the copies$/m,
+    );
+    for (const flag of ['--when-annotation', '--leader-elect', '--names CMD', '--vault-id'])
+      assert.ok(text.includes(flag), flag);
   });
 
   it('rejects bad combinations with a message naming the flags', () => {
