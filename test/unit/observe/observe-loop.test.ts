@@ -94,8 +94,11 @@ function passingTrigger(
 }
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+// Polls until `check` holds. The bound only decides how long a broken loop takes to fail: some
+// tests start a real process (--names), which takes seconds on a loaded CI machine.
 const until = async (what: string, check: () => boolean): Promise<void> => {
-  for (let i = 0; i < 400 && !check(); i++) await tick(5);
+  const deadline = Date.now() + 20_000;
+  while (!check() && Date.now() < deadline) await tick(5);
   assert.ok(check(), `timed out waiting for ${what}`);
 };
 
