@@ -20,8 +20,12 @@
  * observer, measuring the healthy slave west; the table gives the ratio to west's all-healthy
  * figure of the same invocation. South is started again at the end.
  *
+ * --first-run N replaces all three: N fresh observers, and for each the first change after ready
+ * and three more, one at a time, with their latency and the observer's CPU time (firstRuns).
+ *
  *   npm run build && node bench/observe-latency.ts [--changes 200] [--first 10] [--gap 300]
- *     [--keys 10] [--workers 4] [--burst 1000] [--objects 10000] [--slave-down] [--logs DIR]
+ *     [--keys 10] [--workers 4] [--burst 1000] [--objects 10000] [--slave-down] [--first-run N]
+ *     [--logs DIR]
  *
  * Reuses MCSYNC_TEST_SANDBOX_DIR when it points at a running sandbox, else starts one. Prints the
  * machine, the date, `uptime` before and after, and a markdown table for docs/BENCHMARKS.md.
@@ -50,6 +54,7 @@ const { values } = parseArgs({
     objects: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '4' },
     'slave-down': { type: 'boolean', default: false },
+    'first-run': { type: 'string' },
     /** Writes each observer's stdout and stderr to DIR/<series>.out and .err. */
     logs: { type: 'string' },
   },
@@ -304,17 +309,68 @@ async function slaveDown(): Promise<Record<string, string>> {
   };
 }
 
-async function current(ns: string, name: string, rev: string): Promise<boolean> {
+/** User + system CPU of a process so far, in ms (/proc/PID/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * --first-run N: N fresh observers; after each is ready, 4 changes one at a time (each waits for
+ * the previous to reach both slaves, then 500 ms), with the latency and the observer's CPU time
+ * for each. CPU time is what the machine's load changes least: it says what the first run costs
+ * the observer against the later ones.
+ */
+async function firstRuns(): Promise<Record<string, string>> {
+  const reps = Number(values['first-run']);
+  const ns = 'bench-latency-first';
+  const first = { ms: [] as number[], cpu: [] as number[] };
+  const later = { ms: [] as number[], cpu: [] as number[] };
+  for (let rep = 0; rep < reps; rep++) {
+    await freshNamespace(ns, [east, west, south]);
+    const port = await freePort();
+    const obs = playbookObserver(ns, port);
+    try {
+      await ready(port, obs);
+      for (let i = 0; i < 4; i++) {
+        const cpu = cpuMs(obs.pid);
+        const started = performance.now();
+        await putImageStream(east, ns, `first-${i}`, { sync: 'me' });
+        await waitFor(`first-${i} on both slaves`, () => current(ns, `first-${i}`, undefined), 30_000);
+        const into = i === 0 ? first : later;
+        into.ms.push(performance.now() - started);
+        into.cpu.push(cpuMs(obs.pid) - cpu);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } catch (error) {
+      process.stderr.write(`${obs.tail()}\n`);
+      throw error;
+    } finally {
+      await obs.stop();
+    }
+  }
+  const med = (v: number[]): string => ms(percentile(v, 50));
+  const range = (v: number[]): string => `${ms(Math.min(...v))}–${ms(Math.max(...v))}`;
+  return {
+    [`first change after ready (${reps} observers): latency median (range)`]: `${med(first.ms)} ms (${range(first.ms)})`,
+    'first change after ready: observer CPU median (range)': `${med(first.cpu)} ms (${range(first.cpu)})`,
+    [`changes 2–4, one at a time (${later.ms.length}): latency median (range)`]: `${med(later.ms)} ms (${range(later.ms)})`,
+    'changes 2–4: observer CPU median (range)': `${med(later.cpu)} ms (${range(later.cpu)})`,
+  };
+}
+
+/** True when both slaves hold `name` (with `bench/rev` = `rev`, when given). */
+async function current(ns: string, name: string, rev: string | undefined): Promise<boolean> {
   const revs = await Promise.all(
     [west, south].map(async (c) => {
       const res = await c.admin.get(`${imageStreams(ns)}/${name}`);
-      if (res.status !== 200) return undefined;
+      if (res.status !== 200) return null;
       return (res.json as { metadata: { annotations?: Record<string, string> } }).metadata.annotations?.[
         'bench/rev'
       ];
     }),
   );
-  return revs.every((r) => r === rev);
+  return revs.every((r) => (rev === undefined ? r !== null : r === rev));
 }
 
 async function burst(): Promise<Record<string, string>> {
@@ -429,11 +485,13 @@ try {
   const date = new Date().toISOString();
   const results: Record<string, string> = values['slave-down']
     ? await slaveDown()
-    : {
-        ...(await latency()),
-        ...(Number(values.burst) > 0 ? await burst() : {}),
-        ...(Number(values.objects) > 0 ? await memory() : {}),
-      };
+    : values['first-run']
+      ? await firstRuns()
+      : {
+          ...(await latency()),
+          ...(Number(values.burst) > 0 ? await burst() : {}),
+          ...(Number(values.objects) > 0 ? await memory() : {}),
+        };
   console.log(`\nstarted ${date}; ${machine()}`);
   console.log(`uptime before: ${uptimeBefore}\nuptime after:  ${uptime()}`);
   const spread = KEYS > 0 ? `to ${KEYS} ImageStreams in turn` : 'each creating an ImageStream';
