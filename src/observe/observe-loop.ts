@@ -88,6 +88,8 @@ class ObserveLoop {
   readonly #passes = new Map<string, PassRequest>();
   readonly #overlaps = new PassOverlaps();
   readonly #stop = new AbortController();
+  /** Targets whose --names run is in flight (see #namesOrStop). */
+  readonly #namesInFlight = new Set<LoopTarget>();
   /** The work of the initial list not yet done (for --once), and whether there was any. */
   readonly #initial = new Set<string>();
   #hadInitial = false;
@@ -227,15 +229,24 @@ class ObserveLoop {
     this.#hadInitial = true;
   }
 
-  /** Reconciles --names for `targets`; a failure ends the observer (exit 1), as in oc. */
+  /**
+   * Reconciles --names for `targets`; a failure ends the observer (exit 1), as in oc. A target whose
+   * names run is still in flight is left to it: that run reads the store when the command ends, so
+   * it already sees what a relist brought, and a second run would report the same deletions twice.
+   */
   async #namesOrStop(targets: readonly LoopTarget[]): Promise<boolean> {
+    const due = targets.filter((t) => !this.#namesInFlight.has(t));
+    if (due.length === 0) return true;
+    for (const t of due) this.#namesInFlight.add(t);
     try {
-      await this.#reconcileNames(targets);
+      await this.#reconcileNames(due);
       return true;
     } catch (error) {
       this.#c.err.write(`error: ${(error as Error).message}\n`);
       this.#requestStop(1);
       return false;
+    } finally {
+      for (const t of due) this.#namesInFlight.delete(t);
     }
   }
 
