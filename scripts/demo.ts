@@ -176,7 +176,7 @@ async function main(): Promise<number> {
   ${kc} --context ${master.name} -n demo get imagestreams,secrets,serviceaccounts
   ${kc} --context ${other} -n demo get imagestreams -o yaml      # synced from ${master.name}?
   skopeo inspect --cert-dir ${rel(path.join(dir, 'certs'))} --authfile ${rel(up.registryAuthFile)} docker://${registryHost(master)}/demo/app:1
-  node bin/mcsync.js sandbox status      node bin/mcsync.js sandbox down --purge`);
+  npm run sandbox -- status      npm run sandbox -- down --purge`);
   return 0;
 }
 

@@ -11,9 +11,16 @@ set -euo pipefail
 NODE_VERSION="${MCSYNC_NODE_VERSION:-24.21.0}"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/mcsync/node-$NODE_VERSION"
 
+# `node --version`, not `node -e`: it answers in milliseconds where starting Node 20 takes 0.15 s.
 current_ok() {
-  command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=22)?0:1)'
+  local version major minor
+  version="$(node --version 2>/dev/null)" || return 1
+  version="${version#v}"
+  major="${version%%.*}"
+  minor="${version#*.}"
+  minor="${minor%%.*}"
+  [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] || return 1
+  ((major > 22 || (major == 22 && minor >= 22)))
 }
 
 if current_ok; then

@@ -1,12 +1,14 @@
 /**
  * Loads a project run the same way for `mcsync play` and `mcsync observe --playbook`: the
- * playbooks (a bare name is also looked up under ./playbooks/), the extra vars, the inventory
- * (-i, else mcsync.yaml's, else ./inventory/) and the loader for what only run time knows.
+ * playbooks (a relative name is also looked up under ./playbooks/, then among mcsync's own; see
+ * findPlaybook), the extra vars, the inventory (-i, else mcsync.yaml's, else ./inventory/) and the
+ * loader for what only run time knows.
  * Option errors come first (UsageError, exit 5), then every file is loaded and validated
  * (LoadError, exit 4) before anything runs.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LoadError, UsageError } from '../errors.ts';
 import type { LoaderPort } from '../engine/ports.ts';
 import { loadInventory } from '../inventory/index.ts';
@@ -69,9 +71,24 @@ export async function loadProject(request: ProjectRequest): Promise<LoadedProjec
   return { playbooks, inventory, inventoryPaths: paths, extraVars, loader };
 }
 
-/** `sync.yml` is looked up as given, then under ./playbooks/. */
+/** The installed package's (or the clone's) root: this file is src/project/ or dist/project/. */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * A relative playbook name is looked up, first found wins: as given (from `cwd`), under
+ * ./playbooks/, then the same two in mcsync's own folder (the shipped playbooks/, which load the
+ * shipped vars/ and roles/ beside them). So `mcsync-play playbooks/sync.yml` and `mcsync-play
+ * sync.yml` run the shipped playbook from any directory without a playbook of that name. The file
+ * used becomes the playbook's `file`: `--syntax-check` and `--list-tasks` print it, `-vv` prints
+ * `PLAYBOOK: <file>` and `--output json` has it as `playbook`.
+ */
 export function findPlaybook(name: string, cwd: string): string {
-  const candidates = isAbsolute(name) ? [name] : [resolve(cwd, name), resolve(cwd, 'playbooks', name)];
+  const candidates = isAbsolute(name)
+    ? [name]
+    : [...new Set([cwd, PACKAGE_ROOT])].flatMap((dir) => [
+        resolve(dir, name),
+        resolve(dir, 'playbooks', name),
+      ]);
   const found = candidates.find((path) => existsSync(path));
   if (!found) {
     throw new LoadError(`playbook '${name}' not found; looked in ${candidates.join(', ')}`, {
