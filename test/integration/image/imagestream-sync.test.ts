@@ -14,7 +14,7 @@ import type { TestContext } from 'node:test';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 import { pushLayout, writeLayeredImage } from '../../support/oci-images.ts';
-import { startObserver, readiness, waitFor } from '../observe/helpers.ts';
+import { startObserver, readiness, waitFor, watchPlaybookArgs } from '../observe/helpers.ts';
 import { loginOf, mcsyncPlay } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
@@ -181,14 +181,7 @@ describe('ImageStreams carry their pushed images to every slave', () => {
     const ns = await seed(t);
     const health = await readiness();
     const obs = startObserver(t, [
-      'imagestreams',
-      '-A',
-      '-i',
-      sandbox.inventoryFile,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
+      ...watchPlaybookArgs(sandbox.inventoryFile, ['-A']),
       '-e',
       JSON.stringify({
         dockerpullsecret: { serviceaccount: 'deployer', project: ns, registryhost: east.registry },
@@ -226,14 +219,7 @@ describe('ImageStreams carry their pushed images to every slave', () => {
     ok(await east.admin.patch(streamPath(ns), { metadata: { annotations: { sync: 'me' } } }), 'annotate');
     const health = await readiness();
     const obs = startObserver(t, [
-      'imagestreams',
-      '-A',
-      '-i',
-      sandbox.inventoryFile,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
+      ...watchPlaybookArgs(sandbox.inventoryFile, ['-A']),
       '-e',
       JSON.stringify({
         dockerpullsecret: { serviceaccount: 'deployer', project: ns, registryhost: east.registry },

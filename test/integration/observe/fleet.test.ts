@@ -5,7 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sandboxClusters } from '../../support/clusters.ts';
-import { imageStreamStatus, putImageStream, readiness, startObserver, waitFor } from './helpers.ts';
+import {
+  imageStreamStatus,
+  putImageStream,
+  readiness,
+  startObserver,
+  waitFor,
+  watchPlaybookArgs,
+} from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const east = sandbox.cluster('east');
@@ -25,15 +32,7 @@ describe('mcsync observe --playbook with one slave down', () => {
     t.after(() => sandbox.fault('start', south.name).then(() => undefined));
     const health = await readiness();
     const obs = startObserver(t, [
-      'imagestreams',
-      '-n',
-      ns,
-      '-i',
-      sandbox.inventoryFile,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
+      ...watchPlaybookArgs(sandbox.inventoryFile, ['-n', ns]),
       '--maximum-errors',
       '2',
       '--resync-period',

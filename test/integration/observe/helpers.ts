@@ -120,3 +120,20 @@ export function metric(text: string, name: string, labels: Record<string, string
   }
   return undefined;
 }
+
+/**
+ * The start of `mcsync observe`'s arguments for the shipped watch path: ImageStreams in `scope`
+ * (`['-n', ns]` or `['-A']`) synced to the slaves by playbooks/watch.yml when annotated sync=me.
+ */
+export function watchPlaybookArgs(inventory: string, scope: readonly string[]): string[] {
+  return [
+    'imagestreams',
+    ...scope,
+    '-i',
+    inventory,
+    '--playbook',
+    'playbooks/watch.yml',
+    '--when-annotation',
+    'sync=me',
+  ];
+}

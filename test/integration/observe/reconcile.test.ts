@@ -24,6 +24,7 @@ import {
   startReadyObserver,
   streamsOn,
   waitFor,
+  watchPlaybookArgs,
 } from './helpers.ts';
 import type { ReadyObserver } from './helpers.ts';
 
@@ -50,15 +51,7 @@ async function seeded(t: TestContext): Promise<string> {
 
 function observeArgs(ns: string, ...more: string[]): string[] {
   return [
-    'imagestreams',
-    '-n',
-    ns,
-    '-i',
-    sandbox.inventoryFile,
-    '--playbook',
-    'playbooks/watch.yml',
-    '--when-annotation',
-    'sync=me',
+    ...watchPlaybookArgs(sandbox.inventoryFile, ['-n', ns]),
     '-e',
     'sync_conflict=skip',
     '--resync-period',
