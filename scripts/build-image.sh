@@ -8,9 +8,12 @@
 #                                               # master registry of that sandbox; prints 127.0.0.1:PORT/mcsync/observer:TAG
 #   scripts/build-image.sh --base IMAGE         # any other Debian-based Node 24 image
 #
-# TAG is the package version plus a hash of the files the image holds, so an unchanged tree is
-# not rebuilt. Pushing uses DIR/registry-auth.json and the sandbox CA (DIR/certs): the password
-# never appears on a command line.
+# TAG is the package version plus a hash of what the image holds (compiled code, bin, roles,
+# playbooks, vars, deploy, package files, the runtime layer), so an unchanged image is not rebuilt.
+# The runtime stage is built once per package-lock.json and src/ is compiled here with the
+# repository's TypeScript (npm ci first), so a code change rebuilds only the last stage. Pushing
+# uses DIR/registry-auth.json and the sandbox CA (DIR/certs): the password never appears on a
+# command line.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/buildah-store.sh
@@ -21,7 +24,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --sandbox) sandbox="${2:?--sandbox needs a directory}"; shift 2 ;;
     --base) base="${2:?--base needs an image}"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "build-image: unknown option $1 (see --help)" >&2; exit 5 ;;
   esac
 done
@@ -35,10 +38,9 @@ fi
 base="${base:-docker.io/library/node:24-slim}"
 
 version="$(node -p "require('$root/package.json').version")"
-files_hash="$(cd "$root" && find package.json package-lock.json tsconfig.json tsconfig.build.json src bin roles playbooks vars deploy \
-  -type f -print0 | sort -z | xargs -0 sha256sum | { cat; echo "$base"; } | sha256sum | cut -c1-12)"
-tag="$version-$files_hash"
-local_ref="localhost/mcsync/observer:$tag"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/mcsync"
+# Hash of files, by their paths relative to the directory DIR it is run in: hash_files DIR PATH...
+hash_files() { (cd "$1" && shift && find "$@" -type f -print0 | sort -z | xargs -0 sha256sum); }
 
 # Behind a TLS-inspecting proxy the host trusts an extra CA (NODE_EXTRA_CA_CERTS); the build stage's
 # npm needs it too. It is mounted for the build only, never copied into a layer.
@@ -46,9 +48,50 @@ ca_args=()
 if [[ -n "${NODE_EXTRA_CA_CERTS:-}" && -f "$NODE_EXTRA_CA_CERTS" ]]; then
   ca_args=(--volume "$NODE_EXTRA_CA_CERTS:/run/mcsync-build-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/run/mcsync-build-ca.crt)
 fi
+build() { "${bah[@]}" build --quiet "${ca_args[@]}" --build-arg "BASE=$base" -f "$root/deploy/Containerfile" "$@" "$root" >&2; }
+
+# 1. The Containerfile's `runtime` stage (skopeo, the user, production node_modules): the slow,
+#    network-bound part, kept per base, stage text and package-lock.json.
+runtime_hash="$( { echo "$base"; sed -n '/^FROM ${BASE} AS runtime/,/^FROM /p' "$root/deploy/Containerfile"; \
+  cat "$root/package-lock.json"; } | sha256sum | cut -c1-12)"
+runtime_ref="localhost/mcsync/observer-runtime:$runtime_hash"
+if ! "${bah[@]}" inspect --type image "$runtime_ref" >/dev/null 2>&1; then
+  echo "build-image: building $runtime_ref (production node_modules, skopeo) on $base..." >&2
+  build --target runtime -t "$runtime_ref"
+fi
+
+# 2. The code, compiled here (the `build` stage's job) once per source tree, with the repository's
+#    TypeScript. --noCheck: only the JavaScript is needed, type checking is the tests' job
+#    (npx tsc --noEmit). Without source maps: they would name this machine's paths, and the
+#    image has no sources for them.
+src_hash="$(hash_files "$root" package-lock.json tsconfig.json tsconfig.build.json src | sha256sum | cut -c1-12)"
+code="$cache/image-code/$src_hash"
+if [[ ! -d "$code/src/dist" ]]; then
+  [[ -f "$root/node_modules/typescript/bin/tsc" ]] || { echo "build-image: TypeScript not installed; run npm ci first" >&2; exit 3; }
+  echo "build-image: compiling src/ for the image..." >&2
+  trap 'rm -rf "$code.tmp.$$"' EXIT
+  (cd "$root" && node node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck --sourceMap false \
+    --outDir "$code.tmp.$$/src/dist")
+  mv -T "$code.tmp.$$" "$code" 2>/dev/null || true  # a parallel build may have won; the trap removes ours
+  # Keep the three newest trees.
+  ls -1dt "$cache/image-code"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf
+fi
+
+# 3. The image: the runtime plus what the last stage copies. Its tag hashes exactly that, so a
+#    change that leaves the compiled code and the shipped files alone builds nothing.
+files_hash="$( { hash_files "$root" package.json package-lock.json bin roles playbooks vars deploy; \
+  hash_files "$code/src" dist; echo "$runtime_ref"; } | sha256sum | cut -c1-12)"
+tag="$version-$files_hash"
+local_ref="localhost/mcsync/observer:$tag"
 if ! "${bah[@]}" inspect --type image "$local_ref" >/dev/null 2>&1; then
-  echo "build-image: building $local_ref on $base..." >&2
-  "${bah[@]}" build --quiet "${ca_args[@]}" --build-arg "BASE=$base" -f "$root/deploy/Containerfile" -t "$local_ref" "$root" >&2
+  echo "build-image: building $local_ref on $runtime_ref..." >&2
+  build --build-context "runtime=container-image://$runtime_ref" --build-context "build=$code" -t "$local_ref"
+  # vfs stores every image as full copies of its layers (~570 MB each): keep the newest few.
+  for keep in "localhost/mcsync/observer 3" "localhost/mcsync/observer-runtime 2"; do
+    read -r repo count <<<"$keep"
+    "${bah[@]}" images --noheading --format '{{.Name}}:{{.Tag}}' --filter "reference=$repo" \
+      | tail -n +"$((count + 1))" | xargs -r "${bah[@]}" rmi >/dev/null 2>&1 || true
+  done
 fi
 
 if [[ -z "$sandbox" ]]; then

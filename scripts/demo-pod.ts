@@ -150,6 +150,8 @@ export async function podDemo(): Promise<number> {
   ${kc} -n ${NS} get pods -o wide
   ${kc} -n ${NS} get lease mcsync-observe -o jsonpath='{.spec.holderIdentity}{"\\n"}'
   ${kc} -n ${NS} logs -l app.kubernetes.io/name=mcsync-observer --prefix
+  ${kc} get clusterrole mcsync-observer -o yaml       (rules derived from playbooks/watch.yml)
+  ${kc.replace(`--context ${master.name}`, `--context ${slaves[0]?.name ?? 'west'}`)} get clusterrole mcsync-sync-target -o yaml
   curl http://${pods[0]?.status.podIP ?? 'POD_IP'}:11251/metrics        (each pod listens on its node's address)
   mcsync sandbox status    mcsync sandbox down`);
   return 0;

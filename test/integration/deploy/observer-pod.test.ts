@@ -9,10 +9,13 @@ import { after, before, describe, it } from 'node:test';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { kubeApi, ok } from '../../support/kube-api.ts';
 import {
+  brokenCopy,
   buildAndPushImage,
   createPullSecret,
+  deleteCopy,
   deployObserver,
   isReady,
+  lease,
   leaseHolder,
   NS,
   observerPods,
@@ -28,18 +31,6 @@ const [east, west, south] = sandbox.clusters as [
   SandboxClusterHandle,
 ];
 /** --lease-duration and --retry-period of mcsync observe (the Deployment keeps the defaults). */
-interface BrokenSpec {
-  replicas: number;
-  selector: { matchLabels: Record<string, string> };
-  template: {
-    metadata: { labels: Record<string, string> };
-    spec: {
-      serviceAccountName: string;
-      containers: { args: string[]; ports: { containerPort: number; hostPort?: number }[] }[];
-    };
-  };
-}
-
 const LEASE_DURATION_MS = 15_000;
 const RETRY_PERIOD_MS = 2_000;
 
@@ -77,7 +68,11 @@ async function onBothSlaves(ns: string, tag: string, timeoutMs: number): Promise
         );
       },
       timeoutMs,
-      () => `ImageStream ${ns}/app with label tag=${tag} on ${slave.name}`,
+      async () => {
+        const holder = await leaseHolder(east);
+        const log = holder ? (await podLog(east, holder)).split('\n').slice(-40).join('\n') : '';
+        return `ImageStream ${ns}/app with label tag=${tag} on ${slave.name}; leader ${holder || '(none)'} logged:\n${log}`;
+      },
     );
   }
 }
@@ -159,13 +154,22 @@ describe('the observer in real pods on the sandbox nodes', () => {
     assert.equal(await leaseHolder(east), other, 'the new pod is a follower');
   });
 
-  it('gives the pod identities no write their roles do not need (403)', async () => {
+  it('gives the pod identities the writes their derived roles need and no other (403)', async () => {
     const tokens = ok(
       await east.admin.get(`/api/v1/namespaces/${NS}/secrets/mcsync-observer-tokens`),
       'tokens',
     ).json as { data: Record<string, string> };
     const westToken = Buffer.from(tokens.data[west.name] ?? '', 'base64').toString('utf8');
     const asPodOnWest = kubeApi({ url: west.apiUrl, ca: west.ca, token: westToken });
+    // Secrets are synced by playbooks/watch.yml (the pull secrets of vars/sync.yml's dockerpullsecret).
+    const secret = await asPodOnWest.post(`/api/v1/namespaces/${NS}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'pull-probe' },
+      type: 'Opaque',
+    });
+    assert.equal(secret.status, 201, secret.text);
+    ok(await west.admin.delete(`/api/v1/namespaces/${NS}/secrets/pull-probe`), 'cleanup');
     const forbidden = await asPodOnWest.post('/api/v1/namespaces/kube-system/configmaps', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -183,34 +187,15 @@ describe('the observer in real pods on the sandbox nodes', () => {
   it('keeps a replica whose token has no access unready, with a log line naming the cause', async () => {
     // The same pod with the namespace's `default` service account: a token the master rejects for
     // ImageStreams. Without --leader-elect it lists at once (a standby would be ready by design).
-    const current = ok(
-      await east.admin.get(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer`),
-      'deployment',
-    ).json as { spec: BrokenSpec };
-    const labels = { 'app.kubernetes.io/name': 'mcsync-observer-broken' };
-    const spec = structuredClone(current.spec);
-    spec.replicas = 1;
-    spec.selector = { matchLabels: labels };
-    spec.template.metadata.labels = labels;
-    spec.template.spec.serviceAccountName = 'default';
-    // Another port: both nodes' 11251 is held by the real replicas (host networking).
-    for (const c of spec.template.spec.containers) {
-      c.args = c.args.filter((a) => a !== '--leader-elect').map((a) => a.replace(':11251', ':11252'));
-      for (const port of c.ports) Object.assign(port, { containerPort: 11252, hostPort: 11252 });
-    }
-    ok(
-      await east.admin.apply(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer-broken`, {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: 'mcsync-observer-broken', namespace: NS },
-        spec,
-      }),
-      'broken deployment',
-    );
+    const name = 'mcsync-observer-badtoken';
+    await brokenCopy(east, name, 11252, (spec) => {
+      spec.template.spec.serviceAccountName = 'default';
+      for (const c of spec.template.spec.containers) c.args = c.args.filter((a) => a !== '--leader-elect');
+    });
     const pod = await waitFor(
-      async () => (await observerPods(east, 'mcsync-observer-broken'))[0],
+      async () => (await observerPods(east, name))[0],
       60_000,
-      () => 'a pod of the broken Deployment',
+      () => `a pod of ${name}`,
     );
     const log = await waitFor(
       async () => {
@@ -221,11 +206,75 @@ describe('the observer in real pods on the sandbox nodes', () => {
       async () => podLog(east, pod.metadata.name),
     );
     assert.match(log, /imagestreams/i, log);
-    const now = (await observerPods(east, 'mcsync-observer-broken'))[0];
+    const now = (await observerPods(east, name))[0];
     assert.ok(now && !isReady(now), 'the readiness probe keeps it out');
+    await deleteCopy(east, name);
+  });
+
+  it('crash-loops a replica whose mounted inventory has a bad key, never Ready, its log naming the file, line and key', async () => {
+    // An operator's typo in the ConfigMap: `hostz:` for `hosts:`. mcsync observe refuses the
+    // config before it listens (exit 4), so the kubelet restarts it with back-off
+    // (CrashLoopBackOff) and `kubectl logs --previous` names the mistake.
+    const name = 'mcsync-observer-badconfig';
+    const config = ok(
+      await east.admin.get(`/api/v1/namespaces/${NS}/configmaps/mcsync-observer-config`),
+      'config',
+    ).json as { data: Record<string, string> };
+    const inventory = (config.data['inventory.yml'] ?? '').replace('hosts:', 'hostz:');
     ok(
-      await east.admin.delete(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer-broken`),
-      'cleanup',
+      await east.admin.apply(`/api/v1/namespaces/${NS}/configmaps/${name}`, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: NS },
+        data: { ...config.data, 'inventory.yml': inventory },
+      }),
+      'broken config',
     );
+    await brokenCopy(east, name, 11253, (spec) => {
+      for (const v of spec.template.spec.volumes) if (v.configMap) v.configMap.name = name;
+    });
+    const pod = await waitFor(
+      async () => {
+        const found = (await observerPods(east, name))[0];
+        const status = found?.status.containerStatuses?.[0];
+        return status && status.restartCount >= 1 ? found : undefined;
+      },
+      180_000,
+      async () => JSON.stringify((await observerPods(east, name))[0]?.status),
+    );
+    const status = pod.status.containerStatuses?.[0];
+    assert.equal(status?.lastState?.['terminated']?.exitCode, 4, JSON.stringify(status));
+    assert.ok(!isReady(pod), 'never Ready');
+    const log = await podLog(east, pod.metadata.name, true);
+    assert.match(log, /\/etc\/mcsync\/config\/inventory\.yml:\d+:\d+: unknown key 'hostz'/, log);
+    assert.equal(await lease(east, name), undefined, 'it never got as far as electing');
+    await deleteCopy(east, name);
+    ok(await east.admin.delete(`/api/v1/namespaces/${NS}/configmaps/${name}`), 'cleanup');
+  });
+
+  it('leaves a replica whose image does not exist in the registry in ImagePullBackOff, as the kubelet reports, with no Lease taken', async () => {
+    const name = 'mcsync-observer-badimage';
+    const missing = `${image.replace(/:[^:/]+$/, '')}:does-not-exist`;
+    await brokenCopy(east, name, 11254, (spec) => {
+      for (const c of spec.template.spec.containers) c.image = missing;
+    });
+    const reasons = new Set<string>();
+    const pod = await waitFor(
+      async () => {
+        const found = (await observerPods(east, name))[0];
+        const reason = found?.status.containerStatuses?.[0]?.state?.['waiting']?.reason;
+        if (reason) reasons.add(reason);
+        return reason === 'ImagePullBackOff' ? found : undefined;
+      },
+      120_000,
+      async () => JSON.stringify((await observerPods(east, name))[0]?.status),
+    );
+    assert.ok(reasons.has('ErrImagePull') || reasons.has('ImagePullBackOff'), [...reasons].join(','));
+    const waiting = pod.status.containerStatuses?.[0]?.state?.['waiting'];
+    assert.match(waiting?.message ?? '', /does-not-exist/, JSON.stringify(waiting));
+    assert.ok(!isReady(pod), 'never Ready');
+    assert.equal(await lease(east, name), undefined, 'no Lease is taken');
+    assert.notEqual(await leaseHolder(east), pod.metadata.name, 'nor the shipped one');
+    await deleteCopy(east, name);
   });
 });

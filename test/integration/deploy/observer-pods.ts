@@ -12,6 +12,71 @@ export const NS = 'mcsync';
 export const LEASE = `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/mcsync-observe`;
 export const PULL_SECRET = 'mcsync-pull';
 
+/** The parts of the observer Deployment's spec the broken copies change. */
+export interface DeploymentSpec {
+  replicas: number;
+  selector: { matchLabels: Record<string, string> };
+  template: {
+    metadata: { labels: Record<string, string> };
+    spec: {
+      serviceAccountName: string;
+      containers: {
+        image: string;
+        args: string[];
+        ports: { containerPort: number; hostPort?: number }[];
+      }[];
+      volumes: { name: string; configMap?: { name: string } }[];
+    };
+  };
+}
+
+/**
+ * A one-replica copy `name` of the shipped Deployment, changed by `change` (the thing that is
+ * wrong), listening on `port` (host networking: the real replicas hold 11251 on both nodes) and
+ * electing on its own Lease `name`, so a copy that ever ran would show in that Lease.
+ */
+export async function brokenCopy(
+  master: SandboxClusterHandle,
+  name: string,
+  port: number,
+  change: (spec: DeploymentSpec) => void,
+): Promise<void> {
+  const current = ok(
+    await master.admin.get(`/apis/apps/v1/namespaces/${NS}/deployments/mcsync-observer`),
+    'deployment',
+  ).json as { spec: DeploymentSpec };
+  const labels = { 'app.kubernetes.io/name': name };
+  const spec = structuredClone(current.spec);
+  spec.replicas = 1;
+  spec.selector = { matchLabels: labels };
+  spec.template.metadata.labels = labels;
+  for (const c of spec.template.spec.containers) {
+    c.args = c.args.map((a) => a.replace(':11251', `:${port}`));
+    c.args.push('--lease-name', name);
+    for (const p of c.ports) Object.assign(p, { containerPort: port, hostPort: port });
+  }
+  change(spec);
+  ok(
+    await master.admin.apply(`/apis/apps/v1/namespaces/${NS}/deployments/${name}`, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: NS },
+      spec,
+    }),
+    `deployment ${name}`,
+  );
+}
+
+/** Deletes a broken copy and waits until its pods are gone (they hold host ports). */
+export async function deleteCopy(master: SandboxClusterHandle, name: string): Promise<void> {
+  await master.admin.delete(`/apis/apps/v1/namespaces/${NS}/deployments/${name}`);
+  await waitFor(
+    async () => (await observerPods(master, name)).length === 0,
+    90_000,
+    () => `pods of ${name} gone`,
+  );
+}
+
 /** A pod as far as the tests read it. */
 export interface Pod {
   metadata: { name: string; uid: string; deletionTimestamp?: string; labels?: Record<string, string> };
@@ -23,7 +88,8 @@ export interface Pod {
     containerStatuses?: {
       ready: boolean;
       restartCount: number;
-      state?: Record<string, { reason?: string; message?: string }>;
+      state?: Record<string, { reason?: string; message?: string; exitCode?: number }>;
+      lastState?: Record<string, { reason?: string; message?: string; exitCode?: number }>;
     }[];
   };
 }
@@ -110,10 +176,24 @@ export async function leaseHolder(master: SandboxClusterHandle): Promise<string>
     : '';
 }
 
-/** The container log of a pod, through the API server and the pod's kubelet. */
-export async function podLog(master: SandboxClusterHandle, pod: string): Promise<string> {
-  const res = await master.admin.get(`/api/v1/namespaces/${NS}/pods/${pod}/log`);
+/**
+ * The container log of a pod, through the API server and the pod's kubelet; `previous`: the
+ * container that ran before the current one (`kubectl logs --previous`, after a crash).
+ */
+export async function podLog(master: SandboxClusterHandle, pod: string, previous = false): Promise<string> {
+  const res = await master.admin.get(
+    `/api/v1/namespaces/${NS}/pods/${pod}/log${previous ? '?previous=true' : ''}`,
+  );
   return res.status === 200 ? res.text : `(HTTP ${res.status}: ${res.text.slice(0, 200)})`;
+}
+
+/** The Lease `name` in the observer's namespace, or undefined when it does not exist. */
+export async function lease(
+  master: SandboxClusterHandle,
+  name: string,
+): Promise<{ spec: { holderIdentity?: string } } | undefined> {
+  const res = await master.admin.get(`/apis/coordination.k8s.io/v1/namespaces/${NS}/leases/${name}`);
+  return res.status === 200 ? (res.json as { spec: { holderIdentity?: string } }) : undefined;
 }
 
 /** Polls `check` every 250 ms until it returns a value; throws with `context()` after `timeoutMs`. */

@@ -1,5 +1,6 @@
 // The Containerfile checked statically (test/integration/deploy/observer-pod.test.ts builds and runs
-// it): what it copies exists, the entrypoint is the observe launcher, the user is not root, skopeo.
+// it): the stages scripts/build-image.sh relies on, what it copies exists, the entrypoint is the
+// observe launcher, the user is not root, skopeo.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,11 +16,18 @@ const lines = text
 const stages = text.split(/^FROM /m).slice(1);
 
 describe('deploy/Containerfile', () => {
-  it('builds both stages on ARG BASE, which defaults to Node 24 slim', () => {
+  it('builds the runtime and build stages on ARG BASE (default Node 24 slim) and the image on the runtime stage', () => {
     assert.ok(lines.includes('ARG BASE=docker.io/library/node:24-slim'));
     const froms = lines.filter((l) => l.startsWith('FROM '));
-    assert.equal(froms.length, 2);
-    for (const from of froms) assert.match(from, /^FROM \$\{BASE\}/);
+    assert.deepEqual(froms, ['FROM ${BASE} AS runtime', 'FROM ${BASE} AS build', 'FROM runtime']);
+  });
+
+  it('keeps the slow part in the runtime stage, which reads nothing but the package files', () => {
+    const runtime = stages[0] ?? '';
+    assert.match(runtime, /apt-get install -y --no-install-recommends skopeo/);
+    assert.match(runtime, /npm ci --omit=dev/);
+    const copies = runtime.split('\n').filter((l) => l.startsWith('COPY '));
+    assert.deepEqual(copies, ['COPY package.json package-lock.json ./']);
   });
 
   it('copies only files that exist in the repository', () => {
@@ -32,9 +40,9 @@ describe('deploy/Containerfile', () => {
     }
   });
 
-  it('runs the observe launcher as an unprivileged user, with skopeo installed', () => {
+  it('runs the observe launcher as an unprivileged user, with the compiled code from the build stage', () => {
     const final = stages.at(-1) ?? '';
-    assert.match(final, /apt-get install -y --no-install-recommends skopeo/);
+    assert.match(final, /^COPY --from=build \/src\/dist \.\/dist$/m);
     const user = /^USER (\d+)(?::(\d+))?$/m.exec(final);
     assert.ok(user && Number(user[1]) > 0, 'USER must be a non-root uid');
     const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(final);
