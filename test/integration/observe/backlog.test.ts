@@ -10,14 +10,7 @@ import { sandboxClusters } from '../../support/clusters.ts';
 import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
-import {
-  imageStreamStatus,
-  metric,
-  putImageStream,
-  startReadyObserver,
-  waitFor,
-  watchPlaybookArgs,
-} from './helpers.ts';
+import { imageStreamStatus, metric, putImageStream, startReadyObserver, waitFor } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const east = sandbox.cluster('east');
@@ -63,9 +56,21 @@ describe('mcsync observe --playbook with 300 annotated objects before it starts'
     await createStreams(ns, names);
     const before = await Promise.all(slaves.map(imageStreamRequests));
 
-    const obs = await startReadyObserver(t, [...watchPlaybookArgs(sandbox.inventoryFile, ['-n', ns])], {
-      readyTimeoutMs: 60_000,
-    });
+    const obs = await startReadyObserver(
+      t,
+      [
+        'imagestreams',
+        '-n',
+        ns,
+        '-i',
+        sandbox.inventoryFile,
+        '--playbook',
+        'playbooks/watch.yml',
+        '--when-annotation',
+        'sync=me',
+      ],
+      { readyTimeoutMs: 60_000 },
+    );
     const changed = Date.now();
     await putImageStream(east, ns, 'late', { sync: 'me' });
     const arrival = await Promise.all(
