@@ -137,6 +137,23 @@ function skopeoDigest(c: SandboxClusterHandle, image: string): Promise<string> {
   );
 }
 
+/**
+ * `mcsync observe` on every namespace's ImageStreams with the shipped watch playbook, the pull
+ * secret of `ns`'s deployer service account synced along; ready is awaited by the caller.
+ */
+async function mirrorObserver(t: TestContext, ns: string) {
+  const health = await readiness();
+  const obs = startObserver(t, [
+    ...watchPlaybookArgs(sandbox.inventoryFile, ['-A']),
+    '-e',
+    JSON.stringify({
+      dockerpullsecret: { serviceaccount: 'deployer', project: ns, registryhost: east.registry },
+    }),
+    health.flag,
+  ]);
+  return { health, obs };
+}
+
 describe('ImageStreams carry their pushed images to every slave', () => {
   it('mirror (mcsync-play playbooks/sync.yml): each slave imports the pushed tag from the master registry with the synced pull secret; a new tag is one change per slave; an unchanged rerun writes nothing', async (t) => {
     const ns = await seed(t);
@@ -179,15 +196,7 @@ describe('ImageStreams carry their pushed images to every slave', () => {
 
   it('mirror (mcsync observe … --playbook playbooks/watch.yml --when-annotation sync=me): pushes and the pull secret arrive on every slave', async (t) => {
     const ns = await seed(t);
-    const health = await readiness();
-    const obs = startObserver(t, [
-      ...watchPlaybookArgs(sandbox.inventoryFile, ['-A']),
-      '-e',
-      JSON.stringify({
-        dockerpullsecret: { serviceaccount: 'deployer', project: ns, registryhost: east.registry },
-      }),
-      health.flag,
-    ]);
+    const { health, obs } = await mirrorObserver(t, ns);
     await health.ready().catch((error: Error) => {
       throw new Error(`${error.message}; observer stderr:\n${obs.stderr()}`);
     });
@@ -217,15 +226,7 @@ describe('ImageStreams carry their pushed images to every slave', () => {
     const v1 = await push(t, ns, 'v1');
     await masterHas(ns, 'v1', v1);
     ok(await east.admin.patch(streamPath(ns), { metadata: { annotations: { sync: 'me' } } }), 'annotate');
-    const health = await readiness();
-    const obs = startObserver(t, [
-      ...watchPlaybookArgs(sandbox.inventoryFile, ['-A']),
-      '-e',
-      JSON.stringify({
-        dockerpullsecret: { serviceaccount: 'deployer', project: ns, registryhost: east.registry },
-      }),
-      health.flag,
-    ]);
+    const { health, obs } = await mirrorObserver(t, ns);
     await health.ready(60_000).catch((error: Error) => {
       throw new Error(`${error.message}; observer stderr:\n${obs.stderr()}`);
     });

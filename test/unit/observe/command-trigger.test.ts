@@ -9,18 +9,8 @@ import type { CommandTriggerOptions } from '../../../src/observe/command-trigger
 import { compileJsonPath } from '../../../src/observe/jsonpath.ts';
 import type { ResourceInfo } from '../../../src/kube/types.ts';
 import type { TriggerItem } from '../../../src/observe/trigger.ts';
+import { IMAGESTREAMS as imagestreams } from '../../support/resources.ts';
 
-const imagestreams: ResourceInfo = {
-  group: 'image.openshift.io',
-  version: 'v1',
-  apiVersion: 'image.openshift.io/v1',
-  kind: 'ImageStream',
-  resource: 'imagestreams',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-  shortNames: ['is'],
-  singular: 'imagestream',
-};
 const nodes: ResourceInfo = {
   ...imagestreams,
   group: '',

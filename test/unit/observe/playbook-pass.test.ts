@@ -2,22 +2,12 @@
 // the run's k8s_sync results (copies pruned, orphans kept), without a cluster.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KubeObject, ResourceInfo } from '../../../src/kube/types.ts';
+import type { KubeObject } from '../../../src/kube/types.ts';
 import type { EngineEvent } from '../../../src/model/events.ts';
 import { CopiesCollector, passVars } from '../../../src/observe/playbook-pass.ts';
 import type { TriggerPass } from '../../../src/observe/trigger.ts';
+import { IMAGESTREAMS as imagestreams } from '../../support/resources.ts';
 
-const imagestreams: ResourceInfo = {
-  group: 'image.openshift.io',
-  version: 'v1',
-  apiVersion: 'image.openshift.io/v1',
-  kind: 'ImageStream',
-  resource: 'imagestreams',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-  shortNames: ['is'],
-  singular: 'imagestream',
-};
 const stream = (namespace: string, name: string): KubeObject => ({
   apiVersion: 'image.openshift.io/v1',
   kind: 'ImageStream',
