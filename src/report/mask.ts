@@ -43,9 +43,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * `value` with the data of every Kubernetes Secret inside it masked: each value under a Secret's
- * `data` and `stringData` becomes `********` (unless a module already masked it), keys kept (a k8s_info or k8s result, or a registered
- * variable printed by debug, would otherwise print them). Parts without a Secret are returned as
- * they are, not copied.
+ * `data` and `stringData` becomes `********` (unless a module already masked it), keys kept. A
+ * k8s_info or k8s result, or a registered variable printed by debug, would otherwise print them.
+ * Parts without a Secret are returned as they are, not copied.
  */
 export function maskSecretData<T>(value: T): T {
   return maskSecretDataIn(value) as T;
