@@ -63,6 +63,30 @@ async function waitEstablished(admin: HttpsTarget, name: string, deadline: numbe
   }
 }
 
+/**
+ * Waits until a dry-run ProjectRequest passes admission. The requester policy's type checker
+ * needs the CRD's OpenAPI schema, published a moment after Established; until then every
+ * create is refused with 503 ("There can be a delay between when CustomResourceDefinitions
+ * are created and when they are available").
+ */
+async function waitRequesterPolicyActive(admin: HttpsTarget, deadline: number): Promise<void> {
+  const path = '/apis/project.openshift.io/v1/projectrequests?dryRun=All';
+  const body = {
+    apiVersion: 'project.openshift.io/v1',
+    kind: 'ProjectRequest',
+    metadata: { name: 'mcsync-sandbox-readiness' },
+  };
+  for (;;) {
+    const res = await httpsRequest(admin, 'POST', path, { body });
+    if (res.status < 300) return;
+    if (Date.now() > deadline)
+      throw new SandboxError(
+        `ProjectRequest admission on ${admin.url}: still HTTP ${res.status} for a dry-run create: ${res.text.slice(0, 300)}`,
+      );
+    await sleep(100);
+  }
+}
+
 async function waitUntilOk(target: HttpsTarget, path: string, what: string, deadline: number): Promise<void> {
   for (;;) {
     const res = await httpsRequest(target, 'GET', path);
@@ -85,8 +109,8 @@ export interface BootstrapOptions {
  * Makes a fresh (or reused) cluster look enough like OpenShift for the roles:
  * installs the OpenShift CRDs, adds or removes the Project and ProjectRequest
  * CRDs and the requester admission policy to match --openshift-projects, grants the viewer read access, and waits until the
- * CRDs are Established and the viewer's RBAC is in effect (role aggregation is
- * asynchronous), so tests never race the setup.
+ * CRDs are Established, a ProjectRequest passes admission and the viewer's RBAC is in effect
+ * (role aggregation is asynchronous), so tests never race the setup.
  */
 export async function bootstrapCluster(admin: HttpsTarget, options: BootstrapOptions): Promise<void> {
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -105,6 +129,7 @@ export async function bootstrapCluster(admin: HttpsTarget, options: BootstrapOpt
   }
   const names = crds.map((m) => (m.metadata as { name: string }).name);
   await Promise.all(names.map((name) => waitEstablished(admin, name, deadline)));
+  if (options.openshiftProjects) await waitRequesterPolicyActive(admin, deadline);
   const viewer: HttpsTarget = { url: admin.url, ca: admin.ca, token: options.viewerToken };
   await waitUntilOk(viewer, '/api/v1/namespaces/default/configmaps', 'viewer RBAC', deadline);
   await waitUntilOk(viewer, '/apis/image.openshift.io/v1/imagestreams', 'viewer RBAC', deadline);
