@@ -2,11 +2,15 @@
  * The observe loop, client-go style: reflectors (one per cluster) turn changes into events; each
  * event stores the key's latest state and queues the key; N workers take keys and run the trigger
  * with the latest state (so a burst of changes to one key runs once, and a change during a run
- * runs once more after it). A failed run is requeued with the key's backoff and counted toward
- * --maximum-errors once per event, as oc observe counts it: retries of the same event are not new
- * errors. A run whose only failures are unreachable targets is no error at all: the key retries
- * with backoff capped at the resync period (5 min without one); each target's health is kept from
- * the runs' recaps (target-health.ts).
+ * runs once more after it). A failed run is counted toward --maximum-errors once per event, as oc
+ * observe counts it: retries of the same event are not new errors.
+ *
+ * With a trigger that reports per target (the playbook's recap), the outcome is judged per
+ * target: a target the run failed on is retried on its own (the key runs again for that target
+ * only, with backoff capped at the resync period, 5 min without one); a target found unreachable
+ * is no error at all: it is down, runs skip it, and its own recovery catches it up
+ * (target-recovery.ts). Every other target keeps getting each change at full speed. Each
+ * target's health is kept from the recaps (target-health.ts).
  *
  * A trigger that takes passes (the playbook) gets no Sync item per object: after the first list,
  * each relist and each resync, one pass over the cluster's whole selection runs in the reconcile
@@ -17,6 +21,7 @@
  */
 import type { KubeClient } from '../kube/client.ts';
 import type { ResourceInfo } from '../kube/types.ts';
+import type { Clock } from '../shared/clock.ts';
 import { goDurationString } from '../shared/duration.ts';
 import { eventKey } from './contracts.ts';
 import type {
@@ -30,15 +35,28 @@ import type {
 import type { ObserveMetrics } from './observe-metrics.ts';
 import { missingNames, parseKnownNames, runNamesCommand } from './observe-names.ts';
 import { OrphanReport } from './orphan-report.ts';
-import { PassOverlaps, passKey } from './reconcile-pass.ts';
+import { PassOverlaps, passKey, recoveryKey } from './reconcile-pass.ts';
 import type { PassRequest } from './reconcile-pass.ts';
 import type { NamesCommandOptions } from './observe-names.ts';
 import { TargetHealth } from './target-health.ts';
-import { unreachableOnly } from './trigger.ts';
-import type { Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
+import { TargetRecovery } from './target-recovery.ts';
+import type { RunScope, TargetResult, Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
 
-/** The retry cap of an unreachable target's keys without a resync period. */
-const UNREACHABLE_RETRY_CAP_MS = 5 * 60_000;
+/** The retry cap of a target's retries and recoveries without a resync period. */
+const TARGET_RETRY_CAP_MS = 5 * 60_000;
+
+/** A key's change waiting to run: for every target, or (a retry) only for `only`. */
+interface PendingChange {
+  item: TriggerItem;
+  only?: ReadonlySet<string>;
+}
+
+/** The targets whose result in `outcome` is `result`. */
+function targetsWith(outcome: TriggerOutcome, result: TargetResult): string[] {
+  return Object.entries(outcome.targets ?? {})
+    .filter(([, r]) => r === result)
+    .map(([target]) => target);
+}
 
 export interface LoopTarget {
   cluster: string;
@@ -66,6 +84,8 @@ export interface LoopConfig {
   verbosity: number;
   startReflector(options: ReflectorOptions): Reflector;
   workQueue: WorkQueue;
+  /** Timers of the down targets' recoveries (default the system clock); tests step a fake one. */
+  clock?: Pick<Clock, 'after'> | undefined;
 }
 
 export interface LoopHandle {
@@ -83,7 +103,10 @@ export function startObserveLoop(config: LoopConfig, signal: AbortSignal): LoopH
 
 class ObserveLoop {
   readonly #c: LoopConfig;
-  readonly #pending = new Map<string, TriggerItem>();
+  readonly #pending = new Map<string, PendingChange>();
+  /** Each item's place in the order of events, so a retry never replaces a newer change. */
+  readonly #seq = new WeakMap<TriggerItem, number>();
+  #nextSeq = 0;
   /** Requested passes by pass key (reconcile lane); see reconcile-pass.ts. */
   readonly #passes = new Map<string, PassRequest>();
   readonly #overlaps = new PassOverlaps();
@@ -94,12 +117,13 @@ class ObserveLoop {
   readonly #initial = new Set<string>();
   #hadInitial = false;
   /**
-   * Work (an item per event, a request per pass) whose failure was already counted toward
-   * --maximum-errors. A retry runs the same work again, so it is not counted twice; a newer event
-   * replaces it and counts.
+   * Work (an item per event, a request per pass, a down target's episode for its recoveries)
+   * whose failure was already counted toward --maximum-errors. A retry runs the same work again,
+   * so it is not counted twice; a newer event replaces it and counts.
    */
-  readonly #counted = new WeakSet<TriggerItem | PassRequest>();
+  readonly #counted = new WeakSet<object>();
   readonly #health: TargetHealth;
+  readonly #recovery: TargetRecovery;
   readonly #orphans: OrphanReport;
   #reflectors: Reflector[] = [];
   #exitCode = 0;
@@ -111,7 +135,12 @@ class ObserveLoop {
 
   constructor(config: LoopConfig) {
     this.#c = config;
-    this.#health = new TargetHealth(config.metrics, config.err, this.#unreachableRetryCapMs());
+    this.#health = new TargetHealth(config.metrics, config.err, this.#retryCapMs());
+    this.#recovery = new TargetRecovery({
+      capMs: this.#retryCapMs(),
+      due: (target) => this.#queueRecovery(target),
+      clock: config.clock,
+    });
     this.#orphans = new OrphanReport(config.metrics, config.err);
   }
 
@@ -138,6 +167,7 @@ class ObserveLoop {
     if (timer) clearTimeout(timer);
     live = false;
     signal.removeEventListener('abort', onSignal);
+    this.#recovery.stop();
     this.#c.workQueue.shutDown();
     await Promise.all(workers);
     await Promise.all(reflectors.map((r) => r.stop().catch(() => undefined)));
@@ -186,7 +216,9 @@ class ObserveLoop {
     // The pass that follows the list or resync (#storeSynced) covers every Sync object at once.
     if (event.type === 'Sync' && this.#passing) return;
     if (!this.synced && (event.type === 'Sync' || !finalStateKnown)) this.#addInitial(key);
-    this.#pending.set(key, { ...event, key, resource: this.#c.resource, finalStateKnown });
+    const item: TriggerItem = { ...event, key, resource: this.#c.resource, finalStateKnown };
+    this.#seq.set(item, ++this.#nextSeq);
+    this.#pend(key, item);
     this.#c.workQueue.add(key);
     this.#c.metrics.queueDepth.set({}, this.#c.workQueue.length);
   }
@@ -265,6 +297,39 @@ class ObserveLoop {
     return this.#reflectors[this.#c.targets.indexOf(target)] as Reflector;
   }
 
+  /**
+   * Makes `item` the key's pending change, for every target or (`only`) for those only. The newer
+   * item (by event order) is kept; a change for every target covers a retry for some.
+   */
+  #pend(key: string, item: TriggerItem, only?: readonly string[]): void {
+    const pending = this.#pending.get(key);
+    const newer = (a: TriggerItem, b: TriggerItem): TriggerItem =>
+      (this.#seq.get(a) ?? 0) >= (this.#seq.get(b) ?? 0) ? a : b;
+    if (!pending) {
+      this.#pending.set(key, only ? { item, only: new Set(only) } : { item });
+    } else if (!pending.only) {
+      if (!only) this.#pending.set(key, { item: newer(item, pending.item) });
+    } else if (!only) {
+      this.#pending.set(key, { item: newer(item, pending.item) });
+    } else {
+      const targets = new Set([...pending.only, ...only]);
+      this.#pending.set(key, { item: newer(item, pending.item), only: targets });
+    }
+  }
+
+  /**
+   * The scope of a run for `only` (undefined: every target), and the targets it leaves out
+   * because they are down. Null when every target it is for is down.
+   */
+  #scopeOf(only: Iterable<string> | undefined): { scope: RunScope; skipped: string[] } | null {
+    const down = this.#recovery.down();
+    if (!only) return { scope: down.length > 0 ? { except: down } : {}, skipped: down };
+    const wanted = [...only];
+    const reached = wanted.filter((t) => !this.#recovery.isDown(t));
+    if (reached.length === 0) return null;
+    return { scope: { only: reached }, skipped: wanted.filter((t) => this.#recovery.isDown(t)) };
+  }
+
   async #worker(lane: QueueLane): Promise<void> {
     const queue = this.#c.workQueue;
     for (;;) {
@@ -280,17 +345,97 @@ class ObserveLoop {
   }
 
   async #process(key: string): Promise<void> {
-    const item = this.#pending.get(key);
-    if (!item) return;
+    const change = this.#pending.get(key);
+    if (!change) return;
     this.#pending.delete(key);
+    const { item } = change;
+    const run = this.#scopeOf(change.only);
+    if (!run) {
+      // Every target this retry is for is down: their recoveries catch them up.
+      for (const target of change.only ?? []) this.#recovery.owe(target, key, item);
+      this.#settled(key);
+      return;
+    }
     this.#overlaps.changeStarted(key, item);
     let outcome: TriggerOutcome;
     try {
-      outcome = await this.#c.trigger.run(item, this.#stop.signal);
+      outcome = await this.#c.trigger.run(item, this.#stop.signal, run.scope);
     } finally {
       this.#overlaps.changeFinished(key);
     }
-    this.#settle(key, item, outcome, () => this.#pending.has(key) || this.#pending.set(key, item));
+    if (!outcome.skipped) this.#oweSkipped(key, item, run.skipped);
+    this.#settleChange(key, item, outcome);
+  }
+
+  /**
+   * The targets a run left out because they were down get the change later: from their recovery,
+   * or now, for a target that recovered while the run was in flight.
+   */
+  #oweSkipped(key: string, item: TriggerItem, skipped: readonly string[]): void {
+    for (const target of skipped) {
+      if (this.#recovery.isDown(target)) this.#recovery.owe(target, key, item);
+      else this.#retryChange(key, item, [target], false);
+    }
+  }
+
+  /** A change's run is over: targets it was unreachable on are down, failed ones retried. */
+  #settleChange(key: string, item: TriggerItem, outcome: TriggerOutcome): void {
+    this.#health.record(outcome);
+    const unreachable = targetsWith(outcome, 'unreachable');
+    if (this.#passing)
+      for (const target of unreachable) {
+        this.#recovery.markDown(target);
+        this.#recovery.owe(target, key, item);
+      }
+    if (outcome.error === undefined) this.#c.workQueue.forget(key);
+    else if (outcome.targets && Object.keys(outcome.targets).length > 0) {
+      const failed = targetsWith(outcome, 'failed');
+      // Without passes there is no recovery: an unreachable target is retried with the key.
+      const retry = this.#passing ? failed : [...failed, ...unreachable];
+      if (failed.length > 0 && !this.#countError(item, outcome.error)) return;
+      if (retry.length > 0) this.#retryChange(key, item, retry, true);
+      else this.#c.workQueue.forget(key);
+    } else if (this.#countError(item, outcome.error) && !this.#c.once) {
+      // No per-target results (a command, or a playbook that could not run): the whole key again.
+      this.#pend(key, item);
+      this.#c.metrics.retries.inc();
+      this.#c.workQueue.addRateLimited(key);
+    }
+    this.#settled(key);
+  }
+
+  /** Runs the key's change again for `targets` only: after its backoff, or (`rateLimited` false) now. */
+  #retryChange(key: string, item: TriggerItem, targets: readonly string[], rateLimited: boolean): void {
+    if (this.#stopping || this.#c.once) return;
+    this.#pend(key, item, targets);
+    if (!rateLimited) return this.#c.workQueue.add(key);
+    this.#c.metrics.retries.inc();
+    this.#c.workQueue.addRateLimited(key, this.#retryCapMs());
+  }
+
+  /**
+   * Prints a failed run's error and counts it toward --maximum-errors, once per piece of work (a
+   * retry of the same event is not a new error). False when that ends the observer.
+   */
+  #countError(work: object, message: string): boolean {
+    this.#c.err.write(`error: ${message}\n`);
+    if (!this.#counted.has(work)) {
+      this.#counted.add(work);
+      this.#errors++;
+      this.#c.metrics.errors.inc();
+    }
+    if (this.#c.maximumErrors !== -1 && this.#errors >= this.#c.maximumErrors) {
+      this.#c.err.write(`error: reached maximum error limit of ${this.#c.maximumErrors}, exiting\n`);
+      this.#requestStop(1);
+      return false;
+    }
+    return true;
+  }
+
+  /** The work of `key` is done for now: --once stops when the initial list's work all is. */
+  #settled(key: string): void {
+    this.#initial.delete(key);
+    if (this.#onceArmed && this.#initial.size === 0) this.#requestStop(this.#exitCode);
   }
 
   async #processPass(key: string): Promise<void> {
@@ -298,6 +443,11 @@ class ObserveLoop {
     const runPass = this.#c.trigger.runPass?.bind(this.#c.trigger);
     if (!request || !runPass) return;
     this.#passes.delete(key);
+    const recovering = request.recovery;
+    // A recovery is for its down target; any other pass skips the down targets (their own
+    // recovery passes cover them).
+    const run = recovering ? { scope: { only: [recovering] } } : this.#scopeOf(request.only);
+    if (!run) return this.#settled(key);
     const target = this.#c.targets.find((t) => t.cluster === request.cluster) as LoopTarget;
     const pass = {
       key,
@@ -311,66 +461,91 @@ class ObserveLoop {
     this.#overlaps.passStarted(target.cluster);
     let outcome: TriggerOutcome;
     try {
-      outcome = await runPass(pass, this.#stop.signal);
+      outcome = await runPass(pass, this.#stop.signal, run.scope);
     } finally {
       this.#rerunOverlapped(target.cluster);
     }
     this.#orphans.record(target.cluster, outcome.copies);
-    this.#settle(key, request, outcome, () => this.#passes.has(key) || this.#passes.set(key, request));
+    this.#settlePass(key, target, request, outcome);
+  }
+
+  /** A pass is over: as a change's (#settleChange), and a recovery's target may be up again. */
+  #settlePass(key: string, target: LoopTarget, request: PassRequest, outcome: TriggerOutcome): void {
+    this.#health.record(outcome);
+    for (const down of targetsWith(outcome, 'unreachable')) this.#recovery.markDown(down);
+    if (request.recovery !== undefined) return this.#settleRecovery(key, request.recovery, outcome);
+    if (outcome.error === undefined) this.#c.workQueue.forget(key);
+    else if (outcome.targets && Object.keys(outcome.targets).length > 0) {
+      const failed = targetsWith(outcome, 'failed');
+      if (failed.length === 0) this.#c.workQueue.forget(key);
+      else if (this.#countError(request, outcome.error)) this.#retryPass(target, request, failed);
+    } else if (this.#countError(request, outcome.error) && !this.#c.once) {
+      // No per-target results (the playbook could not run): the whole pass again.
+      if (!this.#passes.has(key)) this.#passes.set(key, request);
+      this.#c.metrics.retries.inc();
+      this.#c.workQueue.addRateLimited(key);
+    }
+    this.#settled(key);
+  }
+
+  /**
+   * Runs the pass over `target` again for the targets it failed on, after its backoff. A pass
+   * for every target already waiting covers them. The retry is the same work as the request
+   * (already counted toward --maximum-errors), so it is marked counted.
+   */
+  #retryPass(target: LoopTarget, request: PassRequest, failed: readonly string[]): void {
+    if (this.#stopping || this.#c.once) return;
+    const key = passKey(target.cluster, this.#c.resource, target.namespace);
+    const pending = this.#passes.get(key);
+    if (pending && !pending.only) return;
+    const only = [...new Set([...(pending?.only ?? []), ...failed])];
+    const retry: PassRequest = { cluster: request.cluster, cause: request.cause, only };
+    this.#counted.add(retry);
+    this.#passes.set(key, retry);
+    this.#c.metrics.retries.inc();
+    this.#c.workQueue.addRateLimited(key, this.#retryCapMs());
+  }
+
+  /** Queues a down target's recovery: one pass per observed cluster, for it alone. */
+  #queueRecovery(down: string): number {
+    if (this.#stopping) return 0;
+    for (const t of this.#c.targets) {
+      const key = recoveryKey(t.cluster, this.#c.resource, t.namespace, down);
+      this.#passes.set(key, { cluster: t.cluster, cause: 'recovery', only: [down], recovery: down });
+      this.#c.workQueue.add(key, 'reconcile');
+    }
+    return this.#c.targets.length;
+  }
+
+  /**
+   * A recovery pass of `down` is over. When it succeeded there, the target is up again and the
+   * changes it missed run once more for it alone. Otherwise it stays down and its next recovery
+   * waits the doubled backoff; a failure that is not "unreachable" (the API server answers but
+   * the pass fails: starting up, a 403) is an error, counted once while the target is down.
+   */
+  #settleRecovery(key: string, down: string, outcome: TriggerOutcome): void {
+    const result = outcome.targets?.[down];
+    const up = result === 'ok' || (result === undefined && outcome.error === undefined);
+    const episode = this.#recovery.episode(down);
+    if (!up && result !== 'unreachable' && outcome.error !== undefined && episode)
+      if (!this.#countError(episode, outcome.error)) return;
+    const owed = this.#recovery.settled(down, up);
+    for (const [owedKey, item] of owed ?? []) this.#retryChange(owedKey, item, [down], false);
+    this.#c.workQueue.forget(key);
+    this.#settled(key);
   }
 
   /** Changes that ran alongside the pass run once more now (see reconcile-pass.ts). */
   #rerunOverlapped(cluster: string): void {
     for (const [key, item] of this.#overlaps.passFinished(cluster)) {
       if (this.#stopping) return;
-      if (!this.#pending.has(key)) this.#pending.set(key, item);
+      this.#pend(key, item);
       this.#c.workQueue.add(key);
     }
   }
 
-  /** What follows a run: health, then done, a retry, or a counted error. `keep` re-pends the work. */
-  #settle(key: string, work: TriggerItem | PassRequest, outcome: TriggerOutcome, keep: () => unknown): void {
-    this.#health.record(outcome);
-    if (outcome.error === undefined) this.#c.workQueue.forget(key);
-    else if (unreachableOnly(outcome)) this.#retryUnreachable(key, keep);
-    else this.#failed(key, work, outcome.error, keep);
-    this.#initial.delete(key);
-    if (this.#onceArmed && this.#initial.size === 0) this.#requestStop(this.#exitCode);
-  }
-
-  #failed(key: string, work: TriggerItem | PassRequest, message: string, keep: () => unknown): void {
-    this.#c.err.write(`error: ${message}\n`);
-    if (!this.#counted.has(work)) {
-      this.#counted.add(work);
-      this.#errors++;
-      this.#c.metrics.errors.inc();
-    }
-    if (this.#c.maximumErrors !== -1 && this.#errors >= this.#c.maximumErrors) {
-      this.#c.err.write(`error: reached maximum error limit of ${this.#c.maximumErrors}, exiting\n`);
-      this.#requestStop(1);
-      return;
-    }
-    if (this.#c.once) return;
-    keep();
-    this.#c.metrics.retries.inc();
-    this.#c.workQueue.addRateLimited(key);
-  }
-
-  /**
-   * A run that failed only because targets were unreachable: the targets that were reached got
-   * the change (the engine isolates hosts), so this is not an observer error, or one down slave
-   * would stop the fleet's sync. The key retries until the target is back, at least once per
-   * resync period; the target's health has logged which target is down.
-   */
-  #retryUnreachable(key: string, keep: () => unknown): void {
-    if (this.#c.once) return;
-    keep();
-    this.#c.metrics.retries.inc();
-    this.#c.workQueue.addRateLimited(key, this.#unreachableRetryCapMs());
-  }
-
-  #unreachableRetryCapMs(): number {
-    return this.#c.resyncPeriodMs > 0 ? this.#c.resyncPeriodMs : UNREACHABLE_RETRY_CAP_MS;
+  #retryCapMs(): number {
+    return this.#c.resyncPeriodMs > 0 ? this.#c.resyncPeriodMs : TARGET_RETRY_CAP_MS;
   }
 
   #exitAfter(): void {
@@ -396,5 +571,9 @@ class ObserveLoop {
       m.watchdogRestarts.set({ cluster: t.cluster }, stats.watchdogRestarts);
       if (stats.lastSyncMs > 0) m.lastSync.set({ cluster: t.cluster }, stats.lastSyncMs / 1000);
     });
+    for (const target of this.#health.known()) {
+      m.targetDown.set({ target }, this.#recovery.isDown(target) ? 1 : 0);
+      m.targetQueueDepth.set({ target }, this.#recovery.owedCount(target));
+    }
   }
 }

@@ -3,7 +3,8 @@
  * (`observe_counts{type}` a counter; `observe_exec_durations_milliseconds{type,exit_code}` and
  * `observe_name_exec_durations_milliseconds{exit_code}` summaries, as in oc) plus what a
  * queue-based observer adds: queue depth, errors, retries, reconnects, relists, last sync, leader,
- * per playbook target its consecutive failures and last success (a fleet's per-slave health), and
+ * per playbook target its consecutive failures, last success, whether it is down and how many
+ * changes it is owed (a fleet's per-slave health), and
  * what the passes found there: copies kept without a source, copies pruned.
  * Registered on a Metrics registry (src/observe/metrics.ts declares the interfaces).
  */
@@ -24,6 +25,8 @@ export interface ObserveMetrics {
   leader: Gauge;
   targetConsecutiveFailures: Gauge;
   targetLastSuccess: Gauge;
+  targetDown: Gauge;
+  targetQueueDepth: Gauge;
   orphanCopies: Gauge;
   prunedCopies: Counter;
 }
@@ -74,6 +77,16 @@ export function observeMetrics(registry: Metrics): ObserveMetrics {
     targetLastSuccess: registry.gauge(
       'observe_target_last_success_timestamp_seconds',
       'Unix time of the last run that succeeded on a playbook target.',
+      ['target'],
+    ),
+    targetDown: registry.gauge(
+      'observe_target_down',
+      '1 while a playbook target is down (found unreachable; runs skip it until its recovery reaches it), else 0.',
+      ['target'],
+    ),
+    targetQueueDepth: registry.gauge(
+      'observe_target_queue_depth',
+      'Keys whose latest change a down playbook target has not received yet; 0 when it is up.',
       ['target'],
     ),
     orphanCopies: registry.gauge(

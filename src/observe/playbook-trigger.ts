@@ -29,7 +29,7 @@ import type { Distribution } from './metrics.ts';
 import { loadBundle } from './playbook-bundle.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
 import { CopiesCollector, passVars } from './playbook-pass.ts';
-import type { TargetResult, Trigger, TriggerItem, TriggerOutcome, TriggerPass } from './trigger.ts';
+import type { RunScope, TargetResult, Trigger, TriggerItem, TriggerOutcome, TriggerPass } from './trigger.ts';
 
 export interface PlaybookTriggerOptions {
   source: BundleSource;
@@ -82,13 +82,14 @@ export class PlaybookTrigger implements Trigger {
     return this.#bundle;
   }
 
-  async run(item: TriggerItem): Promise<TriggerOutcome> {
-    if (!this.#wanted(item)) return { exitCode: 0, skipped: true };
-    return this.#runPlaybook(observedVars(item), { type: item.type, label: item.key });
+  async run(item: TriggerItem, _signal?: AbortSignal, scope?: RunScope): Promise<TriggerOutcome> {
+    // A retry for some targets was wanted when it first ran; asking again would forget the match.
+    if (!scope?.only && !this.#wanted(item)) return { exitCode: 0, skipped: true };
+    return this.#runPlaybook(observedVars(item), { type: item.type, label: item.key }, scope);
   }
 
   /** One run for the whole selection; the objects --when-annotation keeps are `observed.batch`. */
-  async runPass(pass: TriggerPass): Promise<TriggerOutcome> {
+  async runPass(pass: TriggerPass, _signal?: AbortSignal, scope?: RunScope): Promise<TriggerOutcome> {
     const match = this.#o.whenAnnotation;
     const objects = match
       ? pass.objects.filter((object) => annotationMatches({ object }, match))
@@ -103,17 +104,21 @@ export class PlaybookTrigger implements Trigger {
       );
     const copies = new CopiesCollector(pass.resource.kind);
     const vars = passVars(pass, objects, { prune: this.#o.prune, whenAnnotation: match });
-    const label = `${pass.key} objects=${objects.length}`;
-    const outcome = await this.#runPlaybook(vars, { type: 'Sync', label }, copies.onEvent);
+    const only = scope?.only ? ` targets=${scope.only.join(',')}` : '';
+    const label = `${pass.key} objects=${objects.length}${only}`;
+    const outcome = await this.#runPlaybook(vars, { type: 'Sync', label }, scope, copies.onEvent);
     return { ...outcome, copies: copies.found() };
   }
 
   async #runPlaybook(
     observed: Record<string, unknown>,
     run: { type: string; label: string },
+    scope: RunScope | undefined,
     onEvent?: (event: EngineEvent) => void,
   ): Promise<TriggerOutcome> {
     const bundle = this.#bundle;
+    const limit = scopeLimit(scope, bundle.inventory.selectHosts('all'));
+    if (limit?.length === 0) return { exitCode: 0, skipped: true };
     const started = Date.now();
     const recap: Record<string, RecapCounts> = {};
     const renderer = this.#o.verbosity > 0 ? this.#renderer() : undefined;
@@ -141,7 +146,7 @@ export class PlaybookTrigger implements Trigger {
         forks: 10,
         verbosity: this.#o.verbosity,
         extraVars: { ...bundle.extraVars, observed },
-        limit: [],
+        limit: limit ?? [],
         tags: [],
         skipTags: [],
       });
@@ -267,6 +272,16 @@ class RunCache extends Map<string, unknown> {
     if (key.startsWith('kube:')) this.#clients.delete(key);
     return super.delete(key);
   }
+}
+
+/**
+ * The hosts a scoped run is limited to, by name (undefined: no limit, every host). Empty when the
+ * scope leaves none: the run is skipped.
+ */
+export function scopeLimit(scope: RunScope | undefined, hosts: readonly string[]): string[] | undefined {
+  if (!scope?.only && !scope?.except?.length) return undefined;
+  const except = new Set(scope.except);
+  return (scope.only ?? hosts).filter((host) => !except.has(host));
 }
 
 /** Each recap host's result; a host that was unreachable in any task counts as unreachable. */

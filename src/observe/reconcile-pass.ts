@@ -11,13 +11,27 @@
  * change and written (or pruned) after it.
  */
 import type { ResourceInfo } from '../kube/types.ts';
-import type { StoreSyncCause } from './contracts.ts';
-import type { TriggerItem } from './trigger.ts';
+import type { PassCause, TriggerItem } from './trigger.ts';
 
 /** A requested pass; a new request is a new event (counted once toward --maximum-errors). */
 export interface PassRequest {
   cluster: string;
-  cause: StoreSyncCause;
+  cause: PassCause;
+  /** Only these targets: the retry of the targets the pass failed on, or a down target's recovery. */
+  only?: readonly string[];
+  /** Set on a down target's recovery pass: that target (see target-recovery.ts). */
+  recovery?: string;
+}
+
+/** The queue key of a down target's recovery pass over `cluster` (see target-recovery.ts). */
+export function recoveryKey(
+  cluster: string,
+  resource: ResourceInfo,
+  namespace: string | undefined,
+  target: string,
+): string {
+  // A space is in no inventory host name and no object name: this never collides with a key.
+  return `${passKey(cluster, resource, namespace)} recover ${target}`;
 }
 
 /**

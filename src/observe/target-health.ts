@@ -19,8 +19,10 @@ export class TargetHealth {
   readonly #retryCapMs: number;
   /** Per target: runs in a row that failed or found it unreachable (absent: healthy). */
   readonly #failures = new Map<string, number>();
+  /** Every target a run has reported on. */
+  readonly #known = new Set<string>();
 
-  /** `retryCapMs`: how long an unreachable target's keys wait at most (said in its warning). */
+  /** `retryCapMs`: how long an unreachable target waits at most for its next recovery (said in its warning). */
   constructor(metrics: TargetHealthMetrics, err: NodeJS.WritableStream, retryCapMs: number) {
     this.#metrics = metrics;
     this.#err = err;
@@ -30,6 +32,7 @@ export class TargetHealth {
   record(outcome: TriggerOutcome): void {
     const m = this.#metrics;
     for (const [target, result] of Object.entries(outcome.targets ?? {})) {
+      this.#known.add(target);
       const before = this.#failures.get(target) ?? 0;
       if (result === 'ok') {
         if (before > 0) this.#err.write(`target ${target} recovered after ${before} failed runs\n`);
@@ -41,11 +44,16 @@ export class TargetHealth {
       if (before === 0 && result === 'unreachable') {
         const retry = goDurationString(this.#retryCapMs);
         this.#err.write(
-          `warning: target ${target} is unreachable; its runs are retried with backoff up to ${retry}, other targets keep syncing\n`,
+          `warning: target ${target} is unreachable; runs skip it until it is reached again, retried on its own with backoff up to ${retry}; other targets keep syncing\n`,
         );
       } else if (before === 0) this.#err.write(`warning: target ${target} failed a run\n`);
       this.#failures.set(target, before + 1);
       m.targetConsecutiveFailures.set({ target }, before + 1);
     }
+  }
+
+  /** Every target a run has reported on, for the per-target gauges. */
+  known(): Iterable<string> {
+    return this.#known;
   }
 }

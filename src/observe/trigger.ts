@@ -1,8 +1,9 @@
 /**
  * What a worker hands a trigger (a command like oc observe's, or a playbook run in-process) and
- * what it gets back. Triggers never throw for a failed run: the outcome says so, and the observer
- * requeues the key with backoff and counts it toward --maximum-errors (once per event), unless the
- * run's only failures were unreachable targets: then it is retried without being an error.
+ * what it gets back. Triggers never throw for a failed run: the outcome says so, per target when
+ * the trigger has targets (the playbook's recap). The observer retries a failed target on its own
+ * and counts the event once toward --maximum-errors; an unreachable target is no error at all, it
+ * is down until its recovery succeeds (target-recovery.ts).
  *
  * A trigger that can converge a whole selection in one run (the playbook) also takes passes:
  * after the first list, each relist and each resync the observer hands it everything the cluster
@@ -36,8 +37,11 @@ export interface TriggerPass {
   labelSelector: string | undefined;
   /** Every object of the selection the cluster holds now (the trigger applies its own filters). */
   objects: readonly KubeObject[];
-  cause: StoreSyncCause;
+  cause: PassCause;
 }
+
+/** Why a pass runs: the store was synced (list, relist, resync), or a down target is retried. */
+export type PassCause = StoreSyncCause | 'recovery';
 
 /**
  * What a pass found on one target about copies whose source is gone or no longer selected
@@ -79,10 +83,25 @@ export function unreachableOnly(outcome: TriggerOutcome): string[] | undefined {
   return down.length > 0 ? down : undefined;
 }
 
+/**
+ * Which playbook targets a run is for: the observer's per-target isolation (target-recovery.ts).
+ * Absent, or both fields absent: every target. A command trigger has no targets and ignores it.
+ */
+export interface RunScope {
+  /**
+   * Only these targets: the retry of the targets a run failed on, or a down target's recovery.
+   * Such a run is a retry of work that was already taken, so filters that remember what they
+   * saw (--when-annotation) are not applied again.
+   */
+  only?: readonly string[];
+  /** Every target but these: the targets known to be down, which their recovery catches up. */
+  except?: readonly string[];
+}
+
 export interface Trigger {
-  run(item: TriggerItem, signal: AbortSignal): Promise<TriggerOutcome>;
+  run(item: TriggerItem, signal: AbortSignal, scope?: RunScope): Promise<TriggerOutcome>;
   /** Converges the whole selection in one run; without it every object runs on its own. */
-  runPass?(pass: TriggerPass, signal: AbortSignal): Promise<TriggerOutcome>;
+  runPass?(pass: TriggerPass, signal: AbortSignal, scope?: RunScope): Promise<TriggerOutcome>;
   /** Releases what the trigger holds (kube clients, file watchers). */
   close?(): Promise<void>;
 }

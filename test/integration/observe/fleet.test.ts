@@ -1,15 +1,15 @@
-// `mcsync observe --playbook` on a fleet with one slave down: the observer keeps running past
-// --maximum-errors unreachable-only runs, the healthy slave gets every change, and the log says
-// once which slave is down. (A slave coming back is not covered: while its API server starts,
-// runs fail on it with exit 2, and those still count as errors.)
+// `mcsync observe --playbook` on a fleet with one slave down: the observer keeps running, runs
+// skip the down slave so the healthy one gets every change, the log says once which slave is
+// down and once that it is back, and the slave that comes back is sent what it missed (a new
+// object, a deletion, a removed annotation) without a restart and without --prune.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sandboxClusters } from '../../support/clusters.ts';
 import {
   imageStreamStatus,
+  metric,
   putImageStream,
-  readiness,
-  startObserver,
+  startReadyObserver,
   waitFor,
   watchPlaybookArgs,
 } from './helpers.ts';
@@ -20,35 +20,69 @@ const west = sandbox.cluster('west');
 const south = sandbox.cluster('south');
 
 describe('mcsync observe --playbook with one slave down', () => {
-  it('keeps syncing the healthy slave and never exits at --maximum-errors', async (t) => {
+  it('keeps syncing the healthy slave, never exits, and catches the slave up when it is back', async (t) => {
     const ns = await sandbox.namespace(t, { clusters: ['east'] });
     t.after(() =>
       Promise.all(
         [west, south].map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)),
       ),
     );
-    for (let i = 0; i < 4; i++) await putImageStream(east, ns, `old${i}`, { sync: 'me' });
-    await sandbox.fault('kill', south.name);
-    t.after(() => sandbox.fault('start', south.name).then(() => undefined));
-    const health = await readiness();
-    const obs = startObserver(t, [
+    for (let i = 0; i < 3; i++) await putImageStream(east, ns, `old${i}`, { sync: 'me' });
+    const obs = await startReadyObserver(t, [
       ...watchPlaybookArgs(sandbox.inventoryFile, ['-n', ns]),
       '--maximum-errors',
       '2',
       '--resync-period',
       '2s',
-      health.flag,
     ]);
-    await health.ready();
+    const on = async (c: typeof west, name: string): Promise<number> => imageStreamStatus(c, ns, name);
+    await waitFor('old0..2 on south', async () => (await on(south, 'old2')) === 200);
+
+    await sandbox.fault('kill', south.name);
+    t.after(() => sandbox.fault('start', south.name).then(() => undefined));
     await putImageStream(east, ns, 'app', { sync: 'me' });
-    await waitFor('app on west', async () => (await imageStreamStatus(west, ns, 'app')) === 200, 10_000);
-    for (let i = 0; i < 4; i++) assert.equal(await imageStreamStatus(west, ns, `old${i}`), 200);
+    const path = `/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams`;
+    assert.equal((await east.admin.delete(`${path}/old0`)).status, 200);
+    await putImageStream(east, ns, 'old1', {});
+    await waitFor('app on west', async () => (await on(west, 'app')) === 200, 10_000);
     await waitFor(
-      'the unreachable-only runs to go past --maximum-errors',
-      () => (obs.stdout().match(/ exit=4 /g)?.length ?? 0) > 4,
+      'old0 and old1 gone from west',
+      async () => (await on(west, 'old0')) + (await on(west, 'old1')) === 808,
     );
+    const metrics = async (): Promise<string> => (await fetch(`http://${obs.address}/metrics`)).text();
+    await waitFor(
+      'south counted down',
+      async () => metric(await metrics(), 'observe_target_down', { target: 'south' }) === 1,
+    );
+    // The first change found south down (exit 4); the ones after it skipped south and exited 0.
+    assert.match(obs.stdout(), / Added \S+\/app exit=4 /, obs.stdout());
+    assert.match(obs.stdout(), / Deleted \S+\/old0 exit=0 /, obs.stdout());
+    assert.match(obs.stdout(), / Updated \S+\/old1 exit=0 /, obs.stdout());
+    assert.equal(metric(await metrics(), 'observe_target_queue_depth', { target: 'south' }), 3);
+
+    await sandbox.fault('start', south.name);
+    const started = Date.now();
+    await waitFor(
+      'south caught up',
+      async () =>
+        (await on(south, 'app')) === 200 &&
+        (await on(south, 'old0')) === 404 &&
+        (await on(south, 'old1')) === 404,
+      60_000,
+    );
+    t.diagnostic(`south caught up ${Date.now() - started} ms after its API server was started again`);
+    t.diagnostic(`observer stderr:\n${obs.stderr()}`);
+    assert.equal(await on(south, 'old2'), 200);
+    const up = await metrics();
+    assert.equal(metric(up, 'observe_target_down', { target: 'south' }), 0);
+    assert.equal(metric(up, 'observe_target_queue_depth', { target: 'south' }), 0);
     assert.equal(obs.child.exitCode, null, `the observer is still running:\n${obs.stderr()}`);
     assert.equal(obs.stderr().match(/warning: target south is unreachable/g)?.length, 1, obs.stderr());
+    assert.equal(
+      obs.stderr().match(/target south recovered after \d+ failed runs/g)?.length,
+      1,
+      obs.stderr(),
+    );
 
     obs.child.kill('SIGTERM');
     assert.equal(await obs.exited, 0, obs.stderr());

@@ -8,8 +8,15 @@ import { MetricsRegistry } from '../../../src/observe/metrics.ts';
 import { startObserveLoop } from '../../../src/observe/observe-loop.ts';
 import type { LoopConfig } from '../../../src/observe/observe-loop.ts';
 import { observeMetrics } from '../../../src/observe/observe-metrics.ts';
-import type { Trigger, TriggerItem, TriggerOutcome } from '../../../src/observe/trigger.ts';
+import type {
+  RunScope,
+  TargetResult,
+  Trigger,
+  TriggerItem,
+  TriggerOutcome,
+} from '../../../src/observe/trigger.ts';
 import { createWorkQueue } from '../../../src/observe/work-queue.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 
 const configmaps: ResourceInfo = {
   group: '',
@@ -91,6 +98,47 @@ function passingTrigger(
       return options.passOutcome?.() ?? { exitCode: 0 };
     },
   };
+}
+
+/** `only=west`, `except=west`, or `all`: how a run was scoped, for the logs of the tests. */
+const scopeText = (scope: RunScope | undefined): string =>
+  scope?.only
+    ? `only=${scope.only.join(',')}`
+    : scope?.except?.length
+      ? `except=${scope.except.join(',')}`
+      : 'all';
+
+/**
+ * A playbook-like trigger over the targets west and north: each run reports a result per target
+ * in its scope, `result(target)` deciding it; a run with a target not ok fails as the playbook
+ * does (exit 4 when one was unreachable, 2 when one failed).
+ */
+function fleetTrigger(
+  result: (target: string, work: string) => TargetResult,
+  options: { passes?: boolean } = {},
+): Trigger & { log: string[] } {
+  const log: string[] = [];
+  const outcome = (work: string, scope: RunScope | undefined): TriggerOutcome => {
+    const hosts = (scope?.only ?? ['west', 'north']).filter((t) => !scope?.except?.includes(t));
+    const targets = Object.fromEntries(hosts.map((t) => [t, result(t, work)]));
+    const results = Object.values(targets);
+    if (results.every((r) => r === 'ok')) return { exitCode: 0, targets };
+    return { exitCode: results.includes('unreachable') ? 4 : 2, error: `${work} failed`, targets };
+  };
+  const trigger: Trigger & { log: string[] } = {
+    log,
+    async run(item, _signal, scope) {
+      const work = `${item.type} ${item.name}@${item.object.metadata?.resourceVersion ?? ''}`;
+      log.push(`run ${work} ${scopeText(scope)}`);
+      return outcome(work, scope);
+    },
+  };
+  if (options.passes !== false)
+    trigger.runPass = async (pass, _signal, scope) => {
+      log.push(`pass ${pass.cause} ${scopeText(scope)}`);
+      return outcome(`pass ${pass.cause}`, scope);
+    };
+  return trigger;
 }
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -265,6 +313,158 @@ describe('observe loop', () => {
     assert.equal(log.match(/target west is unreachable/g)?.length, 1, log);
     assert.equal(log.match(/target west recovered after \d+ failed runs/g)?.length, 1, log);
     assert.doesNotMatch(log, /^error:/m);
+  });
+
+  it('a target found unreachable is skipped by later runs, recovered on its own with backoff, then sent what it missed', async () => {
+    let westUp = false;
+    const trigger = fleetTrigger((target) => (target === 'west' && !westUp ? 'unreachable' : 'ok'));
+    const reflector = fakeReflector([cm('a', '1'), cm('b', '1')]);
+    const clock = new FakeClock();
+    const registry = new MetricsRegistry();
+    const stop = new AbortController();
+    const c = config({
+      trigger,
+      startReflector: reflector.start,
+      clock,
+      metrics: observeMetrics(registry),
+      resyncPeriodMs: 60_000,
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    await until('the first pass', () => trigger.log.length === 1);
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', '2') });
+    reflector.push({ type: 'Deleted', namespace: 'ns', name: 'b', object: cm('b', '1') });
+    await until('both changes', () => trigger.log.length === 3);
+    assert.deepEqual(trigger.log, [
+      'pass list all',
+      'run Updated a@2 except=west',
+      'run Deleted b@1 except=west',
+    ]);
+    const down = await registry.render();
+    assert.match(down, /^observe_target_down\{target="west"\} 1$/m);
+    assert.match(down, /^observe_target_down\{target="north"\} 0$/m);
+    assert.match(down, /^observe_target_queue_depth\{target="west"\} 2$/m);
+
+    clock.advance(999);
+    await tick(20);
+    assert.equal(trigger.log.length, 3, 'no recovery before 1 s');
+    clock.advance(1);
+    await until('the first recovery', () => trigger.log.length === 4);
+    assert.equal(trigger.log[3], 'pass recovery only=west');
+
+    westUp = true;
+    clock.advance(1999);
+    await tick(20);
+    assert.equal(trigger.log.length, 4, 'the second recovery waits 2 s');
+    clock.advance(1);
+    await until('the recovery and what west missed', () => trigger.log.length === 7);
+    assert.deepEqual(trigger.log.slice(4), [
+      'pass recovery only=west',
+      'run Updated a@2 only=west',
+      'run Deleted b@1 only=west',
+    ]);
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', '3') });
+    await until('the next change', () => trigger.log.length === 8);
+    assert.equal(trigger.log[7], 'run Updated a@3 all');
+    const up = await registry.render();
+    assert.match(up, /^observe_target_down\{target="west"\} 0$/m);
+    assert.match(up, /^observe_target_queue_depth\{target="west"\} 0$/m);
+    assert.match(up, /^observe_errors_total 0$/m);
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    const log = c.errText();
+    assert.equal(log.match(/warning: target west is unreachable; runs skip it/g)?.length, 1, log);
+    assert.match(log, /up to 1m0s/);
+    assert.equal(log.match(/target west recovered after 2 failed runs/g)?.length, 1, log);
+    assert.doesNotMatch(log, /^error:/m);
+  });
+
+  it('a down target whose recoveries fail while it starts stays down, and counts one error for the outage', async () => {
+    const west: TargetResult[] = ['unreachable', 'failed', 'failed', 'failed'];
+    const trigger = fleetTrigger((target) => (target === 'west' ? (west.shift() ?? 'ok') : 'ok'));
+    const clock = new FakeClock();
+    const registry = new MetricsRegistry();
+    const stop = new AbortController();
+    const c = config({
+      trigger,
+      startReflector: fakeReflector([cm('a', '1')]).start,
+      clock,
+      maximumErrors: 2,
+      metrics: observeMetrics(registry),
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    await until('the first pass', () => trigger.log.length === 1);
+    for (const [i, wait] of [1000, 2000, 4000, 8000].entries()) {
+      clock.advance(wait);
+      await until(`recovery ${i + 1}`, () => trigger.log.length === i + 2);
+    }
+    assert.deepEqual(trigger.log.slice(1), Array(4).fill('pass recovery only=west'));
+    const metrics = await registry.render();
+    assert.match(metrics, /^observe_target_down\{target="west"\} 0$/m);
+    assert.match(metrics, /^observe_errors_total 1$/m);
+    stop.abort();
+    assert.equal(await loop.done, 0, c.errText());
+    assert.equal(c.errText().match(/error: pass recovery failed/g)?.length, 3);
+  });
+
+  it('a change that failed on one target is retried for that target alone, and counts once toward --maximum-errors', async () => {
+    let westFailures = 0;
+    const trigger = fleetTrigger(
+      (target, work) =>
+        target === 'west' && work === 'Updated a@2' && ++westFailures <= 3 ? 'failed' : 'ok',
+      { passes: false },
+    );
+    const reflector = fakeReflector([]);
+    const registry = new MetricsRegistry();
+    const stop = new AbortController();
+    const c = config({ trigger, startReflector: reflector.start, metrics: observeMetrics(registry) });
+    const loop = startObserveLoop(c, stop.signal);
+    await tick(5);
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', '2') });
+    await until('the retries to succeed', () => trigger.log.length === 4);
+    assert.deepEqual(trigger.log, [
+      'run Updated a@2 all',
+      'run Updated a@2 only=west',
+      'run Updated a@2 only=west',
+      'run Updated a@2 only=west',
+    ]);
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', '3') });
+    await until('the next change', () => trigger.log.length === 5);
+    assert.equal(trigger.log[4], 'run Updated a@3 all', 'a newer change goes to every target again');
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    const metrics = await registry.render();
+    assert.match(metrics, /^observe_errors_total 1$/m);
+    assert.match(metrics, /^observe_retries_total 3$/m);
+    assert.equal(c.errText().match(/error: Updated a@2 failed/g)?.length, 3);
+  });
+
+  it('a newer change replaces a pending retry for one target with a run for every target', async () => {
+    let fail = true;
+    const trigger = fleetTrigger((target) => (target === 'west' && fail ? 'failed' : 'ok'), {
+      passes: false,
+    });
+    const reflector = fakeReflector([]);
+    const stop = new AbortController();
+    const c = config({
+      trigger,
+      startReflector: reflector.start,
+      workQueue: createWorkQueue({ baseDelayMs: 200, maxDelayMs: 200 }),
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    await tick(5);
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', '2') });
+    await until('the first run', () => trigger.log.length === 1);
+    fail = false;
+    reflector.push({ type: 'Updated', namespace: 'ns', name: 'a', object: cm('a', '3') });
+    await until('the newer change', () => trigger.log.length === 2);
+    await tick(300);
+    assert.deepEqual(
+      trigger.log,
+      ['run Updated a@2 all', 'run Updated a@3 all'],
+      'the stale retry never ran',
+    );
+    stop.abort();
+    assert.equal(await loop.done, 0);
   });
 
   it('a run that also failed on a reachable target is an error', async () => {
