@@ -79,6 +79,8 @@ interface RunningObserver {
   err(): string;
   /** The last lines of both streams, for a failure report. */
   tail(): string;
+  /** True until the process has exited (a pod's restart count would stay 0). */
+  running(): boolean;
   stop(): Promise<void>;
 }
 
@@ -95,6 +97,7 @@ function observer(args: string[]): RunningObserver {
     out: () => out,
     err: () => err,
     tail: () => `stdout:\n${last(out)}\nstderr:\n${last(err)}`,
+    running: () => child.exitCode === null && child.signalCode === null,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
@@ -165,6 +168,8 @@ interface Series {
   runs: number;
   /** The observer's stderr lines about warm-up and target health. */
   notes: string[];
+  /** Rows from the series' `then` step, taken while its observer still runs. */
+  extra: Record<string, string>;
 }
 
 /** The object change `i` writes: `KEYS` ImageStreams in turn, or a new one per change. */
@@ -205,7 +210,12 @@ class Arrivals {
  * changes written on east `GAP_MS` apart from the moment the observer is ready, each change's
  * arrival taken from watches on `measured`.
  */
-async function latencySeries(label: string, live: SandboxClusterHandle[], measured: SandboxClusterHandle[]) {
+async function latencySeries(
+  label: string,
+  live: SandboxClusterHandle[],
+  measured: SandboxClusterHandle[],
+  then?: (ns: string, obs: RunningObserver) => Promise<Record<string, string>>,
+) {
   const ns = `bench-latency-${label}`;
   await freshNamespace(ns, live);
   const arrivals = measured.map(() => new Arrivals());
@@ -243,7 +253,8 @@ async function latencySeries(label: string, live: SandboxClusterHandle[], measur
       .split('\n')
       .filter((l) => /warm-up|unreachable|recovered/.test(l))
       .slice(0, 6);
-    return { readyMs, latencies, runs: runLines(obs), notes } satisfies Series;
+    const extra = (await then?.(ns, obs)) ?? {};
+    return { readyMs, latencies, runs: runLines(obs), notes, extra } satisfies Series;
   } finally {
     for (const w of watches) w.close();
     await obs.stop();
@@ -293,9 +304,10 @@ async function latency(): Promise<Record<string, string>> {
 
 async function slaveDown(): Promise<Record<string, string>> {
   const healthy = await latencySeries('healthy', [east, west, south], [west, south]);
+  await freshNamespace('bench-latency-south-down', [south]);
   await sandbox.fault('kill', 'south');
   cleanups.push(() => sandbox.fault('start', 'south').then(() => undefined));
-  const down = await latencySeries('south-down', [east, west], [west]);
+  const down = await latencySeries('south-down', [east, west], [west], southBack);
   const before = toAll(healthy, ['west']);
   const after = toAll(down, ['west']);
   const ratio = (p: number): string => (percentile(after, p) / percentile(before, p)).toFixed(2);
@@ -306,6 +318,39 @@ async function slaveDown(): Promise<Record<string, string>> {
     ...seriesRows('south killed', down),
     ...latencyRows('south killed, latency to west', after),
     'south killed / all healthy, latency to west: p50, p99 (target ≤ 1.2)': `${ratio(50)}, ${ratio(99)}`,
+    ...down.extra,
+  };
+}
+
+/**
+ * The end of the south-down series, with its observer still running: south is started again,
+ * and the time until it holds every key at its last `bench/rev` is measured (the observer's
+ * recovery of south; no restart), then whether the observer ever exited.
+ */
+async function southBack(ns: string, obs: RunningObserver): Promise<Record<string, string>> {
+  const last = new Map<string, number>();
+  for (let i = 0; i < CHANGES; i++) last.set(nameOf(i), i);
+  await sandbox.fault('start', 'south');
+  const started = performance.now();
+  const current = async (): Promise<boolean> => {
+    const res = await south.admin.get(imageStreams(ns)).catch(() => undefined);
+    if (res?.status !== 200) return false;
+    const items = (res.json as { items: KubeJson[] }).items;
+    const revs = new Map(
+      items.map((o) => [o.metadata?.name, Number(o.metadata?.annotations?.['bench/rev'])]),
+    );
+    return [...last].every(([name, rev]) => revs.get(name) === rev);
+  };
+  try {
+    await waitFor('south to hold every change', current, 300_000);
+  } catch (error) {
+    process.stderr.write(`${obs.tail()}\n`);
+    throw error;
+  }
+  const caughtUp = performance.now() - started;
+  return {
+    [`south started again: every one of the ${last.size} keys current on south after`]: `${(caughtUp / 1000).toFixed(1)} s (same observer, no restart)`,
+    'south killed: the observer exited during the series': obs.running() ? 'no' : 'yes',
   };
 }
 

@@ -9,7 +9,7 @@
  * target: a target the run failed on is retried on its own (the key runs again for that target
  * only, with backoff capped at the resync period, 5 min without one); a target found unreachable
  * is no error at all: it is down, runs skip it, and its own recovery catches it up
- * (target-recovery.ts). Every other target keeps getting each change at full speed. Each
+ * (target-recovery.ts; at least every 30 s, or every resync period if shorter). Every other target keeps getting each change at full speed. Each
  * target's health is kept from the recaps (target-health.ts).
  *
  * A trigger that takes passes (the playbook) gets no Sync item per object: after the first list,
@@ -42,8 +42,14 @@ import { TargetHealth } from './target-health.ts';
 import { TargetRecovery } from './target-recovery.ts';
 import type { RunScope, TargetResult, Trigger, TriggerItem, TriggerOutcome } from './trigger.ts';
 
-/** The retry cap of a target's retries and recoveries without a resync period. */
+/** The retry cap of a failed target's keys without a resync period. */
 const TARGET_RETRY_CAP_MS = 5 * 60_000;
+/**
+ * The longest wait between two recoveries of a down target (or the resync period, if shorter):
+ * a recovery that finds it still down costs one read of the master, so a slave that is back
+ * waits at most this long for its catch-up.
+ */
+const RECOVERY_CAP_MS = 30_000;
 
 /** A key's change waiting to run: for every target, or (a retry) only for `only`. */
 interface PendingChange {
@@ -135,9 +141,10 @@ class ObserveLoop {
 
   constructor(config: LoopConfig) {
     this.#c = config;
-    this.#health = new TargetHealth(config.metrics, config.err, this.#retryCapMs());
+    const recoveryCapMs = Math.min(this.#retryCapMs(), RECOVERY_CAP_MS);
+    this.#health = new TargetHealth(config.metrics, config.err, recoveryCapMs);
     this.#recovery = new TargetRecovery({
-      capMs: this.#retryCapMs(),
+      capMs: recoveryCapMs,
       due: (target) => this.#queueRecovery(target),
       clock: config.clock,
     });

@@ -2,8 +2,8 @@
  * Per-target isolation (issue 15). A playbook target that a run finds unreachable is down: from
  * then on runs skip it, so the other targets never wait on its timeouts and get every change at
  * full speed, and what it missed is owed to it. It is retried on its own: a recovery (one pass
- * per observed cluster, for that target only) after a backoff of 1 s doubling up to the cap (the
- * resync period, 5 min without one). The first recovery that succeeds on it brings it up again; the
+ * per observed cluster, for that target only) after a backoff of 1 s doubling up to the cap (30 s,
+ * or the resync period if shorter). The first recovery that succeeds on it brings it up again; the
  * owed changes then run once more for it alone, because a pass cannot see what a change did
  * (a deletion, an object that left the selection) and only prunes with `--prune`.
  *
