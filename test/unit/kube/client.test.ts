@@ -85,6 +85,12 @@ describe('KubeClient transport failures', () => {
   });
 });
 
+/** A handler that refuses every request with 403 Forbidden and the apiserver's message. */
+const forbidden =
+  (message: string): Handler =>
+  (_req, res) =>
+    json(res, 403, status(403, 'Forbidden', message));
+
 describe('KubeClient API errors', () => {
   it('names the request, the namespace and the credentials source on 401, never the token', async () => {
     handler = (_req, res) => json(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
@@ -101,16 +107,9 @@ describe('KubeClient API errors', () => {
   });
 
   it('names user, verb, resource and namespace on 403', async () => {
-    handler = (_req, res) =>
-      json(
-        res,
-        403,
-        status(
-          403,
-          'Forbidden',
-          'configmaps is forbidden: User "viewer" cannot create resource "configmaps" in API group "" in the namespace "demo"',
-        ),
-      );
+    handler = forbidden(
+      'configmaps is forbidden: User "viewer" cannot create resource "configmaps" in API group "" in the namespace "demo"',
+    );
     const err = await client()
       .request({ method: 'POST', path: '/api/v1/namespaces/demo/configmaps', body: {} })
       .catch((e: unknown) => e);
@@ -122,16 +121,7 @@ describe('KubeClient API errors', () => {
   });
 
   it('does not repeat the namespace for a forbidden namespace itself', async () => {
-    handler = (_req, res) =>
-      json(
-        res,
-        403,
-        status(
-          403,
-          'Forbidden',
-          'namespaces "demo" is forbidden: User "viewer" cannot delete resource "namespaces"',
-        ),
-      );
+    handler = forbidden('namespaces "demo" is forbidden: User "viewer" cannot delete resource "namespaces"');
     await assert.rejects(
       client().request({ method: 'DELETE', path: '/api/v1/namespaces/demo' }),
       (e: unknown) =>
