@@ -14,87 +14,56 @@ import {
   parseResourceList,
 } from '../../../src/kube/discovery-parse.ts';
 import type { KubeRequest } from '../../../src/kube/client.ts';
+import { aggregatedGroup, aggregatedList } from '../../support/aggregated-discovery.ts';
 
-const aggregatedCore = {
-  kind: 'APIGroupDiscoveryList',
-  apiVersion: 'apidiscovery.k8s.io/v2',
-  items: [
+const aggregatedCore = aggregatedList([
+  aggregatedGroup({ creationTimestamp: null }, 'v1', [
     {
-      metadata: { creationTimestamp: null },
-      versions: [
-        {
-          version: 'v1',
-          resources: [
-            {
-              resource: 'configmaps',
-              responseKind: { group: '', version: 'v1', kind: 'ConfigMap' },
-              scope: 'Namespaced',
-              singularResource: 'configmap',
-              verbs: ['get', 'list', 'create'],
-              shortNames: ['cm'],
-            },
-            {
-              resource: 'namespaces',
-              responseKind: { group: '', version: 'v1', kind: 'Namespace' },
-              scope: 'Cluster',
-              singularResource: 'namespace',
-              verbs: ['get'],
-              shortNames: ['ns'],
-            },
-            {
-              resource: 'pods',
-              responseKind: { group: '', version: 'v1', kind: 'Pod' },
-              scope: 'Namespaced',
-              verbs: ['get'],
-              subresources: [{ subresource: 'log', responseKind: { kind: 'Pod' } }],
-            },
-          ],
-        },
-      ],
+      resource: 'configmaps',
+      responseKind: { group: '', version: 'v1', kind: 'ConfigMap' },
+      scope: 'Namespaced',
+      singularResource: 'configmap',
+      verbs: ['get', 'list', 'create'],
+      shortNames: ['cm'],
     },
-  ],
-};
+    {
+      resource: 'namespaces',
+      responseKind: { group: '', version: 'v1', kind: 'Namespace' },
+      scope: 'Cluster',
+      singularResource: 'namespace',
+      verbs: ['get'],
+      shortNames: ['ns'],
+    },
+    {
+      resource: 'pods',
+      responseKind: { group: '', version: 'v1', kind: 'Pod' },
+      scope: 'Namespaced',
+      verbs: ['get'],
+      subresources: [{ subresource: 'log', responseKind: { kind: 'Pod' } }],
+    },
+  ]),
+]);
 
-const aggregatedGroups = {
-  kind: 'APIGroupDiscoveryList',
-  apiVersion: 'apidiscovery.k8s.io/v2',
-  items: [
+const aggregatedGroups = aggregatedList([
+  aggregatedGroup({ name: 'apps' }, 'v1', [
     {
-      metadata: { name: 'apps' },
-      versions: [
-        {
-          version: 'v1',
-          resources: [
-            {
-              resource: 'deployments',
-              responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },
-              scope: 'Namespaced',
-              verbs: ['get', 'patch'],
-              shortNames: ['deploy'],
-            },
-          ],
-        },
-      ],
+      resource: 'deployments',
+      responseKind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+      scope: 'Namespaced',
+      verbs: ['get', 'patch'],
+      shortNames: ['deploy'],
     },
+  ]),
+  aggregatedGroup({ name: 'image.openshift.io' }, 'v1', [
     {
-      metadata: { name: 'image.openshift.io' },
-      versions: [
-        {
-          version: 'v1',
-          resources: [
-            {
-              resource: 'imagestreams',
-              responseKind: { group: 'image.openshift.io', version: 'v1', kind: 'ImageStream' },
-              scope: 'Namespaced',
-              verbs: ['get'],
-              shortNames: ['is'],
-            },
-          ],
-        },
-      ],
+      resource: 'imagestreams',
+      responseKind: { group: 'image.openshift.io', version: 'v1', kind: 'ImageStream' },
+      scope: 'Namespaced',
+      verbs: ['get'],
+      shortNames: ['is'],
     },
-  ],
-};
+  ]),
+]);
 
 describe('discovery parsing', () => {
   it('reads aggregated discovery: core group, named groups, scope, verbs and short names', () => {

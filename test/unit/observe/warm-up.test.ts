@@ -9,35 +9,24 @@ import { createModuleRegistry } from '../../../src/modules/registry.ts';
 import { freePorts } from '../../../src/sandbox/ports.ts';
 import { handingOver, WarmClients, warmHosts } from '../../../src/observe/warm-up.ts';
 import type { WarmUpOptions } from '../../../src/observe/warm-up.ts';
+import { aggregatedGroup, aggregatedList } from '../../support/aggregated-discovery.ts';
 import { fakeClock } from '../../support/fake-clock.ts';
 import { moduleContext } from '../../support/module-context.ts';
 import { selfSignedCert } from '../../support/self-signed.ts';
 import { json, startTlsServer } from '../kube/tls-server.ts';
 import type { TlsServer } from '../kube/tls-server.ts';
 
-const CORE = {
-  kind: 'APIGroupDiscoveryList',
-  apiVersion: 'apidiscovery.k8s.io/v2',
-  items: [
+const CORE = aggregatedList([
+  aggregatedGroup({}, 'v1', [
     {
-      metadata: {},
-      versions: [
-        {
-          version: 'v1',
-          resources: [
-            {
-              resource: 'configmaps',
-              responseKind: { group: '', version: 'v1', kind: 'ConfigMap' },
-              scope: 'Namespaced',
-              verbs: ['get', 'list'],
-            },
-          ],
-        },
-      ],
+      resource: 'configmaps',
+      responseKind: { group: '', version: 'v1', kind: 'ConfigMap' },
+      scope: 'Namespaced',
+      verbs: ['get', 'list'],
     },
-  ],
-};
-const GROUPS = { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', items: [] };
+  ]),
+]);
+const GROUPS = aggregatedList([]);
 
 /** An API server that answers aggregated discovery (and nothing else). */
 async function discoveryServer(): Promise<TlsServer> {
