@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { closeKubeClients, kubeClientFor } from '../../../src/kube/client-cache.ts';
-import { KubeClient } from '../../../src/kube/client.ts';
+import { closeKubeClients, createHostClient, kubeClientFor } from '../../../src/kube/client-cache.ts';
+import type { KubeClient } from '../../../src/kube/client.ts';
 import type { ModuleDefinition, ModuleServices } from '../../../src/model/module.ts';
 import type { Vars } from '../../../src/model/vars.ts';
 import { createModuleRegistry } from '../../../src/modules/registry.ts';
@@ -166,19 +166,8 @@ describe('observer warm-up', () => {
     const warm = new WarmClients();
     await warm.warmUp(
       options(vars, {
-        connect: async (_vars, host) => {
-          const client = new KubeClient({
-            host,
-            server: url,
-            token: undefined,
-            ca: undefined,
-            cert: undefined,
-            key: undefined,
-            servername: undefined,
-            insecure: false,
-            credentials: 'none',
-            defaultNamespace: undefined,
-          });
+        connect: async (connectionVars, host, connectServices) => {
+          const client = await createHostClient(connectionVars, host, connectServices);
           made.push(client);
           return client;
         },
