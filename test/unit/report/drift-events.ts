@@ -4,6 +4,7 @@
 import { objectDiff } from '../../../src/kube/diff.ts';
 import type { EngineEvent, TaskRef } from '../../../src/model/events.ts';
 import { emptyRecap } from '../../../src/model/result.ts';
+import { hostResult } from '../../support/engine-events.ts';
 
 const at = (line: number) => ({ file: 'playbooks/drift.yml', line, column: 7 });
 const settings: TaskRef = { name: 'settings', module: 'k8s', role: 'apply', location: at(4) };
@@ -39,20 +40,18 @@ export function driftEvents(): EngineEvent[] {
     { type: 'playbook_start', file: 'playbooks/drift.yml', check: true },
     { type: 'play_start', name: 'apply', hosts: ['east', 'west', 'south'] },
     { type: 'task_start', task: settings, hosts: ['east', 'west', 'south'] },
-    {
-      type: 'host_result',
-      task: settings,
-      host: 'east',
-      status: 'ok',
-      result: { changed: false, objects: [ref('ConfigMap', 'settings', 'unchanged')], msg: '1 unchanged' },
-      durationMs: 5,
-    },
-    {
-      type: 'host_result',
-      task: settings,
-      host: 'west',
-      status: 'changed',
-      result: {
+    hostResult(
+      settings,
+      'east',
+      'ok',
+      { changed: false, objects: [ref('ConfigMap', 'settings', 'unchanged')], msg: '1 unchanged' },
+      5,
+    ),
+    hostResult(
+      settings,
+      'west',
+      'changed',
+      {
         changed: true,
         objects: [ref('ConfigMap', 'settings', 'configured'), ref('Secret', 'creds', 'created')],
         diff: [
@@ -61,25 +60,23 @@ export function driftEvents(): EngineEvent[] {
         ],
         msg: `1 configured, 1 created (check mode: nothing written) ${TOKEN}`,
       },
-      durationMs: 7,
-    },
-    {
-      type: 'host_result',
-      task: settings,
-      host: 'south',
-      status: 'unreachable',
-      result: { unreachable: true, msg: 'cluster south is unreachable: connection refused' },
-      durationMs: 3,
-    },
+      7,
+    ),
+    hostResult(
+      settings,
+      'south',
+      'unreachable',
+      { unreachable: true, msg: 'cluster south is unreachable: connection refused' },
+      3,
+    ),
     { type: 'task_end', task: settings, durationMs: 8 },
     { type: 'play_start', name: 'sync', hosts: ['west'] },
     { type: 'task_start', task: sync, hosts: ['west'] },
-    {
-      type: 'host_result',
-      task: sync,
-      host: 'west',
-      status: 'changed',
-      result: {
+    hostResult(
+      sync,
+      'west',
+      'changed',
+      {
         changed: true,
         objects: [
           ref('ImageStream', 'old', 'pruned'),
@@ -88,42 +85,36 @@ export function driftEvents(): EngineEvent[] {
         ],
         msg: 'from east: 1 created, 1 unchanged, 1 pruned',
       },
-      durationMs: 9,
-    },
+      9,
+    ),
     { type: 'task_end', task: sync, durationMs: 9 },
     { type: 'task_start', task: perItem, hosts: ['west'] },
-    ...['a', 'b'].map((team): EngineEvent => ({
-      type: 'host_result',
-      task: perItem,
-      host: 'west',
-      status: team === 'a' ? 'changed' : 'ok',
-      item: team,
-      result: {
-        changed: team === 'a',
-        objects: [ref('ConfigMap', `team-${team}`, team === 'a' ? 'deleted' : 'missing')],
-      },
-      durationMs: 2,
-    })),
-    {
-      type: 'host_result',
-      task: perItem,
-      host: 'west',
-      status: 'changed',
+    ...['a', 'b'].map((team) =>
+      hostResult(
+        perItem,
+        'west',
+        team === 'a' ? 'changed' : 'ok',
+        {
+          changed: team === 'a',
+          objects: [ref('ConfigMap', `team-${team}`, team === 'a' ? 'deleted' : 'missing')],
+        },
+        2,
+        { item: team },
+      ),
+    ),
+    hostResult(perItem, 'west', 'changed', { changed: true, results: [], msg: 'All items completed' }, 4, {
       loopSummary: true,
-      result: { changed: true, results: [], msg: 'All items completed' },
-      durationMs: 4,
-    },
+    }),
     { type: 'task_end', task: perItem, durationMs: 4 },
     { type: 'task_start', task: hidden, hosts: ['west'] },
-    {
-      type: 'host_result',
-      task: hidden,
-      host: 'west',
-      status: 'changed',
-      censored: true,
-      result: { changed: true, objects: [ref('Secret', 'hidden', 'created')], msg: 'secret stuff' },
-      durationMs: 1,
-    },
+    hostResult(
+      hidden,
+      'west',
+      'changed',
+      { changed: true, objects: [ref('Secret', 'hidden', 'created')], msg: 'secret stuff' },
+      1,
+      { censored: true },
+    ),
     { type: 'task_end', task: hidden, durationMs: 1 },
     {
       type: 'recap',

@@ -10,6 +10,7 @@ import type { EngineEvent, TaskRef } from '../../../src/model/events.ts';
 import { emptyRecap } from '../../../src/model/result.ts';
 import { escapeXml } from '../../../src/report/junit.ts';
 import { JunitReport } from '../../../src/report/junit-report.ts';
+import { hostResult } from '../../support/engine-events.ts';
 import { childrenNamed, parseXml, textOf } from '../../support/xml.ts';
 import type { XmlElement } from '../../support/xml.ts';
 import { driftEvents, PASSWORD, TOKEN } from './drift-events.ts';
@@ -93,17 +94,15 @@ describe('the JUnit report (--junit)', () => {
       task('probe', 4),
     ];
     const result = (t: TaskRef, host: string, status: 'failed' | 'skipped' | 'ignored' | 'unreachable') =>
-      ({
-        type: 'host_result',
-        task: t,
+      hostResult(
+        t,
         host,
         status,
-        result:
-          status === 'skipped'
-            ? { skipped: true, changed: false, msg: 'Conditional result was False' }
-            : { failed: true, msg: `${t.name} went wrong\nsecond line` },
-        durationMs: 1500,
-      }) as EngineEvent;
+        status === 'skipped'
+          ? { skipped: true, changed: false, msg: 'Conditional result was False' }
+          : { failed: true, msg: `${t.name} went wrong\nsecond line` },
+        1500,
+      );
     const events: EngineEvent[] = [
       { type: 'playbook_start', file: 'p.yml', check: false },
       { type: 'play_start', name: 'p', hosts: ['a', 'b'] },
@@ -149,17 +148,11 @@ describe('the JUnit report (--junit)', () => {
       module: 'debug',
       location: { file: 'a&b.yml', line: 1, column: 1 },
     };
+    const msg = `bell\u0007 ]]> nul\u0000 ${TOKEN} "quoted"`;
     const events: EngineEvent[] = [
       { type: 'play_start', name: 'p & q', hosts: ['h<1>'] },
       { type: 'task_start', task: nasty, hosts: ['h<1>'] },
-      {
-        type: 'host_result',
-        task: nasty,
-        host: 'h<1>',
-        status: 'failed',
-        result: { failed: true, msg: `bell\u0007 ]]> nul\u0000 ${TOKEN} "quoted"` },
-        durationMs: 1,
-      },
+      hostResult(nasty, 'h<1>', 'failed', { failed: true, msg }, 1),
       { type: 'recap', hosts: {}, durationMs: 1, interrupted: false },
     ];
     const { xml, root } = await report(t, [...driftEvents(), ...events]);

@@ -7,6 +7,7 @@ import { PlainRenderer } from '../../../src/report/plain-renderer.ts';
 import { createRenderer } from '../../../src/report/renderer.ts';
 import type { RendererKind, RendererOptions } from '../../../src/report/renderer.ts';
 import { TreeRenderer } from '../../../src/report/tree-renderer.ts';
+import { hostResult } from '../../support/engine-events.ts';
 import { SECRET, fixtureEvents } from './fixture-events.ts';
 import { assertGolden, captureStream } from './golden.ts';
 
@@ -82,16 +83,7 @@ describe('plain renderer', () => {
   it('hides no_log loop item labels', async () => {
     const task = { name: 't', module: 'command', location: { file: 'f.yml', line: 1, column: 1 } };
     const events: EngineEvent[] = [
-      {
-        type: 'host_result',
-        task,
-        host: 'east',
-        status: 'ok',
-        item: 'password1',
-        censored: true,
-        result: {},
-        durationMs: 1,
-      },
+      hostResult(task, 'east', 'ok', {}, 1, { item: 'password1', censored: true }),
     ];
     assert.equal(await render('plain', {}, events), 'ok: [east] => (item=********)\n');
   });
@@ -219,14 +211,7 @@ describe('Secret data in results', () => {
     { type: 'playbook_start', file: 'p.yml', check: false },
     { type: 'play_start', name: 'read', hosts: ['east'] },
     { type: 'task_start', task: read, hosts: ['east'] },
-    {
-      type: 'host_result',
-      task: read,
-      host: 'east',
-      status: 'ok',
-      result: { changed: false, resources: [secret], _verbose_always: true },
-      durationMs: 5,
-    },
+    hostResult(read, 'east', 'ok', { changed: false, resources: [secret], _verbose_always: true }, 5),
     { type: 'task_end', task: read, durationMs: 5 },
     { type: 'recap', hosts: { east: { ...emptyRecap(), ok: 1 } }, durationMs: 10, interrupted: false },
   ];
