@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import { succeedingRun } from '../../support/cli-run.ts';
 import { tempProject } from '../../support/play.ts';
-import { debugMessages as messages, runCli } from './run-cli.ts';
+import { runCli } from './run-cli.ts';
 
 const project = (t: TestContext, files: Record<string, string>): Promise<string> =>
   tempProject(t, files, 'mcsync-environment-');
@@ -84,9 +85,7 @@ describe('environment: reaches the processes that command and shell start', () =
       debug: {msg: "{{ ho.stdout }}"}
 `,
     });
-    const run = await runCli(['p.yml'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(messages(run.stdout), [
+    assert.deepEqual((await succeedingRun(dir)).messages, [
       'dep L=dep P=play R=roleentry D=dep',
       'role L=roleentry P=play R=roleentry D=',
       'nested L=inner P=play B=inner C=task',
@@ -112,8 +111,7 @@ describe('environment: reaches the processes that command and shell start', () =
       environment: {API_TOKEN: s3cr3t-env-value}
 `,
     });
-    const run = await runCli(['p.yml', '-vvv'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const run = await succeedingRun(dir, ['p.yml', '-vvv']);
     assert.ok(!(run.stdout + run.stderr).includes('s3cr3t-env-value'), run.stdout);
   });
 

@@ -5,6 +5,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import { succeedingRun } from '../../support/cli-run.ts';
 import { tempProject } from '../../support/play.ts';
 import { debugMessages as messages, runCli } from './run-cli.ts';
 
@@ -29,9 +30,7 @@ describe('play sections, loops and limits', () => {
     - {name: h, debug: {msg: handler}}
 `,
     });
-    const run = await runCli(['p.yml'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(messages(run.stdout), ['handler', 'role', 'task', 'post']);
+    assert.deepEqual((await succeedingRun(dir)).messages, ['handler', 'role', 'task', 'post']);
   });
 
   it('with_items, with_dict, with_list and loop_control loop_var, index_var, label and pause', async (t) => {
@@ -57,9 +56,8 @@ describe('play sections, loops and limits', () => {
       'sub.yml': `- ${say('sub {{ item.0.name }}-{{ item.1 }}')}\n`,
     });
     const started = Date.now();
-    const run = await runCli(['p.yml'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(messages(run.stdout), [
+    const run = await succeedingRun(dir);
+    assert.deepEqual(run.messages, [
       'items a',
       'items b',
       'dict k=v',
@@ -83,9 +81,8 @@ describe('play sections, loops and limits', () => {
     - ${say('skipped={{ out.skipped }}')}
 `,
     });
-    const run = await runCli(['p.yml'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(messages(run.stdout), ['skipped=true']);
+    const run = await succeedingRun(dir);
+    assert.deepEqual(run.messages, ['skipped=true']);
     assert.match(run.stdout + run.stderr, /gather_facts: true has no effect; mcsync gathers no facts/);
   });
 
@@ -101,9 +98,7 @@ describe('play sections, loops and limits', () => {
     - ${say('{{ out.stdout }}')}
 `,
     });
-    const run = await runCli(['p.yml'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(messages(run.stdout), ['own', 'from-args']);
+    assert.deepEqual((await succeedingRun(dir)).messages, ['own', 'from-args']);
   });
 
   it('max_fail_percentage stops the play once more hosts than that share failed', async (t) => {
@@ -129,9 +124,7 @@ describe('play sections, loops and limits', () => {
       'roles/twice/meta/main.yml': 'allow_duplicates: true\n',
       'p.yml': '- hosts: localhost\n  roles: [once, once, twice, twice]\n',
     });
-    const run = await runCli(['p.yml'], { cwd: dir });
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(messages(run.stdout), ['once', 'twice', 'twice']);
+    assert.deepEqual((await succeedingRun(dir)).messages, ['once', 'twice', 'twice']);
   });
 });
 
@@ -165,14 +158,12 @@ describe('mcsync-play flags and mcsync.yaml keys', () => {
 `,
       'mcsync.yaml': 'roles_path: [config]\nforks: 1\ninventory: hosts.ini\n',
     });
-    const roles = await runCli(['roles.yml', '--roles-path', 'elsewhere'], { cwd: dir });
-    assert.equal(roles.code, 0, roles.stdout + roles.stderr);
-    assert.deepEqual(messages(roles.stdout), ['far', 'near']);
+    const roles = await succeedingRun(dir, ['roles.yml', '--roles-path', 'elsewhere']);
+    assert.deepEqual(roles.messages, ['far', 'near']);
     // The order in which the hosts' commands start and end shows how many ran at once.
     const order = async (args: string[]): Promise<string> => {
       await rm(join(dir, 'log.txt'), { force: true });
-      const run = await runCli(args, { cwd: dir });
-      assert.equal(run.code, 0, run.stdout + run.stderr);
+      await succeedingRun(dir, args);
       return (await readFile(join(dir, 'log.txt'), 'utf8'))
         .replace(/ [ab]/g, '')
         .trim()
