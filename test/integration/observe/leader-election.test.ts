@@ -95,6 +95,22 @@ const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> =>
     new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms)),
   ]);
 
+/**
+ * In a fresh namespace, `replica-a` leading and `replica-b` started after it, campaigning for a
+ * second already: the two electors and their shared timeline.
+ */
+async function leaderAndCandidate(
+  t: TestContext,
+): Promise<{ ns: string; timeline: Term[]; a: Elector; b: Elector }> {
+  const ns = await sandbox.namespace(t, { prefix: 'lease' });
+  const timeline: Term[] = [];
+  const a = elector(t, ns, 'replica-a', timeline);
+  await within(a.leading(), 5_000, 'a leading');
+  const b = elector(t, ns, 'replica-b', timeline);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  return { ns, timeline, a, b };
+}
+
 describe('leader election on a Lease', () => {
   it('lets exactly one of two electors lead; the other takes over quickly after a release', async (t) => {
     const ns = await sandbox.namespace(t, { prefix: 'lease' });
@@ -168,12 +184,7 @@ describe('leader election on a Lease', () => {
   });
 
   it('a leader that cannot renew (apiserver paused) stops leading within renewDeadline; one leader after resume', async (t) => {
-    const ns = await sandbox.namespace(t, { prefix: 'lease' });
-    const timeline: Term[] = [];
-    const a = elector(t, ns, 'replica-a', timeline);
-    await within(a.leading(), 5_000, 'a leading');
-    const b = elector(t, ns, 'replica-b', timeline);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const { timeline, a, b } = await leaderAndCandidate(t);
     t.after(() => sandbox.fault('resume', east.name));
     await sandbox.fault('pause', east.name);
     const paused = Date.now();
@@ -192,12 +203,7 @@ describe('leader election on a Lease', () => {
   });
 
   it('stops campaigning when stopped before it ever leads', async (t) => {
-    const ns = await sandbox.namespace(t, { prefix: 'lease' });
-    const timeline: Term[] = [];
-    const a = elector(t, ns, 'replica-a', timeline);
-    await within(a.leading(), 5_000, 'a leading');
-    const b = elector(t, ns, 'replica-b', timeline);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const { ns, timeline, b } = await leaderAndCandidate(t);
     b.stop.abort();
     await within(b.done, 2_000, 'b stopping');
     assert.deepEqual(
