@@ -1,10 +1,14 @@
 /**
  * Discovery cache of one host: which apiVersion/kind pairs the cluster serves, under which plural
- * resource name, namespaced or not. Loaded once per run (aggregated discovery when the server
- * offers it, else the legacy per-group-version lists); a lookup that misses re-discovers once, so
- * CRDs installed mid-run are found.
+ * resource name, namespaced or not. Loaded once per client (aggregated discovery when the server
+ * offers it, else the legacy per-group-version lists); a lookup that misses re-discovers, so CRDs
+ * installed mid-run are found: once, and again for the same miss only after REDISCOVER_AFTER_MS,
+ * so a long-lived client (the observer's) learns what a cluster serves after it restarted (its
+ * CRDs appear in discovery a moment after its API answers) without a discovery per lookup.
  */
 import { McsyncError, UnreachableError } from '../errors.ts';
+import { systemClock } from '../shared/clock.ts';
+import type { Clock } from '../shared/clock.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
 import type { KubeRequest, KubeResponse } from './client.ts';
 import {
@@ -69,9 +73,18 @@ export class DiscoverySnapshot {
   }
 }
 
+/** How long a miss that re-discovered is answered from the cache before it may re-discover again. */
+export const REDISCOVER_AFTER_MS = 10_000;
+
 export class Discovery {
   #snapshot: Promise<DiscoverySnapshot> | undefined;
-  readonly #rediscovered = new Set<string>();
+  /** When each missed apiVersion/kind last re-discovered (monotonic ms). */
+  readonly #rediscoveredAt = new Map<string, number>();
+  readonly #clock: Pick<Clock, 'monotonic'>;
+
+  constructor(options: { clock?: Pick<Clock, 'monotonic'> } = {}) {
+    this.#clock = options.clock ?? systemClock();
+  }
 
   /** The cached snapshot, loading it on first use. */
   snapshot(fetcher: DiscoveryFetcher): Promise<DiscoverySnapshot> {
@@ -91,15 +104,18 @@ export class Discovery {
   }
 
   /**
-   * Resolves apiVersion + kind to its resource. A miss re-discovers once per apiVersion/kind;
-   * a second miss throws UnknownKindError naming what the cluster serves.
+   * Resolves apiVersion + kind to its resource. A miss re-discovers (at most once per
+   * REDISCOVER_AFTER_MS for the same apiVersion/kind); a miss after that throws UnknownKindError
+   * naming what the cluster serves.
    */
   async resolve(fetcher: DiscoveryFetcher, apiVersion: string, kind: string): Promise<ResourceInfo> {
     let snapshot = await this.snapshot(fetcher);
     let found = snapshot.find(apiVersion, kind);
     const key = `${apiVersion}/${kind}`;
-    if (!found && !this.#rediscovered.has(key)) {
-      this.#rediscovered.add(key);
+    const last = this.#rediscoveredAt.get(key);
+    const now = this.#clock.monotonic();
+    if (!found && (last === undefined || now - last >= REDISCOVER_AFTER_MS)) {
+      this.#rediscoveredAt.set(key, now);
       this.invalidate();
       snapshot = await this.snapshot(fetcher);
       found = snapshot.find(apiVersion, kind);
