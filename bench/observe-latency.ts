@@ -6,9 +6,9 @@
  * 1. latency: a fresh observer; the moment /healthz/ready answers 200, one change is written on
  *    east every --gap ms (open loop: a slow run makes later changes queue, as on a real master),
  *    --changes in all. The changes go to --keys annotated ImageStreams in turn (the first change
- *    to each creates it, later ones set its `bench/rev`), so the namespace stays that small:
- *    k8s_sync lists the whole namespace in every run. --keys 0 creates a new ImageStream per
- *    change instead (the namespace grows to --changes). A change's latency runs from its write
+ *    to each creates it, later ones set its `bench/rev`). --keys 0 creates a new ImageStream per
+ *    change instead (the namespace grows to --changes; a run lists only its own object, by a
+ *    field selector, so its cost should not grow with it). A change's latency runs from its write
  *    until the slaves hold it (seen through watches on the slaves, no polling). p50 / p99 / max
  *    for the first --first changes after ready, for the rest, and for all.
  * 2. burst: 1000 changes to 50 ImageStreams as fast as 50 writers go; time until all are current

@@ -80,30 +80,48 @@ export interface LiveIndex {
   listedKinds: Set<string>;
 }
 
+interface KindToList {
+  apiVersion: string;
+  kind: string;
+  namespaces: Set<string | undefined>;
+  /** The only names of that kind the task looks at; null: every name. */
+  names: Set<string> | null;
+}
+
 /**
  * Lists the target once per kind — one namespace when everything of that kind lives in one,
- * else all namespaces. A kind the target does not serve yet (a CRD synced in the same task)
- * is left unlisted.
+ * else all namespaces; only one object (a field selector) when the task looks at one name of
+ * that kind only (a watch run for one object). A kind the target does not serve yet (a CRD
+ * synced in the same task) is left unlisted.
  */
 export async function listTarget(
   client: KubeClient,
   desired: readonly KubeObject[],
   scopes: readonly SyncScope[],
 ): Promise<LiveIndex> {
-  const kinds = new Map<string, { apiVersion: string; kind: string; namespaces: Set<string | undefined> }>();
-  const note = (apiVersion: string, kind: string, namespaces: (string | undefined)[]): void => {
-    const entry = kinds.get(kind) ?? { apiVersion, kind, namespaces: new Set() };
+  const kinds = new Map<string, KindToList>();
+  const note = (
+    apiVersion: string,
+    kind: string,
+    namespaces: (string | undefined)[],
+    names: readonly string[] | undefined,
+  ): void => {
+    const entry = kinds.get(kind) ?? { apiVersion, kind, namespaces: new Set(), names: new Set() };
     for (const ns of namespaces) entry.namespaces.add(ns);
+    if (!names) entry.names = null;
+    else for (const name of names) entry.names?.add(name);
     kinds.set(kind, entry);
   };
-  for (const o of desired) note(o.apiVersion ?? 'v1', o.kind ?? '', [o.metadata?.namespace]);
-  for (const s of scopes) note(s.apiVersion, s.kind, s.namespaces ?? [undefined]);
+  for (const o of desired)
+    note(o.apiVersion ?? 'v1', o.kind ?? '', [o.metadata?.namespace], [o.metadata?.name ?? '']);
+  for (const s of scopes) note(s.apiVersion, s.kind, s.namespaces ?? [undefined], s.names);
   const index: LiveIndex = { objects: new Map(), listedKinds: new Set() };
   await Promise.all(
-    [...kinds.values()].map(async ({ apiVersion, kind, namespaces }) => {
+    [...kinds.values()].map(async ({ apiVersion, kind, namespaces, names }) => {
       const only = namespaces.size === 1 ? [...namespaces][0] : undefined;
+      const fieldSelector = names?.size === 1 ? `metadata.name=${[...names][0]}` : undefined;
       try {
-        const { items } = await listObjects(client, { apiVersion, kind, namespace: only });
+        const { items } = await listObjects(client, { apiVersion, kind, namespace: only, fieldSelector });
         for (const item of items)
           index.objects.set(keyOf(kind, item.metadata?.namespace, item.metadata?.name), item);
         index.listedKinds.add(kind);

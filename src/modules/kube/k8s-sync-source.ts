@@ -119,17 +119,27 @@ async function readSelector(
     const linked = await linkedSecretNames(client, source, selector, namespaces?.[0]);
     names = names ? names.filter((n) => linked.includes(n)) : linked;
   }
+  // One name (a watch run for one object): the server sends only that object, not the namespace.
+  const fieldSelector = names?.length === 1 ? `metadata.name=${names[0]}` : undefined;
   const lists = await Promise.all(
     (namespaces ?? [undefined]).map((namespace) =>
       sharedList(
         context,
-        [source, info.apiVersion, info.kind, namespace ?? '*', selector.label_selector ?? ''].join('|'),
+        [
+          source,
+          info.apiVersion,
+          info.kind,
+          namespace ?? '*',
+          selector.label_selector ?? '',
+          fieldSelector ?? '',
+        ].join('|'),
         () =>
           listObjects(client, {
             apiVersion: info.apiVersion,
             kind: info.kind,
             namespace,
             labelSelector: selector.label_selector,
+            fieldSelector,
           }),
       ),
     ),
