@@ -9,8 +9,9 @@
  * target: a target the run failed on is retried on its own (the key runs again for that target
  * only, with backoff capped at the resync period, 5 min without one); a target found unreachable
  * is no error at all: it is down, runs skip it, and its own recovery catches it up
- * (target-recovery.ts; at least every 30 s, or every resync period if shorter). Every other target keeps getting each change at full speed. Each
- * target's health is kept from the recaps (target-health.ts).
+ * (target-recovery.ts; at least every 30 s, or every resync period if shorter). Every other
+ * target keeps getting each change at full speed. Each target's health is kept from the recaps
+ * (target-health.ts).
  *
  * A trigger that takes passes (the playbook) gets no Sync item per object: after the first list,
  * each relist and each resync, one pass over the cluster's whole selection runs in the reconcile

@@ -70,20 +70,6 @@ export interface TriggerOutcome {
 }
 
 /**
- * The targets that were down, when they are a failed run's only failures: exit 4 (the engine's
- * "unreachable"), at least one target unreachable and none failed. The master was read then: a
- * source that cannot be read fails the task on every target (k8s_sync reports it as a failure,
- * not as the target being unreachable). Undefined for any other outcome.
- */
-export function unreachableOnly(outcome: TriggerOutcome): string[] | undefined {
-  if (outcome.exitCode !== 4 || outcome.error === undefined || !outcome.targets) return undefined;
-  const results = Object.entries(outcome.targets);
-  if (results.some(([, result]) => result === 'failed')) return undefined;
-  const down = results.filter(([, result]) => result === 'unreachable').map(([target]) => target);
-  return down.length > 0 ? down : undefined;
-}
-
-/**
  * Which playbook targets a run is for: the observer's per-target isolation (target-recovery.ts).
  * Absent, or both fields absent: every target. A command trigger has no targets and ignores it.
  */
