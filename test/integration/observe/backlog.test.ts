@@ -6,15 +6,19 @@
 // per object, counted on the slaves' own API servers.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { sandboxClusters } from '../../support/clusters.ts';
 import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
-import { imageStreamStatus, metric, putImageStream, startReadyObserver, waitFor } from './helpers.ts';
+import {
+  metric,
+  observeSandbox,
+  putImageStream,
+  startReadyObserver,
+  waitFor,
+  waitForImageStream,
+} from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const east = sandbox.cluster('east');
-const slaves = [sandbox.cluster('west'), sandbox.cluster('south')];
+const { sandbox, east, slaves } = await observeSandbox({ after });
 const EXISTING = 300;
 const BOUND_MS = 2_000;
 
@@ -75,11 +79,7 @@ describe('mcsync observe --playbook with 300 annotated objects before it starts'
     await putImageStream(east, ns, 'late', { sync: 'me' });
     const arrival = await Promise.all(
       slaves.map(async (c) => {
-        await waitFor(
-          `late on ${c.name}`,
-          async () => (await imageStreamStatus(c, ns, 'late')) === 200,
-          30_000,
-        );
+        await waitForImageStream([c], ns, 'late', 30_000);
         return Date.now() - changed;
       }),
     );
@@ -107,12 +107,7 @@ describe('mcsync observe --playbook with 300 annotated objects before it starts'
     // The same change in steady state: what "as fast" is measured against on this machine.
     const steadyStart = Date.now();
     await putImageStream(east, ns, 'steady', { sync: 'me' });
-    for (const c of slaves)
-      await waitFor(
-        `steady on ${c.name}`,
-        async () => (await imageStreamStatus(c, ns, 'steady')) === 200,
-        30_000,
-      );
+    await waitForImageStream(slaves, ns, 'steady', 30_000);
     const steadyMs = Date.now() - steadyStart;
     t.diagnostic(`the same change in steady state: on both slaves after ${steadyMs} ms`);
     obs.child.kill('SIGTERM');

@@ -5,12 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sandboxClusters } from '../../support/clusters.ts';
-import { imageStreamStatus, observeImageStreams, putImageStream, waitFor } from './helpers.ts';
+import { observeImageStreams, observeSandbox, putImageStream, waitForImageStream } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const east = sandbox.cluster('east');
-const slaves = [sandbox.cluster('west'), sandbox.cluster('south')];
+const { sandbox, east, slaves } = await observeSandbox({ after });
 const AFTER_FAULT_MS = 40_000;
 
 describe('mcsync observe through apiserver faults', () => {
@@ -20,12 +17,9 @@ describe('mcsync observe through apiserver faults', () => {
     });
     const synced = async (name: string): Promise<void> => {
       await putImageStream(east, ns, name, { sync: 'me' });
-      for (const c of slaves)
-        await waitFor(
-          `${name} on ${c.name}\n${obs.stdout()}\n${obs.stderr()}`,
-          async () => (await imageStreamStatus(c, ns, name)) === 200,
-          AFTER_FAULT_MS,
-        );
+      await waitForImageStream(slaves, ns, name, AFTER_FAULT_MS, {
+        what: (c) => `${name} on ${c.name}\n${obs.stdout()}\n${obs.stderr()}`,
+      });
     };
     await synced('before');
 

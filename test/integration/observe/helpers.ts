@@ -1,9 +1,10 @@
 // Helpers for the observe integration tests: ImageStreams on sandbox clusters, and the observer
 // helpers of test/support/observer.ts re-exported for the suites that import them from here.
+import { sandboxClusters } from '../../support/clusters.ts';
 import type { Hooks, SandboxClusterHandle, SandboxFixture } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
-import { startReadyObserver } from '../../support/observer.ts';
+import { startReadyObserver, waitFor } from '../../support/observer.ts';
 import type { ReadyObserver } from '../../support/observer.ts';
 
 export {
@@ -18,24 +19,43 @@ export {
 } from '../../support/observer.ts';
 export type { Observer, ReadyObserver } from '../../support/observer.ts';
 
+/** The observe suites' three sandbox clusters: `east` the master, `west` and `south` the slaves. */
+export interface ObserveSandbox {
+  sandbox: SandboxFixture;
+  east: SandboxClusterHandle;
+  west: SandboxClusterHandle;
+  south: SandboxClusterHandle;
+  /** `[west, south]`. */
+  slaves: SandboxClusterHandle[];
+}
+
+/** `sandboxClusters(hooks, { clusters: 3 })` with its clusters by role; call once at file level. */
+export async function observeSandbox(hooks: Hooks): Promise<ObserveSandbox> {
+  const sandbox = await sandboxClusters(hooks, { clusters: 3 });
+  const west = sandbox.cluster('west');
+  const south = sandbox.cluster('south');
+  return { sandbox, east: sandbox.cluster('east'), west, south, slaves: [west, south] };
+}
+
 /**
  * The set-up of the watch-mode playbook suites: a fresh namespace on the master `east` (also
  * deleted after `t` from `targets`, where the playbook creates it) and a ready observer of its
- * ImageStreams running `playbook` (default playbooks/watch.yml) over the sandbox inventory, with
- * `args` after those.
+ * ImageStreams running `playbook` (default playbooks/watch.yml) over `inventory` (default the
+ * sandbox inventory), with `args` after those.
  */
 export async function observeImageStreams(
   t: Hooks,
   sandbox: SandboxFixture,
   targets: readonly SandboxClusterHandle[],
-  options: { playbook?: string; args?: string[]; cwd?: string } = {},
+  options: { playbook?: string; inventory?: string; args?: string[]; cwd?: string } = {},
 ): Promise<{ ns: string; obs: ReadyObserver }> {
   const ns = await sandbox.namespace(t, { clusters: ['east'] });
   cleanupNamespace(t, targets, ns);
   const playbook = options.playbook ?? 'playbooks/watch.yml';
+  const inventory = options.inventory ?? sandbox.inventoryFile;
   const obs = await startReadyObserver(
     t,
-    ['imagestreams', '-n', ns, '-i', sandbox.inventoryFile, '--playbook', playbook, ...(options.args ?? [])],
+    ['imagestreams', '-n', ns, '-i', inventory, '--playbook', playbook, ...(options.args ?? [])],
     { ...(options.cwd !== undefined && { cwd: options.cwd }) },
   );
   return { ns, obs };
@@ -74,6 +94,26 @@ export async function imageStreamStatus(
 ): Promise<number> {
   return (await c.admin.get(`/apis/image.openshift.io/v1/namespaces/${namespace}/imagestreams/${name}`))
     .status;
+}
+
+/**
+ * Waits until ImageStream `name` in `namespace` answers `status` (default 200: it is there) on each
+ * of `clusters` in turn, each within `timeoutMs`; `what` names the wait on one cluster in the
+ * timeout error (default `NAME on CLUSTER`).
+ */
+export async function waitForImageStream(
+  clusters: readonly SandboxClusterHandle[],
+  namespace: string,
+  name: string,
+  timeoutMs: number,
+  options: { status?: number; what?: (c: SandboxClusterHandle) => string } = {},
+): Promise<void> {
+  for (const c of clusters)
+    await waitFor(
+      options.what?.(c) ?? `${name} on ${c.name}`,
+      async () => (await imageStreamStatus(c, namespace, name)) === (options.status ?? 200),
+      timeoutMs,
+    );
 }
 
 /** The ImageStreams in `namespace` on `c`: their mcsync origin cluster (if mcsync wrote them) and version. */

@@ -5,12 +5,18 @@ import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { sandboxClusters } from '../../support/clusters.ts';
-import { imageStreamStatus, observeImageStreams, putImageStream, REPO, scripts, waitFor } from './helpers.ts';
+import {
+  imageStreamStatus,
+  observeImageStreams,
+  observeSandbox,
+  putImageStream,
+  REPO,
+  scripts,
+  waitFor,
+  waitForImageStream,
+} from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const east = sandbox.cluster('east');
-const slaves = [sandbox.cluster('west'), sandbox.cluster('south')];
+const { sandbox, east, slaves } = await observeSandbox({ after });
 const BOUND_MS = 5000;
 
 describe('mcsync observe --playbook playbooks/watch.yml', () => {
@@ -21,12 +27,7 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
     await putImageStream(east, ns, 'plain');
     const started = Date.now();
     await putImageStream(east, ns, 'app', { sync: 'me' });
-    for (const c of slaves)
-      await waitFor(
-        `app on ${c.name}`,
-        async () => (await imageStreamStatus(c, ns, 'app')) === 200,
-        BOUND_MS,
-      );
+    await waitForImageStream(slaves, ns, 'app', BOUND_MS);
     const latency = Date.now() - started;
     assert.ok(latency < BOUND_MS, `synced in ${latency} ms`);
     for (const c of slaves)
@@ -38,12 +39,10 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
     assert.doesNotMatch(obs.stdout(), /\/plain exit=/, '--when-annotation skipped the plain stream');
 
     await east.admin.delete(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`);
-    for (const c of slaves)
-      await waitFor(
-        `app gone from ${c.name}`,
-        async () => (await imageStreamStatus(c, ns, 'app')) === 404,
-        BOUND_MS,
-      );
+    await waitForImageStream(slaves, ns, 'app', BOUND_MS, {
+      status: 404,
+      what: (c) => `app gone from ${c.name}`,
+    });
     // The copies go in the run's last task; its line follows the recap.
     await waitFor('the Deleted run line', () =>
       new RegExp(`# \\S+ Deleted east/${ns}/app exit=0`).test(obs.stdout()),
@@ -59,13 +58,7 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
     });
     const names = Array.from({ length: 30 }, (_, i) => `s${i}`);
     for (const name of names) await putImageStream(east, ns, name, { sync: 'me' });
-    for (const c of slaves)
-      for (const name of names)
-        await waitFor(
-          `${name} on ${c.name}`,
-          async () => (await imageStreamStatus(c, ns, name)) === 200,
-          30_000,
-        );
+    for (const c of slaves) for (const name of names) await waitForImageStream([c], ns, name, 30_000);
   });
 
   it('--watch-files reloads a changed playbook, and keeps the previous one when the change is invalid', async (t) => {
@@ -83,21 +76,15 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
       /reload failed; still running the previous version:[\s\S]*watch\.yml:\d+:\d+/.test(obs.stderr()),
     );
     await putImageStream(east, ns, 'app', { sync: 'me' });
-    for (const c of slaves)
-      await waitFor(
-        `app on ${c.name} with the previous playbook`,
-        async () => (await imageStreamStatus(c, ns, 'app')) === 200,
-        BOUND_MS,
-      );
+    await waitForImageStream(slaves, ns, 'app', BOUND_MS, {
+      what: (c) => `app on ${c.name} with the previous playbook`,
+    });
     await writeFile(playbook, good.replace('watch_value: me', 'watch_value: yes-please'));
     await waitFor('the reload', () => obs.stderr().includes(`reloaded ${playbook}`));
     await putImageStream(east, ns, 'second', { sync: 'yes-please' });
-    for (const c of slaves)
-      await waitFor(
-        `second on ${c.name} with the new playbook`,
-        async () => (await imageStreamStatus(c, ns, 'second')) === 200,
-        BOUND_MS,
-      );
+    await waitForImageStream(slaves, ns, 'second', BOUND_MS, {
+      what: (c) => `second on ${c.name} with the new playbook`,
+    });
     obs.child.kill('SIGTERM');
     assert.equal(await obs.exited, 0, obs.stderr());
   });

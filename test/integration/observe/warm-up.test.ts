@@ -8,19 +8,15 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { freePorts } from '../../../src/sandbox/ports.ts';
-import { sandboxClusters } from '../../support/clusters.ts';
 import {
   imageStreamStatus,
   observeImageStreams,
+  observeSandbox,
   putImageStream,
-  startReadyObserver,
   waitFor,
 } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const east = sandbox.cluster('east');
-const west = sandbox.cluster('west');
-const south = sandbox.cluster('south');
+const { sandbox, east, west, south } = await observeSandbox({ after });
 
 /** Discovery requests in -vvv run output: `kube west: GET /api 200 12ms`. */
 const DISCOVERY = /kube \w+: GET \/apis? \d{3} /;
@@ -38,6 +34,16 @@ async function inventoryWithDeadSlave(): Promise<string> {
   return file;
 }
 
+/** Waits (20 s at most) until ImageStream `name` in `ns` is on west and south at once. */
+async function onBothSlaves(what: string, ns: string, name: string): Promise<void> {
+  await waitFor(
+    what,
+    async () =>
+      (await Promise.all([west, south].map((c) => imageStreamStatus(c, ns, name)))).every((s) => s === 200),
+    20_000,
+  );
+}
+
 describe('mcsync observe --playbook warm-up', () => {
   it('is connected to the master and both slaves when ready, so the first run sends no discovery request', async (t) => {
     const { ns, obs } = await observeImageStreams(t, sandbox, [west, south], {
@@ -45,52 +51,24 @@ describe('mcsync observe --playbook warm-up', () => {
     });
     assert.match(obs.stderr(), /^# warm-up: east, west, south connected with discovery loaded in \d+ms$/m);
     await putImageStream(east, ns, 'first', { sync: 'me' });
-    await waitFor(
-      'first on both slaves',
-      async () =>
-        (await Promise.all([west, south].map((c) => imageStreamStatus(c, ns, 'first')))).every(
-          (s) => s === 200,
-        ),
-      20_000,
-    );
+    await onBothSlaves('first on both slaves', ns, 'first');
     await waitFor('the run line', () => / exit=0 /.test(obs.stdout()));
     assert.match(obs.stdout(), /kube east: GET \/apis\/image\.openshift\.io\/v1\/namespaces\/[^ ]+ 200 /);
     assert.doesNotMatch(obs.stdout(), DISCOVERY, 'the first run after ready loaded discovery itself');
   });
 
   it('names a slave it cannot reach and gets ready anyway; the reachable slaves get the change', async (t) => {
-    const inventory = await inventoryWithDeadSlave();
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(
-        [west, south].map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)),
-      ),
-    );
-    const obs = await startReadyObserver(t, [
-      'imagestreams',
-      '-n',
-      ns,
-      '-i',
-      inventory,
-      '--playbook',
-      'playbooks/watch.yml',
-      '--when-annotation',
-      'sync=me',
-    ]);
+    const { ns, obs } = await observeImageStreams(t, sandbox, [west, south], {
+      inventory: await inventoryWithDeadSlave(),
+      args: ['--when-annotation', 'sync=me'],
+    });
     assert.match(
       obs.stderr(),
       /^warning: warm-up: north: cluster north \(https:\/\/127\.0\.0\.1:\d+\) is unreachable: .*; its runs connect again$/m,
     );
     assert.match(obs.stderr(), /^# warm-up: east, west, south connected/m);
     await putImageStream(east, ns, 'app', { sync: 'me' });
-    await waitFor(
-      'app on west and south',
-      async () =>
-        (await Promise.all([west, south].map((c) => imageStreamStatus(c, ns, 'app')))).every(
-          (s) => s === 200,
-        ),
-      20_000,
-    );
+    await onBothSlaves('app on west and south', ns, 'app');
     assert.equal(obs.child.exitCode, null, obs.stderr());
   });
 });
