@@ -9,13 +9,13 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
-import { sandboxClusters } from '../../support/clusters.ts';
 import type { SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 import { cleanupNamespace } from '../../support/namespaces.ts';
 import {
   imageStreamStatus,
   metric,
+  observeSandbox,
   putImageStream,
   readiness,
   readLines,
@@ -28,11 +28,7 @@ import {
 } from './helpers.ts';
 import type { ReadyObserver } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const east = sandbox.cluster('east');
-const west = sandbox.cluster('west');
-const south = sandbox.cluster('south');
-const slaves = [west, south];
+const { sandbox, east, west, south, slaves } = await observeSandbox({ after });
 const RESYNC_MS = 5_000;
 /** Start-up is not what these tests time (a busy machine takes seconds to load the observer). */
 const READY = { readyTimeoutMs: 60_000 };
@@ -103,15 +99,25 @@ async function stop(obs: ReadyObserver): Promise<void> {
   assert.equal(await obs.exited, 0, obs.stderr());
 }
 
+/**
+ * A seeded namespace that an observer synced to the slaves and then stopped, changed while
+ * unwatched; with the resourceVersion of west's own `gone` from before anything ran.
+ */
+async function changedAfterAnObserver(
+  t: TestContext,
+): Promise<{ ns: string; ownBefore: string | undefined }> {
+  const ns = await seeded(t);
+  const ownBefore = (await streamsOn(west, ns)).get('gone')?.resourceVersion;
+  const first = await startReadyObserver(t, observeArgs(ns), READY);
+  await waitForCopies(ns, { west: ['keep', 'plain'], south: ['gone', 'keep', 'plain'] }, 15_000);
+  await stop(first);
+  await changeWhileUnwatched(ns);
+  return { ns, ownBefore };
+}
+
 describe('mcsync observe --playbook reconciles what changed while nobody watched', () => {
   it('after a restart: without --prune the orphaned copies are reported and kept; with --prune they are gone within one resync', async (t) => {
-    const ns = await seeded(t);
-    const ownBefore = (await streamsOn(west, ns)).get('gone')?.resourceVersion;
-    const first = await startReadyObserver(t, observeArgs(ns), READY);
-    await waitForCopies(ns, { west: ['keep', 'plain'], south: ['gone', 'keep', 'plain'] }, 15_000);
-    await stop(first);
-
-    await changeWhileUnwatched(ns);
+    const { ns, ownBefore } = await changedAfterAnObserver(t);
 
     const reporting = await startReadyObserver(t, observeArgs(ns), READY);
     await waitFor('the warnings about the orphaned copies', () =>
@@ -152,12 +158,7 @@ describe('mcsync observe --playbook reconciles what changed while nobody watched
   });
 
   it("the playbook's own prune setting (-e watch_prune=true) removes them as --prune does", async (t) => {
-    const ns = await seeded(t);
-    const ownBefore = (await streamsOn(west, ns)).get('gone')?.resourceVersion;
-    const first = await startReadyObserver(t, observeArgs(ns), READY);
-    await waitForCopies(ns, { west: ['keep', 'plain'], south: ['gone', 'keep', 'plain'] }, 15_000);
-    await stop(first);
-    await changeWhileUnwatched(ns);
+    const { ns, ownBefore } = await changedAfterAnObserver(t);
     const second = await startReadyObserver(t, observeArgs(ns, '-e', 'watch_prune=true'), READY);
     await waitForCopies(ns, { west: ['keep'], south: ['keep'] }, RESYNC_MS);
     await assertUntouched(ns, ownBefore);
