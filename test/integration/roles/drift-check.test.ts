@@ -14,7 +14,7 @@ import { sandboxClusters, type SandboxClusterHandle } from '../../support/cluste
 import { ok } from '../../support/kube-api.ts';
 import { childrenNamed, parseXml, textOf } from '../../support/xml.ts';
 import type { XmlElement } from '../../support/xml.ts';
-import { cleanupNamespace, mcsyncPlay, project, repoRoot, seedMaster } from './helpers.ts';
+import { cleanupNamespace, mcsyncPlay, namespaceOn, project, repoRoot, seedMaster } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const [east, west, south] = sandbox.clusters as [
@@ -29,14 +29,7 @@ const CHANGES_PENDING = 6;
 async function masterSettings(t: TestContext): Promise<string> {
   const ns = `drift-${Math.random().toString(16).slice(2, 10)}`;
   cleanupNamespace(t, sandbox.clusters, ns);
-  ok(
-    await east.admin.apply(`/api/v1/namespaces/${ns}`, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: ns },
-    }),
-    'namespace on the master',
-  );
+  await namespaceOn(east, ns, 'namespace on the master');
   ok(
     await east.admin.apply(`/api/v1/namespaces/${ns}/configmaps/settings`, {
       apiVersion: 'v1',

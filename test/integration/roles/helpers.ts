@@ -26,6 +26,12 @@ export function changedPerHost(run: PlayRun): Record<string, number | undefined>
   return Object.fromEntries(Object.entries(run.doc?.recap ?? {}).map(([h, r]) => [h, r.changed]));
 }
 
+/** Creates (applies) namespace `ns`, without annotations, on `cluster`; `what` names it in a failure. */
+export async function namespaceOn(cluster: SandboxClusterHandle, ns: string, what: string): Promise<void> {
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
+  ok(await cluster.admin.apply(`/api/v1/namespaces/${ns}`, namespace), what);
+}
+
 /**
  * Seeds `ns` on the master like `npm run demo`: an ImageStream `app` annotated sync=me, a
  * dockercfg Secret `registry-dockercfg` linked to ServiceAccount `deployer`.

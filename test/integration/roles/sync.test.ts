@@ -6,7 +6,7 @@ import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { sandboxClusters, type SandboxClusterHandle } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
-import { changedPerHost, cleanupNamespace, mcsyncPlay, project, seedMaster } from './helpers.ts';
+import { changedPerHost, cleanupNamespace, mcsyncPlay, namespaceOn, project, seedMaster } from './helpers.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 3 });
 const [east, west, south] = sandbox.clusters as [
@@ -46,6 +46,13 @@ async function syncProject(t: TestContext, ns: string): Promise<string> {
 
 const play = (dir: string, ...flags: string[]) =>
   mcsyncPlay([`${dir}/play.yml`, '-i', sandbox.inventoryFile, '--output', 'json', ...flags]);
+
+/** Runs `dir` with `cluster` stopped; it is started again after `t`. */
+async function playWhileStopped(t: TestContext, dir: string, cluster: SandboxClusterHandle) {
+  await sandbox.fault('stop', cluster.name);
+  t.after(() => sandbox.fault('start', cluster.name));
+  return play(dir);
+}
 
 describe('playbooks of the create and sync roles', () => {
   it('converges three clusters, then a second run reports changed=0 on every host', async (t) => {
@@ -93,9 +100,7 @@ describe('playbooks of the create and sync roles', () => {
   it('an unreachable slave leaves the others synced, shows unreachable=1 and exits 4', async (t) => {
     const ns = await seeded(t);
     const dir = await syncProject(t, ns);
-    await sandbox.fault('stop', south.name);
-    t.after(() => sandbox.fault('start', south.name));
-    const run = await play(dir);
+    const run = await playWhileStopped(t, dir, south);
     assert.equal(run.code, 4, run.stdout + run.stderr);
     assert.equal(run.doc?.recap[south.name]?.unreachable, 1);
     assert.equal(run.doc?.recap[west.name]?.failed, 0);
@@ -158,9 +163,10 @@ describe('k8s_sync prune and conflicts', () => {
     });
   }
 
-  it('prune deletes only objects mcsync synced from the master', async (t) => {
+  /** A fresh seeded namespace whose master holds ConfigMaps `names`, labelled sync=yes. */
+  async function seededWithMaps(t: TestContext, names: readonly string[]): Promise<string> {
     const ns = await seeded(t);
-    for (const name of ['a', 'b'])
+    for (const name of names)
       ok(
         await east.admin.apply(
           `/api/v1/namespaces/${ns}/configmaps/${name}`,
@@ -168,7 +174,14 @@ describe('k8s_sync prune and conflicts', () => {
         ),
         name,
       );
-    const dir = await syncPlay(t, ns, { prune: true });
+    return ns;
+  }
+
+  /**
+   * Runs `dir` once, then writes a ConfigMap `local` (sync=yes) on west only and deletes `b` on the
+   * master, runs `dir` again and returns that run's result on west.
+   */
+  async function resyncAfterSourceDelete(ns: string, dir: string) {
     assert.equal((await play(dir)).code, 0);
     ok(
       await west.admin.apply(
@@ -180,9 +193,16 @@ describe('k8s_sync prune and conflicts', () => {
     ok(await east.admin.delete(`/api/v1/namespaces/${ns}/configmaps/b`), 'delete b');
     const run = await play(dir);
     assert.equal(run.code, 0, run.stdout);
-    const westTask = run.doc?.plays[0]?.tasks[0]?.hosts[west.name] as unknown as {
+    return run.doc?.plays[0]?.tasks[0]?.hosts[west.name] as unknown as {
       counts: Record<string, number>;
+      orphans: unknown[];
+      msg: string;
     };
+  }
+
+  it('prune deletes only objects mcsync synced from the master', async (t) => {
+    const ns = await seededWithMaps(t, ['a', 'b']);
+    const westTask = await resyncAfterSourceDelete(ns, await syncPlay(t, ns, { prune: true }));
     assert.equal(westTask.counts['pruned'], 1);
     assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/b`)).status, 404);
     assert.equal((await west.admin.get(`/api/v1/namespaces/${ns}/configmaps/a`)).status, 200);
@@ -190,32 +210,8 @@ describe('k8s_sync prune and conflicts', () => {
   });
 
   it('without prune, copies whose source is gone are kept and listed as orphans', async (t) => {
-    const ns = await seeded(t);
-    for (const name of ['a', 'b'])
-      ok(
-        await east.admin.apply(
-          `/api/v1/namespaces/${ns}/configmaps/${name}`,
-          configMap(ns, name, { sync: 'yes' }),
-        ),
-        name,
-      );
-    const dir = await syncPlay(t, ns);
-    assert.equal((await play(dir)).code, 0);
-    ok(
-      await west.admin.apply(
-        `/api/v1/namespaces/${ns}/configmaps/local`,
-        configMap(ns, 'local', { sync: 'yes' }),
-      ),
-      'local',
-    );
-    ok(await east.admin.delete(`/api/v1/namespaces/${ns}/configmaps/b`), 'delete b');
-    const run = await play(dir);
-    assert.equal(run.code, 0, run.stdout);
-    const westTask = run.doc?.plays[0]?.tasks[0]?.hosts[west.name] as unknown as {
-      counts: Record<string, number>;
-      orphans: unknown[];
-      msg: string;
-    };
+    const ns = await seededWithMaps(t, ['a', 'b']);
+    const westTask = await resyncAfterSourceDelete(ns, await syncPlay(t, ns));
     assert.deepEqual(westTask.orphans, [{ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'b' }]);
     assert.equal(westTask.counts['pruned'], 0);
     assert.match(westTask.msg, /1 orphan\(s\) kept \(prune: false\)/);
@@ -224,15 +220,7 @@ describe('k8s_sync prune and conflicts', () => {
   });
 
   it('prune with names only looks at the named objects', async (t) => {
-    const ns = await seeded(t);
-    for (const name of ['a', 'b'])
-      ok(
-        await east.admin.apply(
-          `/api/v1/namespaces/${ns}/configmaps/${name}`,
-          configMap(ns, name, { sync: 'yes' }),
-        ),
-        name,
-      );
+    const ns = await seededWithMaps(t, ['a', 'b']);
     assert.equal((await play(await syncPlay(t, ns))).code, 0);
     const onlyA = {
       objects: [{ kind: 'ConfigMap', namespace: ns, names: ['a'], label_selector: 'sync=yes' }],
@@ -287,9 +275,7 @@ describe('k8s_sync prune and conflicts', () => {
   it('an unreachable source fails the task on every target with a message naming the source', async (t) => {
     const ns = await seeded(t);
     const dir = await syncPlay(t, ns);
-    await sandbox.fault('stop', east.name);
-    t.after(() => sandbox.fault('start', east.name));
-    const run = await play(dir);
+    const run = await playWhileStopped(t, dir, east);
     assert.equal(run.code, 2, run.stdout + run.stderr);
     for (const slave of slaves) {
       assert.equal(run.doc?.recap[slave.name]?.failed, 1);
@@ -299,19 +285,8 @@ describe('k8s_sync prune and conflicts', () => {
   });
 
   it('an existing object mcsync did not write fails by default, with a clear message', async (t) => {
-    const ns = await seeded(t);
-    ok(
-      await east.admin.apply(`/api/v1/namespaces/${ns}/configmaps/a`, configMap(ns, 'a', { sync: 'yes' })),
-      'a',
-    );
-    ok(
-      await west.admin.apply(`/api/v1/namespaces/${ns}`, {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: ns },
-      }),
-      'ns',
-    );
+    const ns = await seededWithMaps(t, ['a']);
+    await namespaceOn(west, ns, 'ns');
     ok(await west.admin.apply(`/api/v1/namespaces/${ns}/configmaps/a`, configMap(ns, 'a', {})), 'west a');
     const run = await play(await syncPlay(t, ns));
     assert.equal(run.code, 2, run.stdout);
