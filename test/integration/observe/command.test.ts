@@ -4,20 +4,38 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { sandboxClusters } from '../../support/clusters.ts';
+import type { TestContext } from 'node:test';
 import {
   freePort,
   imageStreamStatus,
+  observeSandbox,
   putImageStream,
   readLines,
   scripts,
   startObserver,
   waitFor,
 } from './helpers.ts';
+import type { Observer } from './helpers.ts';
 
-const sandbox = await sandboxClusters({ after }, { clusters: 3 });
-const east = sandbox.cluster('east');
+const { sandbox, east, west, south } = await observeSandbox({ after });
 const kube = ['--kubeconfig', sandbox.kubeconfigFile, '--context', 'east'];
+
+/**
+ * `mcsync observe` of east's ImageStreams in `ns` with `args` after those, run in `dir` (where the
+ * test's scripts are) with LOG=dir/log for them to append to, and `env`.
+ */
+function observeNamespace(
+  t: TestContext,
+  ns: string,
+  dir: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Observer {
+  return startObserver(t, [...kube, 'imagestreams', '-n', ns, ...args], {
+    cwd: dir,
+    env: { LOG: join(dir, 'log'), ...env },
+  });
+}
 
 /** The seed's watch.sh contract: argv `namespace name annotation`; it acts only for `sync=me`. */
 const WATCH_SH = `#!/bin/sh
@@ -64,28 +82,20 @@ describe('mcsync observe with a command (oc observe parity)', () => {
       'delete.sh': `#!/bin/sh\necho "DELETE $OBS_TYPE $* " >> "$LOG"\n`,
     });
     const log = join(dir, 'log');
-    const obs = startObserver(
-      t,
-      [
-        ...kube,
-        'imagestreams',
-        '-n',
-        ns,
-        '--template',
-        '{.metadata.annotations.sync}',
-        '--listen-addr=',
-        '-q',
-        '--type-env-var',
-        'OBS_TYPE',
-        '--object-env-var',
-        'OBS_OBJECT',
-        '--delete',
-        './delete.sh',
-        '--',
-        './each.sh',
-      ],
-      { cwd: dir, env: { LOG: log } },
-    );
+    const obs = observeNamespace(t, ns, dir, [
+      '--template',
+      '{.metadata.annotations.sync}',
+      '--listen-addr=',
+      '-q',
+      '--type-env-var',
+      'OBS_TYPE',
+      '--object-env-var',
+      'OBS_OBJECT',
+      '--delete',
+      './delete.sh',
+      '--',
+      './each.sh',
+    ]);
     await waitFor('the warning about --names', () => obs.stderr().includes('--names command'));
     await putImageStream(east, ns, 'app');
     await waitFor('Added', async () =>
@@ -113,27 +123,16 @@ describe('mcsync observe with a command (oc observe parity)', () => {
       'each.sh': `#!/bin/sh\necho "each $1 $2" >> "$LOG"\n`,
     });
     const log = join(dir, 'log');
-    const obs = startObserver(
-      t,
-      [
-        ...kube,
-        'imagestreams',
-        '-n',
-        ns,
-        '--once',
-        '--listen-addr=',
-        '--names',
-        './names.sh',
-        '--delete',
-        './delete.sh',
-        '--',
-        './each.sh',
-      ],
-      {
-        cwd: dir,
-        env: { LOG: log },
-      },
-    );
+    const obs = observeNamespace(t, ns, dir, [
+      '--once',
+      '--listen-addr=',
+      '--names',
+      './names.sh',
+      '--delete',
+      './delete.sh',
+      '--',
+      './each.sh',
+    ]);
     assert.equal(await obs.exited, 0, obs.stderr());
     assert.deepEqual((await readLines(log)).sort(), [`delete 2 ${ns} gone`, `each ${ns} kept`]);
   });
@@ -144,28 +143,17 @@ describe('mcsync observe with a command (oc observe parity)', () => {
     const dir = await scripts({ 'each.sh': `#!/bin/sh\necho "$OBS_TYPE $2" >> "$LOG"\n` });
     const log = join(dir, 'log');
     const started = Date.now();
-    const obs = startObserver(
-      t,
-      [
-        ...kube,
-        'imagestreams',
-        '-n',
-        ns,
-        '--exit-after',
-        '3s',
-        '--resync-period',
-        '1s',
-        '--listen-addr=',
-        '--type-env-var',
-        'OBS_TYPE',
-        '--',
-        './each.sh',
-      ],
-      {
-        cwd: dir,
-        env: { LOG: log },
-      },
-    );
+    const obs = observeNamespace(t, ns, dir, [
+      '--exit-after',
+      '3s',
+      '--resync-period',
+      '1s',
+      '--listen-addr=',
+      '--type-env-var',
+      'OBS_TYPE',
+      '--',
+      './each.sh',
+    ]);
     assert.equal(await obs.exited, 0, obs.stderr());
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 3000 && elapsed < 10_000, `exited after ${elapsed} ms`);
@@ -181,28 +169,17 @@ describe('mcsync observe with a command (oc observe parity)', () => {
     await putImageStream(east, ns, 'app2');
     const dir = await scripts({ 'fail.sh': `#!/bin/sh\necho "run $2" >> "$LOG"\nexit 3\n` });
     const log = join(dir, 'log');
-    const obs = startObserver(
-      t,
-      [
-        ...kube,
-        'imagestreams',
-        '-n',
-        ns,
-        '--listen-addr=',
-        '--retry-on-exit-code',
-        '3',
-        '--retry-count',
-        '1',
-        '--maximum-errors',
-        '2',
-        '--',
-        './fail.sh',
-      ],
-      {
-        cwd: dir,
-        env: { LOG: log },
-      },
-    );
+    const obs = observeNamespace(t, ns, dir, [
+      '--listen-addr=',
+      '--retry-on-exit-code',
+      '3',
+      '--retry-count',
+      '1',
+      '--maximum-errors',
+      '2',
+      '--',
+      './fail.sh',
+    ]);
     assert.equal(await obs.exited, 1);
     assert.equal((await readLines(log)).length, 4, 'two failed events of one retry each');
     assert.match(obs.stderr(), /command "\.\/fail\.sh" exited with status code 3/);
@@ -214,11 +191,7 @@ describe('mcsync observe with a command (oc observe parity)', () => {
     await putImageStream(east, ns, 'app');
     const port = await freePort();
     const dir = await scripts({ 'ok.sh': '#!/bin/sh\nexit 0\n' });
-    const obs = startObserver(
-      t,
-      [...kube, 'imagestreams', '-n', ns, `--listen-addr=127.0.0.1:${port}`, '--', './ok.sh'],
-      { cwd: dir },
-    );
+    const obs = observeNamespace(t, ns, dir, [`--listen-addr=127.0.0.1:${port}`, '--', './ok.sh']);
     const base = `http://127.0.0.1:${port}`;
     await waitFor(
       'ready',
@@ -239,8 +212,8 @@ describe('mcsync observe with a command (oc observe parity)', () => {
 
   it('--hosts watches every matching inventory host; the command learns the cluster from MCSYNC_CLUSTER', async (t) => {
     const ns = await sandbox.namespace(t, { clusters: ['west', 'south'] });
-    await putImageStream(sandbox.cluster('west'), ns, 'w');
-    await putImageStream(sandbox.cluster('south'), ns, 's');
+    await putImageStream(west, ns, 'w');
+    await putImageStream(south, ns, 's');
     const dir = await scripts({ 'each.sh': '#!/bin/sh\necho "$MCSYNC_CLUSTER/$1/$2" >> "$LOG"\n' });
     const log = join(dir, 'log');
     const obs = startObserver(
@@ -273,10 +246,6 @@ describe('mcsync observe with a command (oc observe parity)', () => {
     const dir = await scripts({ 'each.sh': '#!/bin/sh\necho "$OBS_ID $2" >> "$LOG"\nsleep 0.05\n' });
     const log = join(dir, 'log');
     const args = (id: string): string[] => [
-      ...kube,
-      'imagestreams',
-      '-n',
-      ns,
       '--listen-addr=',
       '--leader-elect',
       '--identity',
@@ -290,9 +259,9 @@ describe('mcsync observe with a command (oc observe parity)', () => {
       '--',
       './each.sh',
     ];
-    const a = startObserver(t, args('a'), { cwd: dir, env: { LOG: log, OBS_ID: 'a' } });
+    const a = observeNamespace(t, ns, dir, args('a'), { OBS_ID: 'a' });
     await waitFor('a leads and syncs', async () => (await readLines(log)).includes('a seed'));
-    const b = startObserver(t, args('b'), { cwd: dir, env: { LOG: log, OBS_ID: 'b' } });
+    const b = observeNamespace(t, ns, dir, args('b'), { OBS_ID: 'b' });
     await new Promise((r) => setTimeout(r, 1000));
     for (let i = 0; i < 5; i++) await putImageStream(east, ns, `one-${i}`);
     await waitFor('a handles the changes', async () => (await readLines(log)).includes('a one-4'));
