@@ -2,6 +2,7 @@
  * command: runs a program without a shell. `argv:` is used as is; a free-form string (or `cmd:`)
  * is split like a shell would split words, but pipes, globs and variables are not interpreted.
  */
+import type { SchemaObject } from 'ajv';
 import type { ModuleDefinition } from '../../model/module.ts';
 import { COMMAND_OPTION_PROPERTIES, runCommand } from './run-command.ts';
 import type { CommandOptions } from './run-command.ts';
@@ -13,22 +14,30 @@ export interface CommandArgs extends CommandOptions {
   argv?: string[];
 }
 
+/**
+ * The argument schema of a module that runs a command line (command, shell): the free-form line or
+ * `cmd`, the module's own `properties`, then the options every command takes.
+ */
+export function commandLineArgsSchema(properties: Record<string, SchemaObject>): SchemaObject {
+  return {
+    type: 'object',
+    properties: {
+      _raw_params: { type: 'string' },
+      cmd: { type: 'string' },
+      ...properties,
+      ...COMMAND_OPTION_PROPERTIES,
+    },
+    additionalProperties: false,
+  };
+}
+
 export const commandModule: ModuleDefinition<CommandArgs> = {
   name: 'command',
   description:
     'Run a program with arguments, without a shell (argv list or a command line split into words).',
   freeForm: true,
   supportsCheckMode: true,
-  argsSchema: {
-    type: 'object',
-    properties: {
-      _raw_params: { type: 'string' },
-      cmd: { type: 'string' },
-      argv: { type: 'array', items: { type: 'string' }, minItems: 1 },
-      ...COMMAND_OPTION_PROPERTIES,
-    },
-    additionalProperties: false,
-  },
+  argsSchema: commandLineArgsSchema({ argv: { type: 'array', items: { type: 'string' }, minItems: 1 } }),
   async run(args, context) {
     const given = [args._raw_params, args.cmd, args.argv].filter((value) => value !== undefined);
     if (given.length !== 1) {

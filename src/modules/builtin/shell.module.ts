@@ -3,7 +3,8 @@
  * variables work. Prefer command for anything that does not need a shell.
  */
 import type { ModuleDefinition } from '../../model/module.ts';
-import { COMMAND_OPTION_PROPERTIES, runCommand } from './run-command.ts';
+import { commandLineArgsSchema } from './command.module.ts';
+import { runCommand } from './run-command.ts';
 import type { CommandOptions } from './run-command.ts';
 
 export interface ShellArgs extends CommandOptions {
@@ -18,16 +19,7 @@ export const shellModule: ModuleDefinition<ShellArgs> = {
   description: 'Run a command line through /bin/sh -c (pipes, redirections and variables work).',
   freeForm: true,
   supportsCheckMode: true,
-  argsSchema: {
-    type: 'object',
-    properties: {
-      _raw_params: { type: 'string' },
-      cmd: { type: 'string' },
-      executable: { type: 'string', minLength: 1 },
-      ...COMMAND_OPTION_PROPERTIES,
-    },
-    additionalProperties: false,
-  },
+  argsSchema: commandLineArgsSchema({ executable: { type: 'string', minLength: 1 } }),
   async run(args, context) {
     const script = args._raw_params ?? args.cmd;
     if (
