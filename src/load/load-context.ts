@@ -56,27 +56,16 @@ export function newRun(options: LoadOptions, playbookFile: string): LoadRun {
   return { options, errors: [], playbookDir: dirname(playbookFile) };
 }
 
+/** Records an error at a path of a source (report and reportKey). */
+type PathReporter = (run: LoadRun, source: YamlSource, path: YamlPath, message: string, key?: string) => void;
+
 /** Records an error at a path of a source. */
-export function report(
-  run: LoadRun,
-  source: YamlSource,
-  path: YamlPath,
-  message: string,
-  key?: string,
-): void {
-  run.errors.push(new LoadError(message, { location: source.locate(path), key }));
-}
+export const report: PathReporter = (run, source, path, message, key) =>
+  reportAt(run, source.locate(path), message, key);
 
 /** Records an error about a key (positioned on the key itself). */
-export function reportKey(
-  run: LoadRun,
-  source: YamlSource,
-  path: YamlPath,
-  message: string,
-  key?: string,
-): void {
-  run.errors.push(new LoadError(message, { location: source.locateKey(path), key }));
-}
+export const reportKey: PathReporter = (run, source, path, message, key) =>
+  reportAt(run, source.locateKey(path), message, key);
 
 /** Records an error at a known location. */
 export function reportAt(run: LoadRun, location: SourceLocation, message: string, key?: string): void {

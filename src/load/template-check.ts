@@ -98,17 +98,15 @@ function moduleOf(
   return undefined;
 }
 
+/** A check of the mapping `raw` at `path` of `source` (a task or a play), reporting into `run`. */
+type MappingCheck = (run: LoadRun, source: YamlSource, raw: Record<string, unknown>, path: YamlPath) => void;
+
 /**
  * Checks one task, handler, block or include mapping at `path`: its keywords, module arguments
  * and include target. Nested task lists (`block`, `rescue`, `always`) are checked as their own
  * entries are converted, and `register`, `tags`, `notify` and `listen` are names, not templates.
  */
-export function checkTaskTemplates(
-  run: LoadRun,
-  source: YamlSource,
-  raw: Record<string, unknown>,
-  path: YamlPath,
-): void {
+export const checkTaskTemplates: MappingCheck = (run, source, raw, path) => {
   const site: Site = { run, source };
   const called = moduleOf(run, raw);
   const conditions = called?.module.conditionArgs ?? [];
@@ -120,15 +118,10 @@ export function checkTaskTemplates(
       checkTree(site, [...at, 'label'], 'loop_control.label', value['label'], 'template');
     else if (key === 'args' || key === called?.key) checkArgs(site, at, key, value, conditions);
   }
-}
+};
 
 /** Checks a play's own templated keywords and its `roles:` entries (tasks are checked as loaded). */
-export function checkPlayTemplates(
-  run: LoadRun,
-  source: YamlSource,
-  raw: Record<string, unknown>,
-  path: YamlPath,
-): void {
+export const checkPlayTemplates: MappingCheck = (run, source, raw, path) => {
   const site: Site = { run, source };
   for (const key of PLAY_TEMPLATE_KEYWORDS) {
     if (raw[key] !== undefined) checkTree(site, [...path, key], key, raw[key], 'template');
@@ -136,7 +129,7 @@ export function checkPlayTemplates(
   const roles = raw['roles'];
   if (!Array.isArray(roles)) return;
   roles.forEach((entry, index) => checkRoleEntryTemplates(run, source, entry, [...path, 'roles', index]));
-}
+};
 
 /** Checks a `roles:` entry or a meta dependency: its conditions (`when`…), parameters and vars. */
 export function checkRoleEntryTemplates(
