@@ -4,14 +4,11 @@
  */
 import type { EngineEvent, TaskRef } from '../model/events.ts';
 import { formatLocation } from '../errors.ts';
-import { createPainter } from './color.ts';
 import type { Painter } from './color.ts';
-import { banner, profileLines, recapLine, taskTitle } from './format.ts';
-import type { TaskTiming } from './format.ts';
+import { banner, recapLine, taskTitle } from './format.ts';
 import { hostResultLines } from './host-lines.ts';
 import type { HostResultEvent } from './host-lines.ts';
-import { SecretSet } from './mask.ts';
-import type { Renderer, ResolvedRendererOptions } from './renderer.ts';
+import { TextRenderer } from './text-renderer.ts';
 
 type RecapEvent = Extract<EngineEvent, { type: 'recap' }>;
 
@@ -43,36 +40,23 @@ export function warningLine(message: string, host: string | undefined, paint: Pa
   return paint(`[WARNING]: ${host ? `[${host}]: ` : ''}${message}`, 'magenta');
 }
 
-export class PlainRenderer implements Renderer {
-  readonly #options: ResolvedRendererOptions;
-  readonly #paint: Painter;
-  readonly #secrets = new SecretSet();
-  readonly #timings: TaskTiming[] = [];
+export class PlainRenderer extends TextRenderer {
   /** Hosts that printed per-item lines for the current task. */
   #itemHosts = new Set<string>();
-
-  constructor(options: ResolvedRendererOptions) {
-    this.#options = options;
-    this.#paint = createPainter(options.color);
-  }
-
-  addSecret(value: string): void {
-    this.#secrets.add(value);
-  }
 
   emit(event: EngineEvent): void {
     this.#write(this.#linesFor(event));
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.#options.out.write('', () => resolve()));
+    await new Promise<void>((resolve) => this.options.out.write('', () => resolve()));
   }
 
   #linesFor(event: EngineEvent): string[] {
-    const paint = this.#paint;
+    const paint = this.paint;
     switch (event.type) {
       case 'playbook_start':
-        return this.#options.verbosity > 1 ? [`PLAYBOOK: ${event.file}`] : [];
+        return this.options.verbosity > 1 ? [`PLAYBOOK: ${event.file}`] : [];
       case 'play_start':
         return ['', banner(`PLAY [${event.name}]`)];
       case 'no_hosts':
@@ -83,23 +67,20 @@ export class PlainRenderer implements Renderer {
       case 'host_result':
         return this.#hostLines(event);
       case 'task_end':
-        this.#timings.push({ title: taskTitle(event.task), durationMs: event.durationMs });
+        this.recordTiming(event);
         return [];
       case 'warning':
         return [warningLine(event.message, event.host, paint)];
       case 'log':
         return [logLine(event.message, event.host)];
       case 'recap':
-        return [
-          ...recapBlock(event, paint),
-          ...(this.#options.profile ? [...profileLines(this.#timings), ''] : []),
-        ];
+        return [...recapBlock(event, paint), ...this.profileTail()];
     }
   }
 
   #taskPath(task: TaskRef): string[] {
-    return this.#options.verbosity >= 2
-      ? [this.#paint(`task path: ${formatLocation(task.location)}`, 'gray')]
+    return this.options.verbosity >= 2
+      ? [this.paint(`task path: ${formatLocation(task.location)}`, 'gray')]
       : [];
   }
 
@@ -107,14 +88,13 @@ export class PlainRenderer implements Renderer {
     // A loop's summary follows its item lines; like ansible-playbook, print only `...ignoring`.
     if (event.item !== undefined) this.#itemHosts.add(event.host);
     else if (this.#itemHosts.has(event.host)) {
-      return event.status === 'ignored' ? [this.#paint('...ignoring', 'cyan')] : [];
+      return event.status === 'ignored' ? [this.paint('...ignoring', 'cyan')] : [];
     }
-    const { verbosity, diff } = this.#options;
-    return hostResultLines(event, { verbosity, diff, paint: this.#paint });
+    const { verbosity, diff } = this.options;
+    return hostResultLines(event, { verbosity, diff, paint: this.paint });
   }
 
   #write(lines: readonly string[]): void {
-    if (lines.length === 0) return;
-    this.#options.out.write(this.#secrets.mask(lines.join('\n')) + '\n');
+    if (lines.length > 0) this.writeLines(lines);
   }
 }

@@ -7,15 +7,11 @@
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { DefaultRenderer, ListrTask, ListrTaskWrapper, SimpleRenderer } from 'listr2';
 import type { EngineEvent, TaskRef } from '../model/events.ts';
-import { createPainter } from './color.ts';
-import type { Painter } from './color.ts';
-import { banner, profileLines, taskTitle } from './format.ts';
-import type { TaskTiming } from './format.ts';
+import { banner, taskTitle } from './format.ts';
 import { hostResultLines, isVerboseAlways, visibleItem, visibleResult } from './host-lines.ts';
 import type { HostResultEvent } from './host-lines.ts';
-import { SecretSet } from './mask.ts';
 import { logLine, recapBlock, warningLine } from './plain-renderer.ts';
-import type { Renderer, ResolvedRendererOptions } from './renderer.ts';
+import { TextRenderer } from './text-renderer.ts';
 
 type HostWrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
@@ -36,22 +32,9 @@ interface TaskRun {
   extra: HostResultEvent[];
 }
 
-export class TreeRenderer implements Renderer {
-  readonly #options: ResolvedRendererOptions;
-  readonly #paint: Painter;
-  readonly #secrets = new SecretSet();
-  readonly #timings: TaskTiming[] = [];
+export class TreeRenderer extends TextRenderer {
   #chain: Promise<void> = Promise.resolve();
   #current: TaskRun | undefined;
-
-  constructor(options: ResolvedRendererOptions) {
-    this.#options = options;
-    this.#paint = createPainter(options.color);
-  }
-
-  addSecret(value: string): void {
-    this.#secrets.add(value);
-  }
 
   emit(event: EngineEvent): void {
     switch (event.type) {
@@ -60,22 +43,21 @@ export class TreeRenderer implements Renderer {
       case 'play_start':
         return this.#print(['', banner(`PLAY [${event.name}]`)]);
       case 'no_hosts':
-        return this.#print([this.#paint('skipping: no hosts matched', 'cyan')]);
+        return this.#print([this.paint('skipping: no hosts matched', 'cyan')]);
       case 'task_start':
         return this.#startTask(event.task, event.hosts);
       case 'host_result':
         return this.#hostResult(event);
       case 'task_end':
-        this.#timings.push({ title: taskTitle(event.task), durationMs: event.durationMs });
+        this.recordTiming(event);
         this.#endTask();
         return;
       case 'warning':
-        return this.#print([warningLine(event.message, event.host, this.#paint)]);
+        return this.#print([warningLine(event.message, event.host, this.paint)]);
       case 'log':
         return this.#print([logLine(event.message, event.host)]);
       case 'recap': {
-        const profile = this.#options.profile ? [...profileLines(this.#timings), ''] : [];
-        return this.#print([...recapBlock(event, this.#paint), ...profile]);
+        return this.#print([...recapBlock(event, this.paint), ...this.profileTail()]);
       }
     }
   }
@@ -87,16 +69,12 @@ export class TreeRenderer implements Renderer {
 
   #enqueue(step: () => Promise<void> | void): void {
     this.#chain = this.#chain.then(step).catch((error: unknown) => {
-      this.#write([`[WARNING]: the live display failed: ${String(error)}`]);
+      this.writeLines([`[WARNING]: the live display failed: ${String(error)}`]);
     });
   }
 
   #print(lines: string[]): void {
-    this.#enqueue(() => this.#write(lines));
-  }
-
-  #write(lines: readonly string[]): void {
-    this.#options.out.write(this.#secrets.mask(lines.join('\n')) + '\n');
+    this.#enqueue(() => this.writeLines(lines));
   }
 
   #startTask(task: TaskRef, hosts: readonly string[]): void {
@@ -124,15 +102,15 @@ export class TreeRenderer implements Renderer {
       return;
     }
     slot.items.push(`${event.status}: ${visibleItem(event) ?? ''}`);
-    if (slot.wrapper) slot.wrapper.output = this.#secrets.mask(slot.items[slot.items.length - 1] ?? '');
+    if (slot.wrapper) slot.wrapper.output = this.mask(slot.items[slot.items.length - 1] ?? '');
   }
 
   async #runList(run: TaskRun): Promise<void> {
     const logger = new ListrLogger({
       useIcons: true,
       processOutput: new ProcessOutput(
-        this.#options.out as NodeJS.WriteStream,
-        this.#options.out as NodeJS.WriteStream,
+        this.options.out as NodeJS.WriteStream,
+        this.options.out as NodeJS.WriteStream,
         {
           leaveEmptyLine: false,
         },
@@ -143,7 +121,7 @@ export class TreeRenderer implements Renderer {
     const list = new Listr(
       [
         {
-          title: this.#secrets.mask(title),
+          title: this.mask(title),
           task: (_ctx, task) => task.newListr(hostTasks, { concurrent: true, exitOnError: false }),
         },
       ],
@@ -153,7 +131,7 @@ export class TreeRenderer implements Renderer {
         exitOnError: false,
         registerSignalListeners: false,
         // A terminal that reports no width (some ptys) makes the live tree wrap every character.
-        fallbackRendererCondition: !((this.#options.out as NodeJS.WriteStream).columns > 0),
+        fallbackRendererCondition: !((this.options.out as NodeJS.WriteStream).columns > 0),
         rendererOptions: { logger, collapseSubtasks: false, collapseErrors: false, formatOutput: 'wrap' },
         fallbackRendererOptions: { logger },
       },
@@ -163,7 +141,7 @@ export class TreeRenderer implements Renderer {
     } catch {
       // Failures are shown in the tree and counted in the recap; nothing to add here.
     }
-    for (const event of run.extra) this.#write(this.#plainLines(event));
+    for (const event of run.extra) this.writeLines(this.#plainLines(event));
   }
 
   #hostTask(slot: HostSlot): ListrTask<unknown, typeof DefaultRenderer, typeof SimpleRenderer> {
@@ -182,10 +160,10 @@ export class TreeRenderer implements Renderer {
     const items =
       slot.items.length > 0 ? ` (${slot.items.length} item${slot.items.length === 1 ? '' : 's'})` : '';
     if (!event) {
-      wrapper.title = this.#secrets.mask(`${slot.host}${items}`);
+      wrapper.title = this.mask(`${slot.host}${items}`);
       return;
     }
-    const msg = this.#secrets.mask(String(visibleResult(event).msg ?? ''));
+    const msg = this.mask(String(visibleResult(event).msg ?? ''));
     const details = this.#details(event);
     if (details !== '') wrapper.output = details;
     const host = `${slot.host}${items}`;
@@ -194,32 +172,32 @@ export class TreeRenderer implements Renderer {
         wrapper.title = host;
         return;
       case 'changed':
-        wrapper.title = `${host} ${this.#paint('changed', 'yellow')}`;
+        wrapper.title = `${host} ${this.paint('changed', 'yellow')}`;
         return;
       case 'skipped':
         wrapper.skip(`${host} skipped`);
         return;
       case 'ignored':
-        wrapper.title = `${host} ${this.#paint('failed (ignored)', 'magenta')}${msg ? `: ${msg}` : ''}`;
+        wrapper.title = `${host} ${this.paint('failed (ignored)', 'magenta')}${msg ? `: ${msg}` : ''}`;
         return;
       default:
-        wrapper.title = `${host} ${this.#paint(event.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED', 'red')}`;
+        wrapper.title = `${host} ${this.paint(event.status === 'unreachable' ? 'UNREACHABLE' : 'FAILED', 'red')}`;
         throw new Error(msg || event.status);
     }
   }
 
   /** Result details shown under a host: -v dumps, diffs with --diff or -vv, debug output always. */
   #details(event: HostResultEvent): string {
-    const { verbosity, diff } = this.#options;
+    const { verbosity, diff } = this.options;
     const hasDiff = (diff || verbosity >= 2) && event.result.diff !== undefined && !event.censored;
     if (verbosity < 1 && !hasDiff && !isVerboseAlways(event)) return '';
-    const lines = hostResultLines(event, { verbosity, diff, paint: this.#paint });
-    return this.#secrets.mask(lines.join('\n'));
+    const lines = hostResultLines(event, { verbosity, diff, paint: this.paint });
+    return this.mask(lines.join('\n'));
   }
 
   #plainLines(event: HostResultEvent): string[] {
-    const { verbosity, diff } = this.#options;
-    return hostResultLines(event, { verbosity, diff, paint: this.#paint });
+    const { verbosity, diff } = this.options;
+    return hostResultLines(event, { verbosity, diff, paint: this.paint });
   }
 }
 
