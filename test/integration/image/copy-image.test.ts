@@ -30,13 +30,27 @@ function repoNamespace(): string {
   return `img-${Math.random().toString(16).slice(2, 10)}`;
 }
 
+/** A temporary directory `PREFIX…`, removed after `t`. */
+async function tempDir(t: TestContext, prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Builds an image of `layers` layers in a temp OCI layout and pushes it to the master as `name`. */
 async function pushToMaster(t: TestContext, name: string, layers = 3): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-oci-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'mcsync-oci-');
   const digest = await writeLayeredImage(dir, { layers });
   await pushLayout(dir, loginOf(east), name);
   return digest;
+}
+
+/** Writes a manifest list (one image per platform) in a temp OCI layout, pushes it to the master as `name`. */
+async function pushIndexToMaster(t: TestContext, name: string) {
+  const dir = await tempDir(t, 'mcsync-oci-');
+  const index = await writeImageIndex(dir);
+  await pushLayout(dir, loginOf(east), name);
+  return index;
 }
 
 const play = (
@@ -131,10 +145,7 @@ describe('playbooks/copy-image.yml', () => {
 
   it('a manifest list copies whole with all: the index digest is equal and every platform pullable', async (t) => {
     const ns = repoNamespace();
-    const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-oci-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const index = await writeImageIndex(dir);
-    await pushLayout(dir, loginOf(east), `${ns}/multi:v1`);
+    const index = await pushIndexToMaster(t, `${ns}/multi:v1`);
     const run = await play({ images: [`${ns}/multi:v1`], copy_image_all: true });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     for (const c of targets) {
@@ -147,10 +158,7 @@ describe('playbooks/copy-image.yml', () => {
 
   it('without all, a manifest list copies only this platform image and reruns are ok', async (t) => {
     const ns = repoNamespace();
-    const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-oci-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const index = await writeImageIndex(dir);
-    await pushLayout(dir, loginOf(east), `${ns}/multi:v1`);
+    const index = await pushIndexToMaster(t, `${ns}/multi:v1`);
     const run = await play({ images: [`${ns}/multi:v1`] }, ['--limit', west.name]);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
@@ -231,8 +239,7 @@ describe('playbooks/copy-image.yml', () => {
     const ns = repoNamespace();
     await pushToMaster(t, `${ns}/app:v1`, 1);
     const { writeFile, readFile } = await import('node:fs/promises');
-    const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-inv-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempDir(t, 'mcsync-inv-');
     const wrong = 'Wr0ng-Passw0rd-4-test';
     const inventory = (await readFile(sandbox.inventoryFile, 'utf8')).replace(
       `registry_password_file: ${west.registryPasswordFile}`,

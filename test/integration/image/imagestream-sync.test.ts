@@ -154,6 +154,14 @@ async function mirrorObserver(t: TestContext, ns: string) {
   return { health, obs };
 }
 
+/** Waits until each slave's stream imported tag v1 with digest `v1` (30 s each), then reads its pull secret. */
+async function slavesImportV1(ns: string, v1: string): Promise<void> {
+  for (const c of slaves) {
+    await waitFor(`${c.name} imports v1`, async () => statusDigest(await stream(c, ns), 'v1') === v1, 30_000);
+    ok(await c.admin.get(`/api/v1/namespaces/${ns}/secrets/east-pull`), `pull secret on ${c.name}`);
+  }
+}
+
 describe('ImageStreams carry their pushed images to every slave', () => {
   it('mirror (mcsync-play playbooks/sync.yml): each slave imports the pushed tag from the master registry with the synced pull secret; a new tag is one change per slave; an unchanged rerun writes nothing', async (t) => {
     const ns = await seed(t);
@@ -203,14 +211,7 @@ describe('ImageStreams carry their pushed images to every slave', () => {
     const v1 = await push(t, ns, 'v1');
     await masterHas(ns, 'v1', v1);
     ok(await east.admin.patch(streamPath(ns), { metadata: { annotations: { sync: 'me' } } }), 'annotate');
-    for (const c of slaves) {
-      await waitFor(
-        `${c.name} imports v1`,
-        async () => statusDigest(await stream(c, ns), 'v1') === v1,
-        30_000,
-      );
-      ok(await c.admin.get(`/api/v1/namespaces/${ns}/secrets/east-pull`), `pull secret on ${c.name}`);
-    }
+    await slavesImportV1(ns, v1);
     const v2 = await push(t, ns, 'v2');
     for (const c of slaves)
       await waitFor(
@@ -230,14 +231,7 @@ describe('ImageStreams carry their pushed images to every slave', () => {
     await health.ready(60_000).catch((error: Error) => {
       throw new Error(`${error.message}; observer stderr:\n${obs.stderr()}`);
     });
-    for (const c of slaves) {
-      await waitFor(
-        `${c.name} imports v1`,
-        async () => statusDigest(await stream(c, ns), 'v1') === v1,
-        30_000,
-      );
-      ok(await c.admin.get(`/api/v1/namespaces/${ns}/secrets/east-pull`), `pull secret on ${c.name}`);
-    }
+    await slavesImportV1(ns, v1);
     // The pass's line comes when the run ends: after every import it waited for.
     await waitFor(
       'the pass line',
