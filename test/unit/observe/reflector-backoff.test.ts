@@ -7,22 +7,11 @@ import { describe, it } from 'node:test';
 import { RetryableError } from '../../../src/errors.ts';
 import type { KubeClient, KubeResponse, KubeStream } from '../../../src/kube/client.ts';
 import { KubeApiError } from '../../../src/kube/errors.ts';
-import type { ResourceInfo } from '../../../src/kube/types.ts';
 import type { ObservedEvent, Reflector, ReflectorOptions } from '../../../src/observe/contracts.ts';
 import { startReflector } from '../../../src/observe/reflector.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
+import { CONFIGMAPS as configmaps } from '../../support/resources.ts';
 
-const configmaps: ResourceInfo = {
-  group: '',
-  version: 'v1',
-  apiVersion: 'v1',
-  kind: 'ConfigMap',
-  resource: 'configmaps',
-  namespaced: true,
-  verbs: ['list', 'watch'],
-  shortNames: ['cm'],
-  singular: 'configmap',
-};
 const PATH = '/api/v1/namespaces/demo/configmaps';
 
 /** What one list or watch request does. */
