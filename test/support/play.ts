@@ -77,3 +77,11 @@ export async function tempProject(
   }
   return dir;
 }
+
+/** A task named `write` that applies ConfigMap `name` with `data` in `namespace` through the k8s module. */
+export function writeConfigMapTask(namespace: string, name: string, data: Record<string, string>): object {
+  return {
+    name: 'write',
+    k8s: { definition: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data } },
+  };
+}

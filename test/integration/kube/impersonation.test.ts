@@ -9,7 +9,7 @@ import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { sandboxClusters } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
-import { runPlay, tempProject } from '../../support/play.ts';
+import { runPlay, tempProject, writeConfigMapTask } from '../../support/play.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 1 });
 const east = sandbox.cluster('east');
@@ -30,17 +30,7 @@ const readTask = (ns: string) => ({
   k8s_info: { kind: 'ConfigMap', namespace: ns },
   register: 'found',
 });
-const writeTask = (ns: string) => ({
-  name: 'write',
-  k8s: {
-    definition: {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'nope', namespace: ns },
-      data: { a: 'b' },
-    },
-  },
-});
+const writeTask = (ns: string) => writeConfigMapTask(ns, 'nope', { a: 'b' });
 
 /** Runs one play of `tasks` on east with the given host variables (and files). */
 async function play(

@@ -11,7 +11,7 @@ import type { TestContext } from 'node:test';
 import { stringify } from 'yaml';
 import { sandboxClusters } from '../../support/clusters.ts';
 import { startConnectProxy, startForwarder } from '../../support/connect-proxy.ts';
-import { runPlay, tempProject } from '../../support/play.ts';
+import { runPlay, tempProject, writeConfigMapTask } from '../../support/play.ts';
 
 const sandbox = await sandboxClusters({ after }, { clusters: 1 });
 const east = sandbox.cluster('east');
@@ -61,17 +61,7 @@ async function project(
         hosts: 'east',
         gather_facts: false,
         tasks: [
-          {
-            name: 'write',
-            k8s: {
-              definition: {
-                apiVersion: 'v1',
-                kind: 'ConfigMap',
-                metadata: { name: 'proxied', namespace: ns },
-                data: { via: 'proxy' },
-              },
-            },
-          },
+          writeConfigMapTask(ns, 'proxied', { via: 'proxy' }),
           {
             name: 'read',
             k8s_info: { kind: 'ConfigMap', namespace: ns, name: 'proxied' },
