@@ -71,6 +71,19 @@ async function poolWithBackup(
   return dir;
 }
 
+/**
+ * Pool `poolName(prefix)` with a file backup of namespace `restored-NAME` (removed after `t`) and
+ * CRASHED's claim of its restore, started `ageMs` ago.
+ */
+async function crashedRestore(t: TestContext, prefix: string, restoreTimeout: string, ageMs: number) {
+  const name = poolName(prefix);
+  const ns = `restored-${name}`;
+  cleanupNamespace(t, sandbox.clusters, ns);
+  const dir = await poolWithBackup(t, name, ns, restoreTimeout);
+  await crashedClaim(name, new Date(Date.now() - ageMs));
+  return { name, ns, dir };
+}
+
 const monitor = (dir: string, ...extra: string[]) =>
   failoverPlay(['-i', sandbox.inventoryFile, '-e', `hubpool_file=${dir}/hubpool.yml`, ...extra]);
 const mailsFor = (pool: string) => smtp.messages.filter((m) => m.raw.includes(`hub pool ${pool}`));
@@ -85,11 +98,7 @@ async function records(pool: string): Promise<Record<string, string>[]> {
 
 describe('a restore whose monitor died', () => {
   it('is done again by the next monitor after restore_timeout, once, with one alert', async (t) => {
-    const name = poolName('resume');
-    const ns = `restored-${name}`;
-    cleanupNamespace(t, sandbox.clusters, ns);
-    const dir = await poolWithBackup(t, name, ns, '30s');
-    await crashedClaim(name, new Date(Date.now() - 3600_000));
+    const { name, ns, dir } = await crashedRestore(t, 'resume', '30s', 3600_000);
 
     const dry = await monitor(dir, '--check');
     assert.equal(dry.code, 0, dry.stdout + dry.stderr);
@@ -138,11 +147,7 @@ describe('a restore whose monitor died', () => {
   });
 
   it('is left to its monitor within restore_timeout', async (t) => {
-    const name = poolName('running');
-    const ns = `restored-${name}`;
-    cleanupNamespace(t, sandbox.clusters, ns);
-    const dir = await poolWithBackup(t, name, ns, '10m');
-    await crashedClaim(name, new Date());
+    const { name, ns, dir } = await crashedRestore(t, 'running', '10m', 0);
 
     const run = await monitor(dir);
     assert.equal(run.code, 0, run.stdout + run.stderr);
@@ -161,11 +166,7 @@ describe('a restore whose monitor died', () => {
   });
 
   it('two monitors finding the same stalled restore: one restores, one alert', async (t) => {
-    const name = poolName('resume2');
-    const ns = `restored-${name}`;
-    cleanupNamespace(t, sandbox.clusters, ns);
-    const dir = await poolWithBackup(t, name, ns, '30s');
-    await crashedClaim(name, new Date(Date.now() - 3600_000));
+    const { name, ns, dir } = await crashedRestore(t, 'resume2', '30s', 3600_000);
 
     const runs = await Promise.all([monitor(dir), monitor(dir)]);
     for (const run of runs) assert.equal(run.code, 0, run.stdout + run.stderr);
