@@ -95,6 +95,15 @@ function candidate(clock: FakeClock, lock: LeaseLock, identity = 'me'): Candidat
   return { stop, done, events, errors, leading: () => term !== undefined && !term.aborted };
 }
 
+/** A fresh clock and in-memory Lease, and a candidate `me` that took the absent Lease at time 0. */
+async function leaderAtZero(): Promise<{ clock: FakeClock; lock: MemoryLeaseLock; me: Candidate }> {
+  const clock = new FakeClock();
+  const lock = new MemoryLeaseLock();
+  const me = candidate(clock, lock);
+  await clock.step(0);
+  return { clock, lock, me };
+}
+
 const other = (clock: FakeClock, renewedAtMs: number): LeaseRecord => ({
   holderIdentity: 'other',
   leaseDurationSeconds: 15,
@@ -105,10 +114,7 @@ const other = (clock: FakeClock, renewedAtMs: number): LeaseRecord => ({
 
 describe('leader election (in-memory Lease, stepped clock)', () => {
   it('takes an absent Lease at once and starts leading', async () => {
-    const clock = new FakeClock();
-    const lock = new MemoryLeaseLock();
-    const me = candidate(clock, lock);
-    await clock.step(0);
+    const { clock, lock, me } = await leaderAtZero();
     assert.deepEqual(me.events, ['lead@0']);
     assert.deepEqual(lock.record, {
       holderIdentity: 'me',
@@ -122,10 +128,7 @@ describe('leader election (in-memory Lease, stepped clock)', () => {
   });
 
   it('renews every retry period, keeping its acquireTime', async () => {
-    const clock = new FakeClock();
-    const lock = new MemoryLeaseLock();
-    const me = candidate(clock, lock);
-    await clock.step(0);
+    const { clock, lock, me } = await leaderAtZero();
     const acquired = lock.record?.acquireTime;
     await clock.step(timing.retryPeriodMs);
     assert.equal(lock.writes, 2);
@@ -140,10 +143,7 @@ describe('leader election (in-memory Lease, stepped clock)', () => {
   });
 
   it('stops leading when it cannot renew for renewDeadline, and not a moment before', async () => {
-    const clock = new FakeClock();
-    const lock = new MemoryLeaseLock();
-    const me = candidate(clock, lock);
-    await clock.step(0);
+    const { clock, lock, me } = await leaderAtZero();
     lock.failing = true;
     await clock.step(timing.renewDeadlineMs - 1);
     assert.ok(me.leading(), 'still leading just before renewDeadline');
@@ -158,10 +158,7 @@ describe('leader election (in-memory Lease, stepped clock)', () => {
   });
 
   it('steps down at its next renewal when another replica holds the Lease', async () => {
-    const clock = new FakeClock();
-    const lock = new MemoryLeaseLock();
-    const me = candidate(clock, lock);
-    await clock.step(0);
+    const { clock, lock, me } = await leaderAtZero();
     lock.put(other(clock, clock.now()));
     await clock.step(timing.retryPeriodMs);
     assert.deepEqual(me.events, ['lead@0', 'abort@2000', 'stopped@2000']);
