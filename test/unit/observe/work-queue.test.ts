@@ -3,12 +3,20 @@
 // clock, so nothing here depends on timing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { WorkQueue } from '../../../src/observe/contracts.ts';
 import { createWorkQueue } from '../../../src/observe/work-queue.ts';
 import { fakeClock } from '../../support/fake-clock.ts';
+import type { FakeClock } from '../../support/fake-clock.ts';
 
 /** Resolves the value of `promise` if it settles within the current microtask queue, else 'pending'. */
 async function peek<T>(promise: Promise<T>): Promise<T | 'pending'> {
   return Promise.race([promise, new Promise<'pending'>((resolve) => setImmediate(() => resolve('pending')))]);
+}
+
+/** A queue with the default delays on a fake clock, and the clock. */
+function clockedQueue(): { clock: FakeClock; queue: WorkQueue } {
+  const clock = fakeClock();
+  return { clock, queue: createWorkQueue({ clock }) };
 }
 
 describe('work queue', () => {
@@ -72,8 +80,7 @@ describe('work queue', () => {
   });
 
   it('backs off per key: 5 ms doubling per failure, capped at 1000 s, reset by forget()', () => {
-    const clock = fakeClock();
-    const queue = createWorkQueue({ clock });
+    const { clock, queue } = clockedQueue();
     const delays: number[] = [];
     for (let i = 0; i < 20; i++) {
       queue.addRateLimited('k');
@@ -92,8 +99,7 @@ describe('work queue', () => {
   });
 
   it('caps one retry lower when the caller asks (an unreachable target retries once per resync)', () => {
-    const clock = fakeClock();
-    const queue = createWorkQueue({ clock });
+    const { clock, queue } = clockedQueue();
     const delays: number[] = [];
     for (let i = 0; i < 20; i++) {
       queue.addRateLimited('k', 60_000);
@@ -119,8 +125,7 @@ describe('work queue', () => {
   });
 
   it('queues a rate-limited key only once its delay has passed', async () => {
-    const clock = fakeClock();
-    const queue = createWorkQueue({ clock });
+    const { clock, queue } = clockedQueue();
     queue.addRateLimited('k');
     assert.equal(queue.length, 0);
     clock.advance(4);
@@ -131,8 +136,7 @@ describe('work queue', () => {
   });
 
   it('a delayed key that is also added directly runs once', async () => {
-    const clock = fakeClock();
-    const queue = createWorkQueue({ clock });
+    const { clock, queue } = clockedQueue();
     queue.addRateLimited('k');
     queue.add('k');
     clock.advance(10);
@@ -141,8 +145,7 @@ describe('work queue', () => {
   });
 
   it('drains queued keys after shutDown, then returns undefined; new keys are refused', async () => {
-    const clock = fakeClock();
-    const queue = createWorkQueue({ clock });
+    const { clock, queue } = clockedQueue();
     queue.add('a');
     queue.add('b');
     queue.addRateLimited('later');
@@ -191,8 +194,7 @@ describe('work queue', () => {
   });
 
   it('retries a key in the lane it was queued in', async () => {
-    const clock = fakeClock();
-    const queue = createWorkQueue({ clock });
+    const { clock, queue } = clockedQueue();
     queue.add('pass/east', 'reconcile');
     const key = await queue.get('reconcile');
     queue.addRateLimited(key as string);
