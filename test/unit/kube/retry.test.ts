@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { backoffMs, parseRetryAfter, shouldRetry } from '../../../src/kube/retry.ts';
+import type { RetryPolicy } from '../../../src/kube/retry.ts';
 import { requestInfo, shortRequest } from '../../../src/kube/request-info.ts';
+
+/** backoffMs with a jitter source that always returns `random` (0: the shortest wait, 1: the longest). */
+function backoff(
+  attempt: number,
+  random: number,
+  options: { retryAfter?: string; policy?: RetryPolicy },
+): number {
+  return backoffMs(attempt, options.retryAfter, options.policy, () => random);
+}
 
 describe('retry policy', () => {
   it('retries 429 and 5xx, and 409 Conflict only for non-apply writes', () => {
@@ -16,33 +26,15 @@ describe('retry policy', () => {
 
   it('backs off exponentially with jitter, capped', () => {
     const policy = { attempts: 5, baseMs: 100, capMs: 1000 };
-    assert.equal(
-      backoffMs(0, undefined, policy, () => 0),
-      50,
-    );
-    assert.equal(
-      backoffMs(0, undefined, policy, () => 1),
-      100,
-    );
-    assert.equal(
-      backoffMs(2, undefined, policy, () => 1),
-      400,
-    );
-    assert.equal(
-      backoffMs(10, undefined, policy, () => 1),
-      1000,
-    );
+    assert.equal(backoff(0, 0, { policy }), 50);
+    assert.equal(backoff(0, 1, { policy }), 100);
+    assert.equal(backoff(2, 1, { policy }), 400);
+    assert.equal(backoff(10, 1, { policy }), 1000);
   });
 
   it('honours Retry-After in seconds or as a date, up to 30 s', () => {
-    assert.equal(
-      backoffMs(0, '3', undefined, () => 0),
-      3000,
-    );
-    assert.equal(
-      backoffMs(0, '3600', undefined, () => 0),
-      30_000,
-    );
+    assert.equal(backoff(0, 0, { retryAfter: '3' }), 3000);
+    assert.equal(backoff(0, 0, { retryAfter: '3600' }), 30_000);
     const now = Date.parse('2024-01-01T00:00:00Z');
     assert.equal(parseRetryAfter('Mon, 01 Jan 2024 00:00:02 GMT', now), 2000);
     assert.equal(parseRetryAfter('soon', now), undefined);
