@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileToken } from '../../../src/kube/token-source.ts';
+import { tempProject } from '../../support/play.ts';
 
 describe('token file source', () => {
   it('picks up a rotated token file after the check interval, registering the new token', async (t) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-token-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempProject(t, { token: 'first\n' }, 'mcsync-token-');
     const file = path.join(dir, 'token');
-    await writeFile(file, 'first\n');
     let clock = 1_000;
     const seen: string[] = [];
     const source = fileToken(
@@ -31,10 +29,8 @@ describe('token file source', () => {
   });
 
   it('keeps the last good token when the file disappears or is empty', async (t) => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'mcsync-token-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
+    const dir = await tempProject(t, { token: 'good' }, 'mcsync-token-');
     const file = path.join(dir, 'token');
-    await writeFile(file, 'good');
     let clock = 0;
     const source = fileToken(file, 'good', undefined, 1, () => clock);
     await writeFile(file, '');
