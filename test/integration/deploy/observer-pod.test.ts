@@ -46,6 +46,14 @@ async function twoReadyPods(): Promise<Pod[]> {
   );
 }
 
+/** A new namespace `PREFIX-` and six hex digits on the master. */
+async function newNamespace(prefix: string): Promise<string> {
+  const ns = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
+  ok(await east.admin.post('/api/v1/namespaces', namespace), 'ns');
+  return ns;
+}
+
 async function annotatedStream(ns: string, tag: string): Promise<void> {
   ok(
     await east.admin.apply(`/apis/image.openshift.io/v1/namespaces/${ns}/imagestreams/app`, {
@@ -109,15 +117,7 @@ describe('the observer in real pods on the sandbox nodes', () => {
   });
 
   it('syncs an ImageStream annotated sync=me to both slaves from the leader pod (its log shows the run)', async () => {
-    const ns = `pod-${randomBytes(3).toString('hex')}`;
-    ok(
-      await east.admin.post('/api/v1/namespaces', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: ns },
-      }),
-      'ns',
-    );
+    const ns = await newNamespace('pod');
     await annotatedStream(ns, 'one');
     await onBothSlaves(ns, 'one', 60_000);
     const leader = await leaseHolder(east);
@@ -129,15 +129,7 @@ describe('the observer in real pods on the sandbox nodes', () => {
     const before = await twoReadyPods();
     const leader = await leaseHolder(east);
     const other = before.find((p) => p.metadata.name !== leader)?.metadata.name ?? '';
-    const ns = `handover-${randomBytes(3).toString('hex')}`;
-    ok(
-      await east.admin.post('/api/v1/namespaces', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: ns },
-      }),
-      'ns',
-    );
+    const ns = await newNamespace('handover');
     const deletedAt = Date.now();
     ok(await east.admin.delete(`/api/v1/namespaces/${NS}/pods/${leader}`), 'delete leader');
     await annotatedStream(ns, 'after-delete');
