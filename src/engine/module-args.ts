@@ -4,10 +4,11 @@ import type { ValidateFunction } from 'ajv';
 import { McsyncError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
 import type { ModuleDefinition } from '../model/module.ts';
+import { ENGINE_MODULE_ARGS_OPTIONS, precompiledValidator } from '../shared/precompiled-validators.ts';
 
 export class ModuleArgsError extends McsyncError {}
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
+let ajv: Ajv | undefined;
 const compiled = new WeakMap<ModuleDefinition, ValidateFunction>();
 
 const TRUE = /^(true|yes|on|1)$/i;
@@ -38,13 +39,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The module's argument validator, compiled on first use and kept for the process. Watch mode
- * calls it for every module before it reports ready, so no run pays for compiling a schema.
+ * The module's argument validator, the build's precompiled one or compiled on first use, and kept
+ * for the process. Watch mode calls it for every module before it reports ready, so no run pays
+ * for compiling a schema.
  */
 export function compileModuleArgs(module: ModuleDefinition): ValidateFunction {
   let validate = compiled.get(module);
   if (!validate) {
-    validate = ajv.compile(module.argsSchema);
+    validate = precompiledValidator('engine-args', module.name, module.argsSchema);
+    if (validate === undefined) {
+      ajv ??= new Ajv(ENGINE_MODULE_ARGS_OPTIONS);
+      validate = ajv.compile(module.argsSchema);
+    }
     compiled.set(module, validate);
   }
   return validate;

@@ -8,6 +8,7 @@ import type { SchemaObject, ValidateFunction } from 'ajv';
 import type { ModuleDefinition, ModuleRegistry } from '../model/module.ts';
 import type { Vars } from '../model/vars.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
+import { LOAD_MODULE_ARGS_OPTIONS, precompiledValidator } from '../shared/precompiled-validators.ts';
 import { friendlyErrors, typeOf } from './friendly-errors.ts';
 import { isMapping, isTemplated, report, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
@@ -106,8 +107,11 @@ const validators = new WeakMap<ModuleDefinition, ValidateFunction>();
 function compiledFor(module: ModuleDefinition): ValidateFunction {
   let validate = validators.get(module);
   if (validate === undefined) {
-    moduleAjv ??= new Ajv({ allErrors: true, allowUnionTypes: true, strict: false });
-    validate = moduleAjv.compile(module.argsSchema as SchemaObject);
+    validate = precompiledValidator('load-args', module.name, module.argsSchema);
+    if (validate === undefined) {
+      moduleAjv ??= new Ajv(LOAD_MODULE_ARGS_OPTIONS);
+      validate = moduleAjv.compile(module.argsSchema as SchemaObject);
+    }
     validators.set(module, validate);
   }
   return validate;

@@ -1,10 +1,11 @@
 /**
- * Schema validation of playbook parts. Validators are compiled on first use (no work at import
- * time) and then reused for every file of the run.
+ * Schema validation of playbook parts. Validators are the build's precompiled ones, or compiled
+ * on first use (no work at import time), and then reused for every file of the run.
  */
 import { Ajv } from 'ajv';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import type { LoadError } from '../errors.ts';
+import { LOAD_SCHEMA_OPTIONS, precompiledValidator } from '../shared/precompiled-validators.ts';
 import { friendlyErrors } from './friendly-errors.ts';
 import type { ErrorScope } from './friendly-errors.ts';
 import {
@@ -20,7 +21,8 @@ import {
   varsSchema,
 } from './schemas.ts';
 
-const SCHEMAS = {
+/** Every playbook part's schema, by kind (scripts/precompile-validators.ts compiles them at build). */
+export const LOAD_SCHEMAS = {
   playbook: playbookSchema,
   play: playSchema,
   import_playbook: importPlaybookSchema,
@@ -34,7 +36,7 @@ const SCHEMAS = {
 } satisfies Record<string, SchemaObject>;
 
 /** The parts of a playbook that have a schema. */
-export type SchemaKind = keyof typeof SCHEMAS;
+export type SchemaKind = keyof typeof LOAD_SCHEMAS;
 
 let ajv: Ajv | undefined;
 const compiled = new Map<SchemaKind, ValidateFunction>();
@@ -42,8 +44,12 @@ const compiled = new Map<SchemaKind, ValidateFunction>();
 function validator(kind: SchemaKind): ValidateFunction {
   let fn = compiled.get(kind);
   if (fn === undefined) {
-    ajv ??= new Ajv({ allErrors: true, allowUnionTypes: true, strict: true });
-    fn = ajv.compile(SCHEMAS[kind]);
+    const schema = LOAD_SCHEMAS[kind];
+    fn = precompiledValidator('load', kind, schema);
+    if (fn === undefined) {
+      ajv ??= new Ajv(LOAD_SCHEMA_OPTIONS);
+      fn = ajv.compile(schema);
+    }
     compiled.set(kind, fn);
   }
   return fn;
