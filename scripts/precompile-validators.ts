@@ -1,7 +1,7 @@
 /**
- * Part of `npm run build`: compiles the JSON Schemas mcsync validates with (playbook parts, the
- * built-in modules' arguments, once as loaded and once as rendered) to ajv's standalone code,
- * into DIR (default dist/generated/), with each schema's fingerprint. The built process then
+ * Part of `npm run build`: compiles the JSON Schemas mcsync validates with (playbook parts; every
+ * shipped module's arguments, once as loaded and once as rendered) to ajv's standalone code, into
+ * DIR (default dist/generated/), with each schema's fingerprint. The built process then
  * loads them instead of compiling at start (src/shared/precompiled-validators.ts).
  *
  *   node scripts/precompile-validators.ts [DIR]
@@ -12,7 +12,8 @@ import { Ajv } from 'ajv';
 import type { AnySchema } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { LOAD_SCHEMAS } from '../src/load/validate.ts';
-import { builtinModules } from '../src/modules/registry.ts';
+import { kubeModules } from '../src/modules/kube/index.ts';
+import { createModuleRegistry } from '../src/modules/registry.ts';
 import {
   FINGERPRINTS_FILE,
   schemaFingerprint,
@@ -26,7 +27,11 @@ type StandaloneCode = (ajv: Ajv, refs: Record<string, string>) => string;
 const standaloneCode = ((standaloneModule as unknown as { default?: StandaloneCode }).default ??
   standaloneModule) as unknown as StandaloneCode;
 const dir = resolve(process.argv[2] ?? join(import.meta.dirname, '..', 'dist', 'generated'));
-const moduleSchemas = Object.fromEntries(builtinModules().map((m) => [m.name, m.argsSchema as AnySchema]));
+const moduleSchemas = Object.fromEntries(
+  createModuleRegistry(kubeModules)
+    .definitions()
+    .map((m) => [m.name, m.argsSchema as AnySchema]),
+);
 const schemas: Record<ValidatorSet, Record<string, AnySchema>> = {
   load: LOAD_SCHEMAS,
   'load-args': moduleSchemas,

@@ -10,7 +10,8 @@ import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import type { AnySchema } from 'ajv';
 import { LOAD_SCHEMAS } from '../../../src/load/validate.ts';
-import { builtinModules } from '../../../src/modules/registry.ts';
+import { kubeModules } from '../../../src/modules/kube/index.ts';
+import { createModuleRegistry } from '../../../src/modules/registry.ts';
 import { precompiledLookup, VALIDATOR_SETS } from '../../../src/shared/precompiled-validators.ts';
 import type { ValidatorSet } from '../../../src/shared/precompiled-validators.ts';
 
@@ -40,7 +41,11 @@ after(() => rm(dir, { recursive: true, force: true }));
 const schemasOf = (set: ValidatorSet): Record<string, AnySchema> =>
   set === 'load'
     ? LOAD_SCHEMAS
-    : Object.fromEntries(builtinModules().map((m) => [m.name, m.argsSchema as AnySchema]));
+    : Object.fromEntries(
+        createModuleRegistry(kubeModules)
+          .definitions()
+          .map((m) => [m.name, m.argsSchema as AnySchema]),
+      );
 
 describe('precompiled validators', () => {
   for (const set of Object.keys(VALIDATOR_SETS) as ValidatorSet[])
