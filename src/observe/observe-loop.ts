@@ -91,6 +91,11 @@ export interface LoopConfig {
   verbosity: number;
   startReflector(options: ReflectorOptions): Reflector;
   workQueue: WorkQueue;
+  /**
+   * Playbook targets the warm-up found unreachable: down from the start, so the first pass and
+   * the first changes do not wait on them.
+   */
+  downAtStart?: readonly string[] | undefined;
   /** Timers of the down targets' recoveries (default the system clock); tests step a fake one. */
   clock?: Pick<Clock, 'after'> | undefined;
 }
@@ -150,6 +155,11 @@ class ObserveLoop {
       clock: config.clock,
     });
     this.#orphans = new OrphanReport(config.metrics, config.err);
+    if (this.#passing)
+      for (const target of config.downAtStart ?? []) {
+        this.#health.record({ exitCode: 4, error: 'warm-up', targets: { [target]: 'unreachable' } });
+        this.#recovery.markDown(target);
+      }
   }
 
   /** True when the trigger converges whole selections: Sync events become passes. */

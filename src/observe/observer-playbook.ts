@@ -11,7 +11,7 @@ import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
 import { PlaybookTrigger } from './playbook-trigger.ts';
 import type { Trigger } from './trigger.ts';
 import { systemClock } from '../shared/clock.ts';
-import { warmHosts } from './warm-up.ts';
+import { unreachablePlayHosts, warmHosts } from './warm-up.ts';
 import type { WarmClients } from './warm-up.ts';
 
 export { loadBundle } from './playbook-bundle.ts';
@@ -47,7 +47,8 @@ export function createPlaybookTrigger(
 /**
  * Connects to the observed cluster and every host the plays run on before the observer reports
  * ready, with discovery loaded and the module schemas compiled (warm-up.ts); bounded, and never
- * failing: a host that is down is named in a warning and left to its runs.
+ * failing: a host that is down is named in a warning. Returns the play hosts it found unreachable:
+ * the observe loop starts with them down (runs skip them; their recovery catches them up).
  */
 export async function warmUpPlaybook(
   warm: WarmClients,
@@ -56,13 +57,15 @@ export async function warmUpPlaybook(
   source: BundleSource,
   bundle: PlaybookBundle,
   observed: readonly string[],
-): Promise<void> {
-  await warm.warmUp({
-    hosts: warmHosts(bundle.playbook, bundle.inventory, observed),
+): Promise<string[]> {
+  const hosts = warmHosts(bundle.playbook, bundle.inventory, observed);
+  const report = await warm.warmUp({
+    hosts,
     hostVars: (host) => bundle.inventory.hostVars(host),
     modules: source.modules,
     clock: systemClock(),
     err: io.err,
     quiet: options.quiet,
   });
+  return unreachablePlayHosts(report, hosts);
 }

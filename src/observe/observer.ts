@@ -110,7 +110,8 @@ interface Wired {
 }
 
 interface PlaybookWarmUp {
-  warmUp(observed: readonly string[]): Promise<void>;
+  /** Resolves with the play hosts it found unreachable. */
+  warmUp(observed: readonly string[]): Promise<string[]>;
   /** Closes the clients no run took over. */
   close(): void;
 }
@@ -124,6 +125,7 @@ async function observeWith(
   let loopReady: (() => boolean) | undefined;
   let leading = !options.leader.enabled;
   let warmed = w.warm === undefined;
+  let downAtStart: string[] = [];
   const health = options.listenAddr
     ? await parts.startHealthServer({
         listenAddr: options.listenAddr,
@@ -163,6 +165,7 @@ async function observeWith(
         verbosity: options.verbosity,
         startReflector: parts.startReflector,
         workQueue: parts.createWorkQueue(),
+        downAtStart,
       },
       signal,
     );
@@ -171,7 +174,7 @@ async function observeWith(
   };
   try {
     // Before the loop and the election: the first change after ready is as fast as any other.
-    await w.warm?.warmUp(w.loopTargets.map((t) => t.cluster));
+    downAtStart = (await w.warm?.warmUp(w.loopTargets.map((t) => t.cluster))) ?? [];
     warmed = true;
     if (!options.leader.enabled) {
       w.metrics.leader.set({}, 1);

@@ -18,7 +18,7 @@
  * task's connection variables are the ones the warm-up used (play vars and -e can change them).
  */
 import { compileModuleArgs } from '../engine/module-args.ts';
-import { errorMessage } from '../errors.ts';
+import { errorMessage, UnreachableError } from '../errors.ts';
 import { hostConnection } from '../inventory/connection.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { createHostClient, seedKubeClient } from '../kube/client-cache.ts';
@@ -79,7 +79,8 @@ export interface ConnectServices {
 /** How each host fared: ready (connected, discovery loaded), failed (why), or still going at the bound. */
 export interface WarmUpReport {
   ready: string[];
-  failed: { host: string; message: string }[];
+  /** `unreachable`: the host did not answer (refused, timed out, TLS), as a run would find it. */
+  failed: { host: string; message: string; unreachable: boolean }[];
   timedOut: string[];
   ms: number;
 }
@@ -107,7 +108,7 @@ export class WarmClients {
     const started = clock.monotonic();
     const timeoutMs = options.timeoutMs ?? WARM_UP_TIMEOUT_MS;
     compileSchemas(options.modules);
-    const done = new Map<string, string | undefined>();
+    const done = new Map<string, HostFailure | undefined>();
     const hosts = options.hosts.filter((h) => hasCluster(options.hostVars(h.name), h.name));
     const warming = hosts.map(async (host) => {
       done.set(host.name, await this.#warmHost(host, options));
@@ -124,7 +125,7 @@ export class WarmClients {
     for (const { name } of hosts) {
       if (!done.has(name)) report.timedOut.push(name);
       else if (done.get(name) === undefined) report.ready.push(name);
-      else report.failed.push({ host: name, message: done.get(name) as string });
+      else report.failed.push({ host: name, ...(done.get(name) as HostFailure) });
     }
     writeReport(report, timeoutMs, options);
     return report;
@@ -154,7 +155,7 @@ export class WarmClients {
   }
 
   /** Undefined when the host is ready, else why not. */
-  async #warmHost(host: WarmHost, options: WarmUpOptions): Promise<string | undefined> {
+  async #warmHost(host: WarmHost, options: WarmUpOptions): Promise<HostFailure | undefined> {
     const vars = options.hostVars(host.name);
     const connect = options.connect ?? createHostClient;
     let client: KubeClient;
@@ -164,11 +165,11 @@ export class WarmClients {
         warn: (message) => void options.err.write(`warning: ${message}\n`),
       });
     } catch (error) {
-      return errorMessage(error);
+      return failure(error);
     }
     if (this.#closed) {
       client.close(); // the observer stopped while this host was still connecting
-      return 'the observer is stopping';
+      return { message: 'the observer is stopping', unreachable: false };
     }
     // Kept even if discovery fails: its connection is resolved, and its runs discover again.
     this.#waiting.set(host.name, {
@@ -181,7 +182,7 @@ export class WarmClients {
       await client.discovery.snapshot(client);
       return undefined;
     } catch (error) {
-      return errorMessage(error);
+      return failure(error);
     }
   }
 }
@@ -238,6 +239,20 @@ function connectionKey(vars: Vars, host: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why a host is not ready. */
+type HostFailure = { message: string; unreachable: boolean };
+
+function failure(error: unknown): HostFailure {
+  return { message: errorMessage(error), unreachable: error instanceof UnreachableError };
+}
+
+/** The play hosts a run would find unreachable: failed so, or still not answering at the bound. */
+export function unreachablePlayHosts(report: WarmUpReport, hosts: readonly WarmHost[]): string[] {
+  const play = new Set(hosts.filter((h) => h.playHost).map((h) => h.name));
+  const down = [...report.failed.filter((f) => f.unreachable).map((f) => f.host), ...report.timedOut];
+  return down.filter((host) => play.has(host));
 }
 
 function writeReport(report: WarmUpReport, timeoutMs: number, options: WarmUpOptions): void {

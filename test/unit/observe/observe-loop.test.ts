@@ -378,6 +378,30 @@ describe('observe loop', () => {
     assert.doesNotMatch(log, /^error:/m);
   });
 
+  it('a target the warm-up found unreachable is down from the start: the first pass skips it', async () => {
+    let westUp = false;
+    const trigger = fleetTrigger((target) => (target === 'west' && !westUp ? 'unreachable' : 'ok'));
+    const clock = new FakeClock();
+    const stop = new AbortController();
+    const c = config({
+      trigger,
+      startReflector: fakeReflector([cm('a', '1')]).start,
+      clock,
+      downAtStart: ['west'],
+    });
+    const loop = startObserveLoop(c, stop.signal);
+    await until('the first pass', () => trigger.log.length === 1);
+    assert.equal(trigger.log[0], 'pass list except=west');
+    westUp = true;
+    clock.advance(1000);
+    await until('the recovery', () => trigger.log.length === 2);
+    assert.equal(trigger.log[1], 'pass recovery only=west');
+    stop.abort();
+    assert.equal(await loop.done, 0);
+    assert.match(c.errText(), /warning: target west is unreachable; runs skip it/);
+    assert.match(c.errText(), /target west recovered after 1 failed runs/);
+  });
+
   it('a down target whose recoveries fail while it starts stays down, and counts one error for the outage', async () => {
     const west: TargetResult[] = ['unreachable', 'failed', 'failed', 'failed'];
     const trigger = fleetTrigger((target) => (target === 'west' ? (west.shift() ?? 'ok') : 'ok'));
