@@ -4,6 +4,7 @@
 // object, a deletion, a removed annotation) without a restart and without --prune.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
 import { sandboxClusters } from '../../support/clusters.ts';
 import {
   imageStreamStatus,
@@ -19,14 +20,18 @@ const east = sandbox.cluster('east');
 const west = sandbox.cluster('west');
 const south = sandbox.cluster('south');
 
+/** A fresh namespace on east; deleted after `t` from the slaves too, where the playbook made it. */
+async function namespaceOnEast(t: TestContext): Promise<string> {
+  const ns = await sandbox.namespace(t, { clusters: ['east'] });
+  t.after(() =>
+    Promise.all([west, south].map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined))),
+  );
+  return ns;
+}
+
 describe('mcsync observe --playbook with one slave down', () => {
   it('keeps syncing the healthy slave, never exits, and catches the slave up when it is back', async (t) => {
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(
-        [west, south].map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)),
-      ),
-    );
+    const ns = await namespaceOnEast(t);
     for (let i = 0; i < 3; i++) await putImageStream(east, ns, `old${i}`, { sync: 'me' });
     const obs = await startReadyObserver(t, [
       ...watchPlaybookArgs(sandbox.inventoryFile, ['-n', ns]),
@@ -93,12 +98,7 @@ describe('mcsync observe --playbook started while a slave is down', () => {
   // Its first contact with the slave is while the slave's API server starts, before its CRDs are
   // in discovery: the kind it missed then is looked up again on a later recovery.
   it('catches the slave up when it comes back', async (t) => {
-    const ns = await sandbox.namespace(t, { clusters: ['east'] });
-    t.after(() =>
-      Promise.all(
-        [west, south].map((c) => c.admin.delete(`/api/v1/namespaces/${ns}`).catch(() => undefined)),
-      ),
-    );
+    const ns = await namespaceOnEast(t);
     await putImageStream(east, ns, 'before', { sync: 'me' });
     await sandbox.fault('kill', south.name);
     t.after(() => sandbox.fault('start', south.name).then(() => undefined));
