@@ -37,16 +37,21 @@ async function pushDemoImage(master: ClusterRecord, authFile: string): Promise<s
   try {
     await writeOciImage(layout, 'hello from the mcsync demo\n');
     const image = `${registryHost(master)}/demo/app:1`;
-    await run('skopeo', [
-      'copy',
-      '--dest-cert-dir',
-      path.join(dir, 'certs'),
-      '--dest-authfile',
-      authFile,
-      `oci:${layout}:latest`,
-      `docker://${image}`,
-    ]);
-    console.log(`  pushed ${image}`);
+    // The stream's `latest` imports app:1. OpenShift's registry then serves app:latest too (an
+    // ImageStream tag), which is what a slave mirroring `latest` pulls; the sandbox registry is a
+    // plain one, so the image is pushed under both names.
+    for (const name of [image, `${registryHost(master)}/demo/app:latest`]) {
+      await run('skopeo', [
+        'copy',
+        '--dest-cert-dir',
+        path.join(dir, 'certs'),
+        '--dest-authfile',
+        authFile,
+        `oci:${layout}:latest`,
+        `docker://${name}`,
+      ]);
+      console.log(`  pushed ${name}`);
+    }
     return image;
   } finally {
     await rm(layout, { recursive: true, force: true });
