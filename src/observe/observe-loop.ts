@@ -58,6 +58,11 @@ interface PendingChange {
   only?: ReadonlySet<string>;
 }
 
+/** True when the run reported per target (the playbook's recap; a command reports none). */
+function hasTargetResults(outcome: TriggerOutcome): boolean {
+  return Object.keys(outcome.targets ?? {}).length > 0;
+}
+
 /** The targets whose result in `outcome` is `result`. */
 function targetsWith(outcome: TriggerOutcome, result: TargetResult): string[] {
   return Object.entries(outcome.targets ?? {})
@@ -321,18 +326,11 @@ class ObserveLoop {
    */
   #pend(key: string, item: TriggerItem, only?: readonly string[]): void {
     const pending = this.#pending.get(key);
-    const newer = (a: TriggerItem, b: TriggerItem): TriggerItem =>
-      (this.#seq.get(a) ?? 0) >= (this.#seq.get(b) ?? 0) ? a : b;
-    if (!pending) {
-      this.#pending.set(key, only ? { item, only: new Set(only) } : { item });
-    } else if (!pending.only) {
-      if (!only) this.#pending.set(key, { item: newer(item, pending.item) });
-    } else if (!only) {
-      this.#pending.set(key, { item: newer(item, pending.item) });
-    } else {
-      const targets = new Set([...pending.only, ...only]);
-      this.#pending.set(key, { item: newer(item, pending.item), only: targets });
-    }
+    if (pending && !pending.only && only) return;
+    const newest =
+      pending && (this.#seq.get(pending.item) ?? 0) > (this.#seq.get(item) ?? 0) ? pending.item : item;
+    const targets = only && new Set([...(pending?.only ?? []), ...only]);
+    this.#pending.set(key, targets ? { item: newest, only: targets } : { item: newest });
   }
 
   /**
@@ -406,7 +404,7 @@ class ObserveLoop {
         this.#recovery.owe(target, key, item);
       }
     if (outcome.error === undefined) this.#c.workQueue.forget(key);
-    else if (outcome.targets && Object.keys(outcome.targets).length > 0) {
+    else if (hasTargetResults(outcome)) {
       const failed = targetsWith(outcome, 'failed');
       // Without passes there is no recovery: an unreachable target is retried with the key.
       const retry = this.#passing ? failed : [...failed, ...unreachable];
@@ -493,7 +491,7 @@ class ObserveLoop {
     for (const down of targetsWith(outcome, 'unreachable')) this.#recovery.markDown(down);
     if (request.recovery !== undefined) return this.#settleRecovery(key, request.recovery, outcome);
     if (outcome.error === undefined) this.#c.workQueue.forget(key);
-    else if (outcome.targets && Object.keys(outcome.targets).length > 0) {
+    else if (hasTargetResults(outcome)) {
       const failed = targetsWith(outcome, 'failed');
       if (failed.length === 0) this.#c.workQueue.forget(key);
       else if (this.#countError(request, outcome.error)) this.#retryPass(target, request, failed);

@@ -117,7 +117,7 @@ export class PlaybookTrigger implements Trigger {
     onEvent?: (event: EngineEvent) => void,
   ): Promise<TriggerOutcome> {
     const bundle = this.#bundle;
-    const limit = scopeLimit(scope, bundle.inventory.selectHosts('all'));
+    const limit = scopeLimit(scope, () => bundle.inventory.selectHosts('all'));
     if (limit?.length === 0) return { exitCode: 0, skipped: true };
     const started = Date.now();
     const recap: Record<string, RecapCounts> = {};
@@ -276,12 +276,16 @@ class RunCache extends Map<string, unknown> {
 
 /**
  * The hosts a scoped run is limited to, by name (undefined: no limit, every host). Empty when the
- * scope leaves none: the run is skipped.
+ * scope leaves none: the run is skipped. `hosts()` lists every inventory host; it is asked only
+ * when the scope excludes some, not on every run.
  */
-export function scopeLimit(scope: RunScope | undefined, hosts: readonly string[]): string[] | undefined {
+export function scopeLimit(
+  scope: RunScope | undefined,
+  hosts: () => readonly string[],
+): string[] | undefined {
   if (!scope?.only && !scope?.except?.length) return undefined;
   const except = new Set(scope.except);
-  return (scope.only ?? hosts).filter((host) => !except.has(host));
+  return (scope.only ?? hosts()).filter((host) => !except.has(host));
 }
 
 /** Each recap host's result; a host that was unreachable in any task counts as unreachable. */

@@ -95,11 +95,6 @@ export class TargetRecovery {
     return undefined;
   }
 
-  /** The delay before the next recovery of `target`, for its log line. */
-  nextDelayMs(target: string): number {
-    return this.#delay(this.#down.get(target)?.attempts ?? 0);
-  }
-
   stop(): void {
     this.#stopped = true;
     for (const entry of this.#down.values()) entry.timer?.stop();
