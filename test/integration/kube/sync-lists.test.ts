@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
+import type { KubeClient } from '../../../src/kube/client.ts';
 import { readSource } from '../../../src/modules/kube/k8s-sync-source.ts';
 import { listTarget } from '../../../src/modules/kube/k8s-sync-prepare.ts';
 import { sandboxClusters } from '../../support/clusters.ts';
@@ -36,16 +37,20 @@ async function configMaps(t: TestContext): Promise<string> {
   return ns;
 }
 
+/** k8s_sync's read of east's ConfigMaps in `ns` (`names` undefined: every name). */
+const readConfigMaps = (client: KubeClient, ns: string, names?: string[]) =>
+  readSource(
+    client,
+    'east',
+    [{ kind: 'ConfigMap', namespace: ns, ...(names && { names }) }],
+    moduleContext(),
+  );
+
 describe('k8s_sync lists', () => {
   it('only the one named object when a selector names one', async (t) => {
     const ns = await configMaps(t);
     const { client, lists } = recordingClient(t);
-    const read = await readSource(
-      client,
-      'east',
-      [{ kind: 'ConfigMap', namespace: ns, names: ['b'] }],
-      moduleContext(),
-    );
+    const read = await readConfigMaps(client, ns, ['b']);
     assert.deepEqual(
       read.objects.map((o) => o.metadata?.name),
       ['b'],
@@ -64,14 +69,9 @@ describe('k8s_sync lists', () => {
   it('the whole namespace when a selector names several or none', async (t) => {
     const ns = await configMaps(t);
     const { client, lists } = recordingClient(t);
-    const two = await readSource(
-      client,
-      'east',
-      [{ kind: 'ConfigMap', namespace: ns, names: ['a', 'c'] }],
-      moduleContext(),
-    );
+    const two = await readConfigMaps(client, ns, ['a', 'c']);
     assert.deepEqual(two.objects.map((o) => o.metadata?.name).sort(), ['a', 'c']);
-    const all = await readSource(client, 'east', [{ kind: 'ConfigMap', namespace: ns }], moduleContext());
+    const all = await readConfigMaps(client, ns);
     assert.ok(['a', 'b', 'c'].every((n) => all.objects.some((o) => o.metadata?.name === n)));
     const live = await listTarget(client, two.objects, two.scopes);
     assert.equal(live.objects.size >= 3, true, 'the target list is the namespace');
