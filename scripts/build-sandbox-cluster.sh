@@ -29,10 +29,13 @@ fi
 if $cached_only; then
   exit 1
 fi
-if ! command -v go >/dev/null 2>&1; then
-  echo "build-sandbox-cluster: 'go' not found; install it with: apt-get install -y golang" >&2
+# Go from scripts/ensure-go.sh: the machine's when it can switch to go.mod's toolchain, else one
+# installed once into the cache.
+if ! go_bin="$(bash "$(dirname "$0")/ensure-go.sh")"; then
+  echo "build-sandbox-cluster: no Go toolchain (scripts/ensure-go.sh failed; see above); install Go from https://go.dev/dl/" >&2
   exit 3
 fi
+PATH="$go_bin:$PATH"
 
 minor="${k8s_version#v1.}"
 minor="${minor%%.*}"

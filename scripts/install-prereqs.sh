@@ -4,7 +4,8 @@
 # TLS), apache2-utils (htpasswd for registry auth), ansible-core (the oracle suite, test/oracle/,
 # compares mcsync with the real ansible-playbook); for the sandbox nodes and the observer image
 # (`mcsync sandbox up --node`, scripts/build-image.sh): containerd, runc, containernetworking-plugins,
-# iproute2, buildah and debootstrap; zsh (the completion test runs the zsh script in real zsh).
+# iproute2, buildah and debootstrap; zsh (the completion test runs the zsh script in real zsh); unzip
+# and xxd (scripts/ensure-go.sh unpacks and checks a Go toolchain when the machine has none).
 # Needs root; prints what it would do otherwise.
 set -euo pipefail
 need=()
@@ -21,6 +22,8 @@ command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v ansible-playbook >/dev/null 2>&1 || need+=(ansible-core)
 command -v zsh >/dev/null 2>&1 || need+=(zsh)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+command -v xxd >/dev/null 2>&1 || need+=(xxd)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

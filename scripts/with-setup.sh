@@ -14,8 +14,8 @@
 #      of node_modules/.package-lock.json (npm's record of what it installed) present, at the
 #      locked version and integrity, none missing but optional ones, none extra, and the lockfile's
 #      root in step with package.json. `npm ci` also builds dist/ (the `prepare` script).
-#   4. the sandbox cluster binary: scripts/build-sandbox-cluster.sh (Go; cached per source hash;
-#      skipped when MCSYNC_SANDBOX_BINARY is set)
+#   4. the sandbox cluster binary: scripts/build-sandbox-cluster.sh (Go from scripts/ensure-go.sh;
+#      cached per source hash; skipped when MCSYNC_SANDBOX_BINARY is set)
 #   5. with --s3: the local S3 server of the failover tests (scripts/build-s3-server.sh, Go)
 # Set-up messages go to stderr. MCSYNC_SETUP_ONLY=1 sets up, prints the Node and the command it
 # would run to stdout, and runs nothing (test/integration/setup/clean-clone.test.ts).
@@ -93,17 +93,16 @@ EOF
   npm ci --no-audit --no-fund >&2
 fi
 
-# 4. and 5. The Go builds, each only when its cache has no binary for the current sources.
+# 4. and 5. The Go builds, each only when its cache has no binary for the current sources. Each
+# build script takes Go from scripts/ensure-go.sh (the machine's, or a cached toolchain of
+# go.mod's version fetched from the Go module proxy) and says what failed.
 go_build() { # SCRIPT WHAT
   if bash "scripts/$1" --cached-only >/dev/null; then return 0; fi
-  if ! command -v go >/dev/null 2>&1; then
-    want="$(awk '$1 == "go" { print $2; exit }' tools/sandbox-cluster/go.mod)"
-    say "$2 is built from Go sources, and 'go' is not on PATH. Install Go $want or newer"
-    say "(https://go.dev/dl/; Go 1.21 or newer fetches the $want toolchain itself), then run this again"
+  say "building $2 (Go; the first time takes minutes)"
+  if ! bash "scripts/$1" >/dev/null; then
+    say "building $2 failed (see above)"
     exit 1
   fi
-  say "building $2 (Go; the first time takes minutes)"
-  bash "scripts/$1" >/dev/null
 }
 if [ -z "${MCSYNC_SANDBOX_BINARY:-}" ]; then
   go_build build-sandbox-cluster.sh "the sandbox cluster binary (tools/sandbox-cluster)"
