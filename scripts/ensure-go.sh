@@ -28,7 +28,10 @@ go_ok() {
   ((major > 1 || (major == 1 && minor >= 21)))
 }
 
-for candidate in "$(command -v go 2>/dev/null || true)" /usr/local/go/bin/go "$cache/go/bin/go"; do
+# go.dev's installer puts Go in /usr/local/go, often without adding it to PATH (tests point
+# MCSYNC_STANDARD_GO elsewhere).
+standard="${MCSYNC_STANDARD_GO:-/usr/local/go/bin/go}"
+for candidate in "$(command -v go 2>/dev/null || true)" "$standard" "$cache/go/bin/go"; do
   if [ -n "$candidate" ] && [ -x "$candidate" ] && go_ok "$candidate"; then
     dirname "$candidate"
     exit 0

@@ -2,7 +2,7 @@
 // project: its own copy of the script beside stub set-up scripts, and a fake `npm` that records
 // its calls and "installs" the way `npm ci` does (node_modules/.package-lock.json and one folder
 // per package). What runs when: npm ci only when node_modules is missing or differs from the
-// lockfile, the Go builds only when not cached and with a clear message without `go`, prereqs
+// lockfile, the Go builds only when not cached and a clear message when one fails, prereqs
 // failing stops before anything else, and COMMAND runs with its arguments intact.
 // test/integration/setup/clean-clone.test.ts runs the real script on a clean clone.
 import assert from 'node:assert/strict';
@@ -63,13 +63,14 @@ fs.writeFileSync("node_modules/.package-lock.json", JSON.stringify({ lockfileVer
 const fakeBuild = (name: string): string => `#!/bin/sh
 if [ -e "cache/${name}" ]; then echo "cache/${name}"; exit 0; fi
 [ "\${1:-}" = --cached-only ] && exit 1
+if [ -e build-fails ]; then echo "build-${name}: no Go toolchain (scripts/ensure-go.sh failed)" >&2; exit 3; fi
 mkdir -p cache && touch "cache/${name}" && echo "build ${name}" >> "$STUB_LOG"
 `;
 
 interface Stub {
   dir: string;
-  /** Run the script; `go` puts a fake go on PATH. */
-  run(args: string[], options?: { go?: boolean; env?: NodeJS.ProcessEnv }): Run;
+  /** Run the script. */
+  run(args: string[], options?: { env?: NodeJS.ProcessEnv }): Run;
   /** Lines logged by the fake npm and the fake builds since the last call. */
   log(): string[];
   lock(): Lock;
@@ -98,9 +99,7 @@ function stub(t: TestContext): Stub {
   file('scripts/ensure-node.sh', `echo ${JSON.stringify(path.join(dir, 'node-bin'))}\n`);
   file('scripts/build-sandbox-cluster.sh', fakeBuild('sandbox'));
   file('scripts/build-s3-server.sh', fakeBuild('s3'));
-  file('tools/sandbox-cluster/go.mod', 'module example\n\ngo 1.26.0\n');
   file('bin/npm', FAKE_NPM, 0o755);
-  file('go-bin/go', '#!/bin/sh\nexit 0\n', 0o755);
   file(
     'package.json',
     JSON.stringify({ name: 'stub', dependencies: { a: '^1.0.0' }, devDependencies: { b: '^2.0.0' } }),
@@ -112,12 +111,7 @@ function stub(t: TestContext): Stub {
     dir,
     run(args, options = {}) {
       // No real go or npm: /usr/bin and /bin for sh, bash, awk and the like.
-      const dirs = [
-        path.join(dir, 'bin'),
-        ...(options.go ? [path.join(dir, 'go-bin')] : []),
-        '/usr/bin',
-        '/bin',
-      ];
+      const dirs = [path.join(dir, 'bin'), '/usr/bin', '/bin'];
       const result = spawnSync('sh', [path.join(dir, 'scripts', 'with-setup.sh'), ...args], {
         cwd: tmpdir(),
         encoding: 'utf8',
@@ -142,13 +136,12 @@ function stub(t: TestContext): Stub {
   };
 }
 
-const goOnPath = ['/usr/bin/go', '/bin/go'].some((go) => existsSync(go));
 const printArgs = ['node', '-e', 'console.log(JSON.stringify(process.argv.slice(1)))'];
 
 describe('scripts/with-setup.sh', () => {
   it('on a fresh clone runs npm ci and the Go build, then COMMAND with its arguments; warm, nothing', (t) => {
     const s = stub(t);
-    const first = s.run([...printArgs, 'a b', '--flag'], { go: true });
+    const first = s.run([...printArgs, 'a b', '--flag']);
     assert.equal(first.status, 0, first.stderr);
     assert.deepEqual(JSON.parse(first.stdout), ['a b', '--flag']);
     assert.deepEqual(s.log(), ['npm ci --no-audit --no-fund', 'build sandbox']);
@@ -164,14 +157,14 @@ describe('scripts/with-setup.sh', () => {
 
   it('runs COMMAND under the node ensure-node.sh names, first on PATH', (t) => {
     const s = stub(t);
-    const run = s.run(['sh', '-c', 'command -v node'], { go: true });
+    const run = s.run(['sh', '-c', 'command -v node']);
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout.trim(), path.join(s.dir, 'node-bin', 'node'));
   });
 
   it('runs npm ci again when node_modules no longer matches package-lock.json, and says why', (t) => {
     const s = stub(t);
-    assert.equal(s.run(['true'], { go: true }).status, 0);
+    assert.equal(s.run(['true']).status, 0);
     s.log();
     const again = (why: RegExp): void => {
       const run = s.run(['true']);
@@ -202,7 +195,7 @@ describe('scripts/with-setup.sh', () => {
 
   it('runs npm ci (which then names the mismatch) when package.json dependencies differ from the lockfile', (t) => {
     const s = stub(t);
-    assert.equal(s.run(['true'], { go: true }).status, 0);
+    assert.equal(s.run(['true']).status, 0);
     s.log();
     writeFileSync(
       path.join(s.dir, 'package.json'),
@@ -220,36 +213,33 @@ describe('scripts/with-setup.sh', () => {
   it('stops before anything else when Debian packages are missing', (t) => {
     const s = stub(t);
     writeFileSync(path.join(s.dir, 'no-prereqs'), '');
-    const run = s.run(['echo', 'ran'], { go: true });
+    const run = s.run(['echo', 'ran']);
     assert.equal(run.status, 1);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /missing: skopeo\nsetup: install the packages above/);
     assert.deepEqual(s.log(), []);
   });
 
-  it(
-    'without go and without a cached binary, says what to install and runs nothing',
-    { skip: goOnPath },
-    (t) => {
-      const s = stub(t);
-      const run = s.run(['echo', 'ran']);
-      assert.equal(run.status, 1);
-      assert.equal(run.stdout, '');
-      assert.match(
-        run.stderr,
-        /the sandbox cluster binary \(tools\/sandbox-cluster\) is built from Go sources/,
-      );
-      assert.match(run.stderr, /'go' is not on PATH\. Install Go 1\.26\.0 or newer/);
-      // MCSYNC_SANDBOX_BINARY: a binary built elsewhere, so no go needed.
-      const withBinary = s.run(['echo', 'ran'], { env: { MCSYNC_SANDBOX_BINARY: '/opt/sandbox-cluster' } });
-      assert.equal(withBinary.status, 0, withBinary.stderr);
-      assert.equal(withBinary.stdout, 'ran\n');
-    },
-  );
+  it('when a Go build fails (no Go could be had), says which and runs nothing', (t) => {
+    const s = stub(t);
+    writeFileSync(path.join(s.dir, 'build-fails'), '');
+    const run = s.run(['echo', 'ran']);
+    assert.equal(run.status, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /build-sandbox: no Go toolchain \(scripts\/ensure-go\.sh failed\)/);
+    assert.match(
+      run.stderr,
+      /setup: building the sandbox cluster binary \(tools\/sandbox-cluster\) failed \(see above\)/,
+    );
+    // MCSYNC_SANDBOX_BINARY: a binary built elsewhere, so no Go build.
+    const withBinary = s.run(['echo', 'ran'], { env: { MCSYNC_SANDBOX_BINARY: '/opt/sandbox-cluster' } });
+    assert.equal(withBinary.status, 0, withBinary.stderr);
+    assert.equal(withBinary.stdout, 'ran\n');
+  });
 
   it('--s3 also builds the S3 server; MCSYNC_SETUP_ONLY=1 sets up and runs nothing', (t) => {
     const s = stub(t);
-    const run = s.run(['--s3', 'echo', 'ran'], { go: true, env: { MCSYNC_SETUP_ONLY: '1' } });
+    const run = s.run(['--s3', 'echo', 'ran'], { env: { MCSYNC_SETUP_ONLY: '1' } });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /^ready: node v\d+\.\d+\.\d+ \(.*node-bin\/node\); would run: echo ran\n$/);
     assert.deepEqual(s.log(), ['npm ci --no-audit --no-fund', 'build sandbox', 'build s3']);
