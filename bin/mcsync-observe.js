@@ -2,5 +2,5 @@
 // `mcsync-observe ARGS` is `mcsync observe ARGS`, a drop-in for `oc observe`.
 import './node-version.js';
 
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 process.exitCode = await main(['observe', ...process.argv.slice(2)]);

@@ -60,11 +60,12 @@ if ! "${bah[@]}" inspect --type image "$runtime_ref" >/dev/null 2>&1; then
   build --target runtime -t "$runtime_ref"
 fi
 
-# 2. The code, compiled here (the `build` stage's job) once per source tree, with the repository's
-#    TypeScript. --noCheck: only the JavaScript is needed, type checking is the tests' job
+# 2. The code, compiled and bundled here (the `build` stage's job) once per source tree, with the
+#    repository's TypeScript and esbuild. --noCheck: only the JavaScript is needed, type checking is the tests' job
 #    (npx tsc --noEmit). Without source maps: they would name this machine's paths, and the
 #    image has no sources for them.
-src_hash="$(hash_files "$root" package-lock.json tsconfig.json tsconfig.build.json src | sha256sum | cut -c1-12)"
+src_hash="$(hash_files "$root" package-lock.json tsconfig.json tsconfig.build.json src scripts/precompile-validators.ts \
+  scripts/bundle.ts | sha256sum | cut -c1-12)"
 code="$cache/image-code/$src_hash"
 if [[ ! -d "$code/src/dist" ]]; then
   [[ -f "$root/node_modules/typescript/bin/tsc" ]] || { echo "build-image: TypeScript not installed; run npm ci first" >&2; exit 3; }
@@ -72,6 +73,9 @@ if [[ ! -d "$code/src/dist" ]]; then
   trap 'rm -rf "$code.tmp.$$"' EXIT
   (cd "$root" && node node_modules/typescript/bin/tsc -p tsconfig.build.json --noCheck --sourceMap false \
     --outDir "$code.tmp.$$/src/dist")
+  # The rest of `npm run build`: the precompiled validators and the bundle bin/ runs.
+  (cd "$root" && node scripts/precompile-validators.ts "$code.tmp.$$/src/dist/generated" >/dev/null \
+    && node scripts/bundle.ts "$code.tmp.$$/src/dist")
   mv -T "$code.tmp.$$" "$code" 2>/dev/null || true  # a parallel build may have won; the trap removes ours
   # Keep the three newest trees.
   ls -1dt "$cache/image-code"/*/ 2>/dev/null | tail -n +4 | xargs -r rm -rf

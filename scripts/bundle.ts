@@ -1,0 +1,41 @@
+/**
+ * Part of `npm run build`: bundles the compiled CLI (DIST/cli/main.js, which bin/ runs) and the
+ * packages it always loads into DIST/bundle/, one ES module for the start and a chunk for each
+ * lazily imported part (observe, init, completion). Resolving and linking the ~300 modules of the
+ * unbundled tree was the largest share of a short run's start-up (docs/BENCHMARKS.md).
+ *
+ *   node scripts/bundle.ts [DIST]
+ *
+ * DIST/bundle/ sits as deep as every other DIST/ folder, so the paths the code takes from
+ * import.meta.url (the package root two levels up, DIST/generated/) are the same bundled or not.
+ * Packages loaded only for some runs stay in node_modules: the kubeconfig client, the AWS SDK and
+ * nodemailer (their own lazy imports keep them off the start).
+ */
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+/** Loaded with a dynamic import only when a run needs them; bundling them would gain nothing. */
+export const UNBUNDLED_PACKAGES = ['@kubernetes/client-node', '@aws-sdk/*', 'nodemailer'];
+
+const dist = resolve(process.argv[2] ?? join(import.meta.dirname, '..', 'dist'));
+const outdir = join(dist, 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: [join(dist, 'cli', 'main.js')],
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22.22',
+  external: UNBUNDLED_PACKAGES,
+  // Error classes and modules are named in messages and -vvv lines: keep `.name` as written.
+  keepNames: true,
+  // CommonJS packages (handlebars, ajv, prom-client) call require() for Node's built-ins.
+  banner: {
+    js: "import { createRequire as __mcsyncCreateRequire } from 'node:module';\nconst require = __mcsyncCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+  legalComments: 'eof',
+});
