@@ -18,6 +18,7 @@ import { redactProxy } from '../http/proxy.ts';
 import type { KubeConnection } from './connection.ts';
 import { credentialSource } from './credentials.ts';
 import type { CredentialSource, Credentials } from './credentials.ts';
+import { H2Connection, http2Allowed } from './h2-connection.ts';
 import { impersonationHeaders } from './impersonation.ts';
 
 /** What the transport returns: status, headers and the body as text. */
@@ -68,6 +69,9 @@ export class Transport {
   readonly #impersonate: Record<string, string | string[]>;
   #agent: { agent: http.Agent; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
   readonly #retired: http.Agent[] = [];
+  /** HTTPS without a proxy tries HTTP/2 first (h2-connection.ts); undefined: HTTP/1.1 only. */
+  readonly #http2: boolean;
+  #h2: { connection: H2Connection; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
 
   constructor(conn: KubeConnection, options: { maxSockets?: number } = {}) {
     this.#conn = conn;
@@ -84,6 +88,8 @@ export class Transport {
     this.#credentials = credentialSource(conn);
     this.#maxSockets = options.maxSockets ?? 16;
     this.#impersonate = conn.impersonate ? impersonationHeaders(conn.impersonate) : {};
+    // Through a proxy, HTTP/1.1 as before: CONNECT tunnels are per socket in the agent.
+    this.#http2 = this.#base.protocol === 'https:' && !conn.proxy && http2Allowed();
   }
 
   /** Sends one request; see the file comment for how failures are classified. */
@@ -94,9 +100,32 @@ export class Transport {
     return this.#sendOnce(request, await this.#credentials.current());
   }
 
-  #sendOnce(request: RawRequest, credentials: Credentials): Promise<RawResponse> {
+  async #sendOnce(request: RawRequest, credentials: Credentials): Promise<RawResponse> {
     const headers = this.#headers(request.headers, credentials);
     if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+    if (this.#http2) {
+      let answer;
+      try {
+        answer = await this.#h2For(credentials).send({
+          ...request,
+          path: this.#prefix + request.path,
+          headers,
+        });
+      } catch (error) {
+        throw request.signal?.aborted
+          ? (request.signal.reason as Error)
+          : this.#classify(error as Error, request);
+      }
+      if (answer) return answer;
+    }
+    return this.#sendHttp1(request, headers, credentials);
+  }
+
+  #sendHttp1(
+    request: RawRequest,
+    headers: http.OutgoingHttpHeaders,
+    credentials: Credentials,
+  ): Promise<RawResponse> {
     const signal = request.signal;
     return new Promise((resolve, reject) => {
       const fail = (error: Error): void =>
@@ -190,6 +219,24 @@ export class Transport {
     return agent;
   }
 
+  /** The HTTP/2 connection for this client certificate; a rotated one gets a new connection. */
+  #h2For(credentials: Credentials): H2Connection {
+    const current = this.#h2;
+    if (current && current.cert === credentials.cert && current.key === credentials.key)
+      return current.connection;
+    current?.connection.close();
+    const connection = new H2Connection({
+      origin: this.#base.origin,
+      ca: this.#conn.ca,
+      cert: credentials.cert,
+      key: credentials.key,
+      servername: this.#conn.servername,
+      insecure: this.#conn.insecure,
+    });
+    this.#h2 = { connection, cert: credentials.cert, key: credentials.key };
+    return connection;
+  }
+
   /** Idle sockets of a replaced agent close now, busy ones when their request ends. */
   #retire(agent: http.Agent): void {
     agent.keepSocketAlive = (socket) => void socket.destroy();
@@ -200,6 +247,8 @@ export class Transport {
 
   /** Closes idle sockets (end of run). */
   close(): void {
+    this.#h2?.connection.close();
+    this.#h2 = undefined;
     this.#agent?.agent.destroy();
     this.#agent = undefined;
     for (const agent of this.#retired.splice(0)) agent.destroy();

@@ -1,8 +1,9 @@
 // The sync role passes `sync_concurrency` on to k8s_sync's `concurrency`: the writes it keeps in
 // flight per slave. Seen from outside through a TCP forwarder in front of the slave's API server
-// that counts connections: every request in flight needs a connection of its own, so 1 keeps to
-// the few that discovery and the lists open while 16 opens many more; and a value k8s_sync does
-// not take is refused by k8s_sync itself, naming its argument.
+// that counts connections, with HTTP/2 off (DISABLE_HTTP2, as client-go reads it): over HTTP/1.1
+// every request in flight needs a connection of its own, so 1 keeps to the few that discovery and
+// the lists open while 16 opens many more (over HTTP/2 they would all be streams of one); and a
+// value k8s_sync does not take is refused by k8s_sync itself, naming its argument.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
@@ -79,7 +80,7 @@ async function sync(dir: string, value: string): Promise<{ run: PlayRun; connect
   const before = forwarder.connections();
   const run = await runPlay(
     [`${dir}/play.yml`, '-i', `${dir}/inventory.yml`, '-e', `sync_concurrency=${value}`, '--output', 'json'],
-    { fromSources: true },
+    { fromSources: true, env: { DISABLE_HTTP2: '1' } },
   );
   return { run, connections: forwarder.connections() - before };
 }
