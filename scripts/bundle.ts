@@ -30,6 +30,9 @@ await build({
   platform: 'node',
   target: 'node22.22',
   external: UNBUNDLED_PACKAGES,
+  // The packages come from this repository's node_modules, also when DIST is elsewhere (the
+  // image build compiles into a cache outside the repository).
+  nodePaths: [join(import.meta.dirname, '..', 'node_modules')],
   // Error classes and modules are named in messages and -vvv lines: keep `.name` as written.
   keepNames: true,
   // CommonJS packages (handlebars, ajv, prom-client) call require() for Node's built-ins.

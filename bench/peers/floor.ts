@@ -1,19 +1,56 @@
 /**
  * The floor: a bare client that sends only the requests of a plan (bench/lib/floor-plan.ts) —
- * no discovery, no reads it does not need, no bookkeeping — over one keep-alive agent per host
- * with `inflight` requests in flight, every host at once. bench/run.ts times this process.
+ * no discovery, no reads it does not need, no bookkeeping — with `inflight` requests in flight
+ * per host, every host at once, over one HTTP/2 connection per host (the cheapest way for a Node
+ * client, bench/transport-cpu.ts; the API server speaks it, and mcsync uses it), or with
+ * MCSYNC_BENCH_FLOOR_HTTP1=1 over one keep-alive HTTP/1.1 agent per host. bench/run.ts times
+ * this process.
  *
  *   node bench/peers/floor.ts PLAN.json
  *
  * Exits 1 when any request is answered outside 2xx (the first few are printed).
  */
 import { readFileSync } from 'node:fs';
+import http2 from 'node:http2';
 import https from 'node:https';
 import type { FloorHost, FloorPlan, FloorRequest } from '../lib/floor-plan.ts';
 
 const APPLY = 'application/apply-patch+yaml';
+const HTTP1 = process.env['MCSYNC_BENCH_FLOOR_HTTP1'] === '1';
 
-function sender(host: FloorHost, inflight: number): (req: FloorRequest) => Promise<string | undefined> {
+type Sender = (req: FloorRequest) => Promise<string | undefined>;
+
+function failure(host: FloorHost, req: FloorRequest, status: number, text: string): string | undefined {
+  return status >= 200 && status < 300
+    ? undefined
+    : `${host.name}: ${req.method} ${req.path}: HTTP ${status} ${text.slice(0, 200)}`;
+}
+
+function http2Sender(host: FloorHost): { send: Sender; close(): void } {
+  const session = http2.connect(host.url, { ca: readFileSync(host.caFile) });
+  const auth = `Bearer ${readFileSync(host.tokenFile, 'utf8').trim()}`;
+  const send: Sender = (req) =>
+    new Promise((resolve, reject) => {
+      const headers: http2.OutgoingHttpHeaders = {
+        ':method': req.method,
+        ':path': req.path,
+        authorization: auth,
+        accept: 'application/json',
+        ...(req.body !== undefined && { 'content-type': APPLY }),
+      };
+      const stream = session.request(headers, { endStream: req.body === undefined });
+      let status = 0;
+      const chunks: Buffer[] = [];
+      stream.on('response', (head) => (status = Number(head[':status'])));
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => resolve(failure(host, req, status, Buffer.concat(chunks).toString('utf8'))));
+      stream.on('error', reject);
+      if (req.body !== undefined) stream.end(req.body);
+    });
+  return { send, close: () => session.close() };
+}
+
+function http1Sender(host: FloorHost, inflight: number): Sender {
   const url = new URL(host.url);
   const agent = new https.Agent({ keepAlive: true, maxSockets: inflight, ca: readFileSync(host.caFile) });
   const auth = `Bearer ${readFileSync(host.tokenFile, 'utf8').trim()}`;
@@ -29,14 +66,9 @@ function sender(host: FloorHost, inflight: number): (req: FloorRequest) => Promi
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            resolve(
-              status >= 200 && status < 300
-                ? undefined
-                : `${host.name}: ${req.method} ${req.path}: HTTP ${status} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`,
-            );
-          });
+          res.on('end', () =>
+            resolve(failure(host, req, res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))),
+          );
           res.on('error', reject);
         },
       );
@@ -46,11 +78,7 @@ function sender(host: FloorHost, inflight: number): (req: FloorRequest) => Promi
 }
 
 /** Sends one wave with at most `inflight` requests in flight; returns the failures. */
-async function sendWave(
-  send: (req: FloorRequest) => Promise<string | undefined>,
-  wave: readonly FloorRequest[],
-  inflight: number,
-): Promise<string[]> {
+async function sendWave(send: Sender, wave: readonly FloorRequest[], inflight: number): Promise<string[]> {
   const failures: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -67,10 +95,12 @@ const plan = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as FloorPla
 const failures = (
   await Promise.all(
     plan.hosts.map(async (host) => {
-      const send = sender(host, plan.inflight);
+      const h2 = HTTP1 ? undefined : http2Sender(host);
+      const send = h2?.send ?? http1Sender(host, plan.inflight);
       const out: string[] = [];
       for (const wave of plan.waves[host.name] ?? [])
         out.push(...(await sendWave(send, wave, plan.inflight)));
+      h2?.close();
       return out;
     }),
   )

@@ -29,7 +29,7 @@ export function kubectlPeer(args: string[]): Timed {
 export function floorCommand(plan: FloorPlan, file: string, what: string): ToolCommand {
   writeFileSync(file, JSON.stringify(plan));
   return {
-    shown: `node bench/peers/floor.ts ${what} (${plan.inflight} in flight per host)`,
+    shown: `node bench/peers/floor.ts ${what} (${plan.inflight} in flight per host, ${process.env['MCSYNC_BENCH_FLOOR_HTTP1'] === '1' ? 'HTTP/1.1' : 'HTTP/2'})`,
     run: () => timed(process.execPath, [join(root, 'bench/peers/floor.ts'), file]),
   };
 }

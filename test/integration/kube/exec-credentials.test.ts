@@ -266,9 +266,14 @@ describe('kubeconfig exec plugins', () => {
       obs,
       waitFor('after on west', async () => (await imageStreamStatus(west, ns, 'after')) === 200, SYNC_MS),
     );
+    // The run line prints when the run ends, a moment after its write reached west.
+    const afterRun = new RegExp(`# \\S+ (Added|Updated) east/${ns}/after exit=0`);
+    await explained(
+      obs,
+      waitFor('the run line of after', async () => afterRun.test(obs.stdout()), SYNC_MS),
+    );
     const seen = await runsOf(runs);
     assert.equal(seen.length, 2, 'one more run after the 401, not one per request');
-    assert.match(obs.stdout(), new RegExp(`# \\S+ (Added|Updated) east/${ns}/after exit=0`));
     obs.child.kill('SIGTERM');
     assert.equal(await obs.exited, 0, obs.stderr());
   });
