@@ -14,6 +14,7 @@ import {
   withManagedBy,
 } from '../../kube/index.ts';
 import type { KubeClient, KubeObject } from '../../kube/index.ts';
+import { getOrCreate, runCacheKey } from '../../model/run-cache.ts';
 import type { SyncOverride } from './k8s-sync-args.ts';
 import type { ImageStreamPlan, ImageStreamSettings } from './k8s-sync-imagestream.ts';
 import { planImageStream } from './k8s-sync-imagestream.ts';
@@ -58,6 +59,34 @@ export function prepareObject(object: KubeObject, options: PrepareOptions): Prep
   });
   const prepared = withAnnotations(out, { [SYNC_HASH_ANNOTATION]: contentHash(out) });
   return plan ? { object: prepared, plan } : { object: prepared };
+}
+
+const PREPARED = runCacheKey<WeakMap<KubeObject, Map<string, PreparedObject>>>('k8s_sync:prepared');
+
+/**
+ * prepareObject for every source object, each prepared once per run for all the targets whose
+ * options are the same: the targets of one task read the same listed objects (the source's lists
+ * are shared while in flight, k8s-sync-source.ts), and preparing (sanitizing, marking, hashing)
+ * was a sync's largest own cost per object after the requests. Prepared objects are shared, so
+ * nothing downstream may change them (applyObject copies before it adds the namespace).
+ */
+export function prepareAll(
+  objects: readonly KubeObject[],
+  options: PrepareOptions,
+  runCache: Map<string, unknown>,
+): PreparedObject[] {
+  const byObject = getOrCreate(runCache, PREPARED, () => new WeakMap());
+  // Only an ImageStream's preparation reads the image settings (which name the target's registry).
+  const withImages = JSON.stringify(options);
+  const withoutImages = JSON.stringify({ ...options, imageStreams: undefined });
+  return objects.map((object) => {
+    const key = object.kind === 'ImageStream' ? withImages : withoutImages;
+    let prepared = byObject.get(object);
+    if (!prepared) byObject.set(object, (prepared = new Map()));
+    let one = prepared.get(key);
+    if (!one) prepared.set(key, (one = prepareObject(object, options)));
+    return one;
+  });
 }
 
 /** `Kind|namespace|name`: identity of an object on one cluster. */

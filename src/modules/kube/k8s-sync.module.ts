@@ -18,7 +18,7 @@ import type { ImageOutcome } from '../image/image-copy-one.ts';
 import type { ImageStepResult } from './k8s-sync-images.ts';
 import { carryImages } from './k8s-sync-images.ts';
 import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
-import { listTarget, prepareObject } from './k8s-sync-prepare.ts';
+import { listTarget, prepareAll } from './k8s-sync-prepare.ts';
 import { readSource, sourceHost } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
 import {
@@ -63,8 +63,10 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const suffix = args.name_suffix ?? '';
     const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
     const imageStreams = imageStreamSettings(args, context, source);
-    const prepared = read.objects.map((o) =>
-      prepareObject(o, { source, overrides, prefix, suffix, imageStreams }),
+    const prepared = prepareAll(
+      read.objects,
+      { source, overrides, prefix, suffix, imageStreams },
+      context.services.runCache,
     );
     const desired = prepared.map((p) => p.object);
     const client = await kubeClientFor(context);
