@@ -1,13 +1,15 @@
 /**
- * One HTTP(S) exchange with an API server over a shared keep-alive agent. Resolves with whatever
- * status the server answers; rejects only on transport failures, already classified: an
- * UnreachableError for refused connections, DNS, TLS and timeouts (the host is unreachable), a
- * RetryableError for a reset keep-alive socket (worth one more try).
+ * One HTTP(S) exchange with an API server: over the host's one HTTP/2 connection (HTTPS without a
+ * proxy, h2-connection.ts), else over a shared keep-alive HTTP/1.1 agent; watches always take the
+ * agent. Resolves with whatever status the server answers; rejects only on transport failures,
+ * already classified: an UnreachableError for refused connections, DNS, TLS and timeouts (the
+ * host is unreachable), a RetryableError for a reset keep-alive socket or a lost HTTP/2
+ * connection (worth one more try).
  *
  * Every request takes the connection's current credentials (credentials.ts: exec plugins run
  * again before expiry, token and certificate files re-read) and its Impersonate-* headers, and
  * goes through the connection's proxy. A 401 renews the credentials once and, when that gave new
- * ones, sends the request again; a rotated client certificate gets a new agent.
+ * ones, sends the request again; a rotated client certificate gets a new agent and connection.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -69,7 +71,7 @@ export class Transport {
   readonly #impersonate: Record<string, string | string[]>;
   #agent: { agent: http.Agent; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
   readonly #retired: http.Agent[] = [];
-  /** HTTPS without a proxy tries HTTP/2 first (h2-connection.ts); undefined: HTTP/1.1 only. */
+  /** HTTPS without a proxy tries HTTP/2 first (h2-connection.ts); false: HTTP/1.1 only. */
   readonly #http2: boolean;
   #h2: { connection: H2Connection; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
 
