@@ -2,18 +2,17 @@
  * The client's CPU per server-side apply by transport (issue 19): how much of a write's CPU is
  * the HTTP client itself, before any of mcsync's work. Against one cluster of a running sandbox,
  * each round applies N ConfigMaps into a fresh namespace with K requests in flight, then applies
- * them again unchanged, over:
- *   - http1: node:https with one keep-alive agent of K sockets (what bench/peers/floor.ts does);
- *   - http2: node:http2, one session, K streams.
+ * them again unchanged, with the floor's bare client (bench/lib/bare-client.ts) over:
+ *   - http1: node:https with one keep-alive agent of K sockets (the floor with MCSYNC_BENCH_FLOOR_HTTP1=1);
+ *   - http2: node:http2, one session, K streams (the floor's default).
  * CPU is this process's user + system (process.cpuUsage) over the sends only; the rounds
  * alternate transports so the machine's load falls on both alike.
  *
  *   node bench/transport-cpu.ts --dir SANDBOX_DIR [--objects 2000] [--inflight 32] [--rounds 3]
  */
-import http2 from 'node:http2';
-import https from 'node:https';
 import { parseArgs } from 'node:util';
-import { api, readSandbox, type BenchHost } from './lib/cluster.ts';
+import { bareClient, type BareProtocol } from './lib/bare-client.ts';
+import { api, readSandbox } from './lib/cluster.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,73 +31,13 @@ const host = readSandbox(values.dir).hosts[Number(values.host)]!;
 type Send = (path: string, body: string) => Promise<number>;
 interface Transport {
   name: string;
-  open(host: BenchHost): Send;
-  close(): void;
+  protocol: BareProtocol;
 }
 
-const APPLY_HEADERS = (host: BenchHost, body: string): Record<string, string> => ({
-  authorization: `Bearer ${host.token}`,
-  accept: 'application/json',
-  'content-type': 'application/apply-patch+yaml',
-  'content-length': String(Buffer.byteLength(body)),
-});
-
-function http1(): Transport {
-  let agent: https.Agent | undefined;
-  return {
-    name: 'http1 (node:https, keep-alive agent)',
-    open(h) {
-      const url = new URL(h.url);
-      agent = new https.Agent({ keepAlive: true, maxSockets: inflight, ca: h.ca });
-      return (path, body) =>
-        new Promise((resolve, reject) => {
-          const req = https.request(
-            {
-              hostname: url.hostname,
-              port: url.port,
-              path,
-              method: 'PATCH',
-              headers: APPLY_HEADERS(h, body),
-              agent,
-            },
-            (res) => {
-              const chunks: Buffer[] = [];
-              res.on('data', (c: Buffer) => chunks.push(c));
-              res.on('end', () => resolve(res.statusCode ?? 0));
-              res.on('error', reject);
-            },
-          );
-          req.on('error', reject);
-          req.end(body);
-        });
-    },
-    close: () => agent?.destroy(),
-  };
-}
-
-function h2(): Transport {
-  let session: http2.ClientHttp2Session | undefined;
-  return {
-    name: 'http2 (node:http2, one session)',
-    open(h) {
-      session = http2.connect(h.url, { ca: h.ca });
-      const s = session;
-      return (path, body) =>
-        new Promise((resolve, reject) => {
-          const { 'content-length': _length, ...headers } = APPLY_HEADERS(h, body);
-          const stream = s.request({ ':method': 'PATCH', ':path': path, ...headers });
-          let status = 0;
-          const chunks: Buffer[] = [];
-          stream.on('response', (head) => (status = Number(head[':status'])));
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => resolve(status));
-          stream.on('error', reject);
-          stream.end(body);
-        });
-    },
-    close: () => session?.close(),
-  };
-}
+const TRANSPORTS: Transport[] = [
+  { name: 'http1 (node:https, keep-alive agent)', protocol: 'http1' },
+  { name: 'http2 (node:http2, one session)', protocol: 'http2' },
+];
 
 async function sendAll(send: Send, bodies: { path: string; body: string }[]): Promise<void> {
   let next = 0;
@@ -139,7 +78,7 @@ async function timed(run: () => Promise<void>): Promise<{ cpuUs: number; wallMs:
 
 const results = new Map<string, { create: number[]; unchanged: number[]; wall: number[] }>();
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const transport of round % 2 ? [h2(), http1()] : [http1(), h2()]) {
+  for (const transport of round % 2 ? [...TRANSPORTS].reverse() : TRANSPORTS) {
     const ns = `bench-transport-${process.pid}-${round}-${transport.name.slice(0, 5)}`;
     await api(host, 'POST', '/api/v1/namespaces', {
       apiVersion: 'v1',
@@ -147,12 +86,13 @@ for (let round = 0; round < Number(values.rounds); round++) {
       metadata: { name: ns },
     });
     const bodies = requests(ns);
-    const send = transport.open(host);
+    const client = bareClient(transport.protocol, host, inflight);
+    const send: Send = async (path, body) => (await client.send({ method: 'PATCH', path, body })).status;
     // One request first, so the connection's set-up is not counted.
     await sendAll(send, bodies.slice(0, 1));
     const create = await timed(() => sendAll(send, bodies));
     const unchanged = await timed(() => sendAll(send, bodies));
-    transport.close();
+    client.close();
     await api(host, 'DELETE', `/api/v1/namespaces/${ns}`);
     const r = results.get(transport.name) ?? { create: [], unchanged: [], wall: [] };
     r.create.push(create.cpuUs / objects);
