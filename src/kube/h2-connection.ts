@@ -23,8 +23,11 @@ import { RequestTimeoutError } from '../http/errors.ts';
 
 /** Where and how to connect. Holds key material: never print it. */
 export interface H2Target {
-  /** `https://host:port`. */
+  /** `https://host:port`: the authority of every stream. */
   origin: string;
+  /** The host to connect to (an IPv6 literal without brackets) and its port. */
+  hostname: string;
+  port: number;
   ca: string | Buffer | undefined;
   cert: string | Buffer | undefined;
   key: string | Buffer | undefined;
@@ -68,7 +71,6 @@ export function http2Allowed(env: NodeJS.ProcessEnv = process.env): boolean {
 
 export class H2Connection {
   readonly #target: H2Target;
-  readonly #url: URL;
   /** The connection streams go on, while it takes new ones. */
   #live: http2.ClientHttp2Session | undefined;
   #connecting: Promise<http2.ClientHttp2Session | null> | undefined;
@@ -79,7 +81,6 @@ export class H2Connection {
 
   constructor(target: H2Target) {
     this.#target = target;
-    this.#url = new URL(target.origin);
   }
 
   /** The answer, or undefined when the server does not speak HTTP/2 (use HTTP/1.1). */
@@ -109,15 +110,13 @@ export class H2Connection {
   }
 
   #connect(timeoutMs: number): Promise<http2.ClientHttp2Session | null> {
-    const { hostname, port } = this.#url;
-    const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
     const t = this.#target;
     // SNI must be a name: like Node's https agent, none for an IP address.
-    const servername = t.servername ?? (isIP(host) ? undefined : host);
+    const servername = t.servername ?? (isIP(t.hostname) ? undefined : t.hostname);
     return new Promise((resolve, reject) => {
       const socket = tls.connect({
-        host,
-        port: Number(port || 443),
+        host: t.hostname,
+        port: t.port,
         ...(servername !== undefined && { servername }),
         ca: t.ca,
         cert: t.cert,
@@ -136,7 +135,7 @@ export class H2Connection {
           socket.destroy();
           return resolve(null);
         }
-        const session = http2.connect(this.#url.origin, { createConnection: () => socket });
+        const session = http2.connect(t.origin, { createConnection: () => socket });
         const forget = (): void => {
           if (this.#live === session) this.#live = undefined;
         };

@@ -65,7 +65,8 @@ export class Transport {
   readonly #lib: typeof https | typeof http;
   /** The server URL's path (without trailing slashes), put before every request path. */
   readonly #prefix: string;
-  readonly #target: Pick<https.RequestOptions, 'protocol' | 'hostname' | 'port'>;
+  /** The server URL's parts, parsed once: an IPv6 literal without brackets, the port when given. */
+  readonly #target: { protocol: string; hostname: string; port?: number };
   readonly #credentials: CredentialSource;
   readonly #maxSockets: number;
   readonly #impersonate: Record<string, string | string[]>;
@@ -229,6 +230,8 @@ export class Transport {
     current?.connection.close();
     const connection = new H2Connection({
       origin: this.#base.origin,
+      hostname: this.#target.hostname,
+      port: this.#target.port ?? 443,
       ca: this.#conn.ca,
       cert: credentials.cert,
       key: credentials.key,
