@@ -30,6 +30,11 @@ export interface BareClient {
 
 const APPLY = 'application/apply-patch+yaml';
 
+/** The floor's protocol: HTTP/2, or HTTP/1.1 with MCSYNC_BENCH_FLOOR_HTTP1=1. */
+export function floorProtocol(env: NodeJS.ProcessEnv = process.env): BareProtocol {
+  return env['MCSYNC_BENCH_FLOOR_HTTP1'] === '1' ? 'http1' : 'http2';
+}
+
 /** A client of `target` over `protocol`; `inflight` bounds the HTTP/1.1 agent's sockets. */
 export function bareClient(protocol: BareProtocol, target: BareTarget, inflight: number): BareClient {
   const auth = `Bearer ${target.token}`;

@@ -11,10 +11,8 @@
  * Exits 1 when any request is answered outside 2xx (the first few are printed).
  */
 import { readFileSync } from 'node:fs';
-import { bareClient } from '../lib/bare-client.ts';
+import { bareClient, floorProtocol } from '../lib/bare-client.ts';
 import type { FloorHost, FloorPlan, FloorRequest } from '../lib/floor-plan.ts';
-
-const PROTOCOL = process.env['MCSYNC_BENCH_FLOOR_HTTP1'] === '1' ? 'http1' : 'http2';
 
 type Sender = (req: FloorRequest) => Promise<string | undefined>;
 
@@ -44,7 +42,7 @@ const failures = (
   await Promise.all(
     plan.hosts.map(async (host) => {
       const client = bareClient(
-        PROTOCOL,
+        floorProtocol(),
         { url: host.url, ca: readFileSync(host.caFile), token: readFileSync(host.tokenFile, 'utf8').trim() },
         plan.inflight,
       );

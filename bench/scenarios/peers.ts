@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchSandbox } from '../lib/cluster.ts';
 import { ansiblePlaybook, mcsyncPlay, mustSucceed, root, timed, type Timed } from '../lib/exec.ts';
+import { floorProtocol } from '../lib/bare-client.ts';
 import type { FloorPlan } from '../lib/floor-plan.ts';
 import type { Phase, Tool } from '../lib/results.ts';
 
@@ -29,7 +30,7 @@ export function kubectlPeer(args: string[]): Timed {
 export function floorCommand(plan: FloorPlan, file: string, what: string): ToolCommand {
   writeFileSync(file, JSON.stringify(plan));
   return {
-    shown: `node bench/peers/floor.ts ${what} (${plan.inflight} in flight per host, ${process.env['MCSYNC_BENCH_FLOOR_HTTP1'] === '1' ? 'HTTP/1.1' : 'HTTP/2'})`,
+    shown: `node bench/peers/floor.ts ${what} (${plan.inflight} in flight per host, ${floorProtocol() === 'http1' ? 'HTTP/1.1' : 'HTTP/2'})`,
     run: () => timed(process.execPath, [join(root, 'bench/peers/floor.ts'), file]),
   };
 }
