@@ -51,8 +51,6 @@ const (
 type projectController struct {
 	core    kubernetes.Interface
 	dynamic dynamic.Interface
-	nsStore cache.Store
-	prStore cache.Store // projects
 	mu      sync.Mutex
 	written map[string]string // project name -> resourceVersion this controller wrote last
 }
@@ -88,7 +86,7 @@ func startProjectControllers(ctx context.Context, core kubernetes.Interface, cli
 	namespaces := shared.Core().V1().Namespaces().Informer()
 	projects := dyn.ForResource(projectsGVR).Informer()
 	requests := dyn.ForResource(projectRequestsGVR).Informer()
-	pc := &projectController{core: core, dynamic: client, nsStore: namespaces.GetStore(), prStore: projects.GetStore(), written: map[string]string{}}
+	pc := &projectController{core: core, dynamic: client, written: map[string]string{}}
 	projectQueue := newKeyedController("project", pc.reconcileProject)
 	requestQueue := newKeyedController("project request", pc.reconcileRequest)
 	_, _ = namespaces.AddEventHandler(projectQueue.handlers())
@@ -151,16 +149,22 @@ func (pc *projectController) reconcileRequest(ctx context.Context, name string) 
 	return err
 }
 
-// reconcileProject keeps Project `name` a view of Namespace `name`.
+// reconcileProject keeps Project `name` a view of Namespace `name`. It reads
+// both live, not from the informers' stores: a store that has not yet seen the
+// Namespace this controller just wrote through would make the Project look
+// out of step and have the user's edit mirrored away.
 func (pc *projectController) reconcileProject(ctx context.Context, name string) error {
-	nsObj, nsFound, _ := pc.nsStore.GetByKey(name)
-	prObj, prFound, _ := pc.prStore.GetByKey(name)
-	var project *unstructured.Unstructured
-	if prFound {
-		project, _ = prObj.(*unstructured.Unstructured)
-	}
 	projects := pc.dynamic.Resource(projectsGVR)
-	if !nsFound {
+	project, err := projects.Get(ctx, name, metav1.GetOptions{})
+	if errors.IsNotFound(err) {
+		project, err = nil, nil
+		pc.forget(name)
+	}
+	if err != nil {
+		return err
+	}
+	ns, err := pc.core.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
+	if errors.IsNotFound(err) {
 		if project == nil || project.GetDeletionTimestamp() != nil {
 			return nil
 		}
@@ -169,12 +173,11 @@ func (pc *projectController) reconcileProject(ctx context.Context, name string) 
 		}
 		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: project.GetLabels(), Annotations: project.GetAnnotations()}}
 		_, err := pc.core.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{FieldManager: projectFieldManager})
-		if errors.IsAlreadyExists(err) {
-			return nil
-		}
+		return ignoreAlreadyExists(err)
+	}
+	if err != nil {
 		return err
 	}
-	ns := nsObj.(*corev1.Namespace)
 	if project != nil && project.GetDeletionTimestamp() != nil {
 		return ignoreNotFound(pc.core.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{}))
 	}
@@ -191,19 +194,28 @@ func (pc *projectController) editedByUser(project *unstructured.Unstructured) bo
 	return known && last != project.GetResourceVersion()
 }
 
-// writeThrough applies a user's edit of the Project's labels and annotations to its Namespace.
-func (pc *projectController) writeThrough(ctx context.Context, ns *corev1.Namespace, project *unstructured.Unstructured) error {
+func (pc *projectController) forget(name string) {
 	pc.mu.Lock()
-	delete(pc.written, project.GetName())
+	delete(pc.written, name)
 	pc.mu.Unlock()
-	if reflect.DeepEqual(emptyIfNil(ns.Labels), emptyIfNil(project.GetLabels())) &&
-		reflect.DeepEqual(emptyIfNil(ns.Annotations), emptyIfNil(project.GetAnnotations())) {
-		return pc.mirrorNamespace(ctx, ns, project)
+}
+
+// writeThrough applies a user's edit of the Project's labels and annotations
+// to its Namespace, then mirrors that Namespace back (phase, finalizers). A
+// failed write leaves the edit pending, so the retry writes it again.
+func (pc *projectController) writeThrough(ctx context.Context, ns *corev1.Namespace, project *unstructured.Unstructured) error {
+	if !reflect.DeepEqual(emptyIfNil(ns.Labels), emptyIfNil(project.GetLabels())) ||
+		!reflect.DeepEqual(emptyIfNil(ns.Annotations), emptyIfNil(project.GetAnnotations())) {
+		updated := ns.DeepCopy()
+		updated.Labels, updated.Annotations = project.GetLabels(), project.GetAnnotations()
+		written, err := pc.core.CoreV1().Namespaces().Update(ctx, updated, metav1.UpdateOptions{FieldManager: projectFieldManager})
+		if err != nil {
+			return err
+		}
+		ns = written
 	}
-	updated := ns.DeepCopy()
-	updated.Labels, updated.Annotations = project.GetLabels(), project.GetAnnotations()
-	_, err := pc.core.CoreV1().Namespaces().Update(ctx, updated, metav1.UpdateOptions{FieldManager: projectFieldManager})
-	return err
+	pc.remember(project)
+	return pc.mirrorNamespace(ctx, ns, project)
 }
 
 // mirrorNamespace writes the Project (metadata, spec.finalizers, status.phase) from its Namespace.
