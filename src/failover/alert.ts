@@ -7,7 +7,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
 import { errorMessage } from '../errors.ts';
 import { httpRequest } from '../http/client.ts';
 import { describeNetworkError } from '../http/errors.ts';
@@ -133,6 +132,8 @@ async function sendEmail(
     ).trim();
     deps.secrets?.add(pass);
   }
+  // Loaded when an alert is sent: a static import would load nodemailer at every start-up.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: email.smtpHost,
     port: email.smtpPort,

@@ -7,9 +7,9 @@
  * it rejects only when there is no HTTP answer, with the socket's own error (its `code` kept) so
  * callers classify it and word it with `describeNetworkError` (errors.ts).
  */
-import http from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { Agent, IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { http } from '../shared/node-http.ts';
 import { RequestTimeoutError } from './errors.ts';
 import { proxyEnvironment, proxyFor } from './proxy.ts';
 import type { ProxyPolicy } from './proxy.ts';
@@ -87,7 +87,7 @@ export interface HttpResponse {
 }
 
 /** A keep-alive agent for one protocol with the TLS settings applied (https only). */
-export function createAgent(protocol: string, options: AgentOptions = {}): http.Agent {
+export function createAgent(protocol: string, options: AgentOptions = {}): Agent {
   const proxy = options.proxy?.href;
   const common = {
     keepAlive: options.keepAlive ?? true,
@@ -112,7 +112,7 @@ export function createAgent(protocol: string, options: AgentOptions = {}): http.
 export class HttpClient {
   readonly #options: AgentOptions;
   readonly #proxy: ProxyPolicy;
-  readonly #agents = new Map<string, http.Agent>();
+  readonly #agents = new Map<string, Agent>();
 
   constructor(options: HttpClientOptions = {}) {
     const { proxy, ...agentOptions } = options;
@@ -147,7 +147,7 @@ export class HttpClient {
     this.#agents.clear();
   }
 
-  #agent(url: URL): http.Agent {
+  #agent(url: URL): Agent {
     const proxy = proxyFor(url, this.#proxy);
     const key = `${url.protocol} ${proxy?.href ?? 'direct'}`;
     let agent = this.#agents.get(key);

@@ -5,7 +5,7 @@
  * per client: call `close()` when done.
  */
 import { createHash } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { http } from '../shared/node-http.ts';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpClient } from '../http/client.ts';
 import type { HttpResponse, RedirectPolicy } from '../http/client.ts';
@@ -153,7 +153,7 @@ export class RegistryClient {
   }
 
   #error(res: Raw, what: string): RegistryError {
-    const reason = registryErrorReason(res.body.toString('utf8')) ?? STATUS_CODES[res.status] ?? '';
+    const reason = registryErrorReason(res.body.toString('utf8')) ?? http.STATUS_CODES[res.status] ?? '';
     const who = this.endpoint.label;
     if (res.status === 401) {
       const how = this.endpoint.credentials

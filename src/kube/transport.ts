@@ -11,7 +11,8 @@
  * goes through the connection's proxy. A 401 renews the credentials once and, when that gave new
  * ones, sends the request again; a rotated client certificate gets a new agent and connection.
  */
-import http from 'node:http';
+import { http } from '../shared/node-http.ts';
+import type { Agent, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { RetryableError, UnreachableError } from '../errors.ts';
 import { createAgent } from '../http/client.ts';
@@ -26,7 +27,7 @@ import { impersonationHeaders } from './impersonation.ts';
 /** What the transport returns: status, headers and the body as text. */
 export interface RawResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   text: string;
 }
 
@@ -44,7 +45,7 @@ export interface RawRequest {
 /** A response whose body is read as it arrives (watches). */
 export interface StreamResponse {
   status: number;
-  headers: http.IncomingHttpHeaders;
+  headers: IncomingHttpHeaders;
   /** The body in chunks; iteration throws classified errors (RetryableError, UnreachableError). */
   body: AsyncIterable<Buffer>;
   /** Closes the connection (also done when iteration stops early or the signal aborts). */
@@ -70,8 +71,8 @@ export class Transport {
   readonly #credentials: CredentialSource;
   readonly #maxSockets: number;
   readonly #impersonate: Record<string, string | string[]>;
-  #agent: { agent: http.Agent; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
-  readonly #retired: http.Agent[] = [];
+  #agent: { agent: Agent; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
+  readonly #retired: Agent[] = [];
   /** HTTPS without a proxy tries HTTP/2 first (h2-connection.ts); false: HTTP/1.1 only. */
   readonly #http2: boolean;
   #h2: { connection: H2Connection; cert: Credentials['cert']; key: Credentials['key'] } | undefined;
@@ -126,7 +127,7 @@ export class Transport {
 
   #sendHttp1(
     request: RawRequest,
-    headers: http.OutgoingHttpHeaders,
+    headers: OutgoingHttpHeaders,
     credentials: Credentials,
   ): Promise<RawResponse> {
     const signal = request.signal;
@@ -198,14 +199,14 @@ export class Transport {
     });
   }
 
-  #headers(given: Record<string, string> | undefined, credentials: Credentials): http.OutgoingHttpHeaders {
-    const headers: http.OutgoingHttpHeaders = { ...given, ...this.#impersonate };
+  #headers(given: Record<string, string> | undefined, credentials: Credentials): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = { ...given, ...this.#impersonate };
     if (credentials.token) headers['authorization'] = `Bearer ${credentials.token}`;
     return headers;
   }
 
   /** The agent for this client certificate; a rotated one gets a new agent (old sockets close). */
-  #agentFor(credentials: Credentials): http.Agent {
+  #agentFor(credentials: Credentials): Agent {
     const current = this.#agent;
     if (current && current.cert === credentials.cert && current.key === credentials.key) return current.agent;
     if (current) this.#retire(current.agent);
@@ -243,7 +244,7 @@ export class Transport {
   }
 
   /** Idle sockets of a replaced agent close now, busy ones when their request ends. */
-  #retire(agent: http.Agent): void {
+  #retire(agent: Agent): void {
     agent.keepSocketAlive = (socket) => void socket.destroy();
     for (const sockets of Object.values(agent.freeSockets))
       for (const socket of sockets ?? []) socket.destroy();
@@ -277,7 +278,7 @@ export class Transport {
 }
 
 async function* classifiedChunks(
-  res: http.IncomingMessage,
+  res: IncomingMessage,
   classify: (error: Error) => Error,
 ): AsyncGenerator<Buffer> {
   try {

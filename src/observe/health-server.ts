@@ -3,7 +3,8 @@
  * `/metrics` (Prometheus text), `/healthz` (liveness: 200 unless healthy() says otherwise) and
  * `/healthz/ready` (readiness: 200 only once ready(), i.e. after the initial list).
  */
-import http from 'node:http';
+import { http } from '../shared/node-http.ts';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../errors.ts';
 import { METRICS_CONTENT_TYPE } from './metrics.ts';
@@ -64,8 +65,8 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
 
 async function respond(
   options: HealthServerOptions,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
+  req: IncomingMessage,
+  res: ServerResponse,
 ): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed\n');
@@ -86,7 +87,7 @@ async function respond(
 }
 
 function send(
-  res: http.ServerResponse,
+  res: ServerResponse,
   status: number,
   body: string,
   contentType = 'text/plain; charset=utf-8',
