@@ -3,7 +3,7 @@
  * selectors, and "is the live object already what we would write?" (so no-op reruns send no
  * writes).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { McsyncError } from '../../errors.ts';
 import { isRecord } from '../../kube/index.ts';
@@ -122,7 +122,7 @@ export function isSubset(want: unknown, have: unknown): boolean {
 
 /** Short, stable hash of what k8s_sync writes, stored on the target to notice removed fields. */
 export function contentHash(object: KubeObject): string {
-  return createHash('sha256').update(stableJson(object)).digest('hex').slice(0, 16);
+  return hash('sha256', stableJson(object)).slice(0, 16); // one-shot: no Hash object per object
 }
 
 /** JSON with sorted keys, built by appending (no arrays of parts: it runs per object and target). */

@@ -47,6 +47,24 @@ describe('sanitizeForSync', () => {
     assert.equal(input.metadata?.uid, 'u-1', 'input is not mutated');
   });
 
+  it('copies deeply, keeps the key order, and keeps a `__proto__` key as data', () => {
+    const input = JSON.parse(
+      '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"c","labels":{"z":"1","a":"2"}},' +
+        '"data":{"__proto__":"x","k":"v"},"extra":[{"deep":{"n":1}}]}',
+    ) as KubeObject;
+    const out = sanitizeForSync(input);
+    assert.deepEqual(Object.keys(out), ['kind', 'apiVersion', 'metadata', 'data', 'extra']);
+    assert.deepEqual(Object.keys(out.metadata?.labels ?? {}), ['z', 'a']);
+    const data = out['data'] as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(data), Object.prototype, 'the copy keeps a plain prototype');
+    assert.deepEqual(Object.keys(data), ['__proto__', 'k']);
+    assert.equal(data['__proto__'], 'x');
+    ((out['extra'] as { deep: { n: number } }[])[0] as { deep: { n: number } }).deep.n = 2;
+    out.metadata!.labels!['z'] = 'changed';
+    assert.equal((input['extra'] as { deep: { n: number } }[])[0]?.deep.n, 1, 'nested values are copies');
+    assert.equal(input.metadata?.labels?.['z'], '1');
+  });
+
   it('drops allocated Service cluster IPs and health-check node port but keeps a headless Service headless', () => {
     const svc = (clusterIP: string): KubeObject => ({
       apiVersion: 'v1',
