@@ -109,33 +109,31 @@ export interface LiveIndex {
   listedKinds: Set<string>;
 }
 
-interface KindToList {
+/** One list the target is asked for: a kind, in one namespace or all, by one name or all. */
+interface TargetList {
   apiVersion: string;
   kind: string;
-  namespaces: Set<string | undefined>;
-  /** The only names of that kind the task looks at; null: every name. */
-  names: Set<string> | null;
+  namespace: string | undefined;
+  fieldSelector: string | undefined;
 }
 
 /**
- * Lists the target once per kind — one namespace when everything of that kind lives in one,
+ * The lists for a task, one per kind — one namespace when everything of that kind lives in one,
  * else all namespaces; only one object (a field selector) when the task looks at one name of
- * that kind only (a watch run for one object). A kind the target does not serve yet (a CRD
- * synced in the same task) is left unlisted.
+ * that kind only (a watch run for one object).
  */
-export async function listTarget(
-  client: KubeClient,
-  desired: readonly KubeObject[],
-  scopes: readonly SyncScope[],
-): Promise<LiveIndex> {
-  const kinds = new Map<string, KindToList>();
+function planTargetLists(desired: readonly KubeObject[], scopes: readonly SyncScope[]): TargetList[] {
+  const kinds = new Map<
+    string,
+    { apiVersion: string; namespaces: Set<string | undefined>; names: Set<string> | null }
+  >();
   const note = (
     apiVersion: string,
     kind: string,
     namespaces: (string | undefined)[],
     names: readonly string[] | undefined,
   ): void => {
-    const entry = kinds.get(kind) ?? { apiVersion, kind, namespaces: new Set(), names: new Set() };
+    const entry = kinds.get(kind) ?? { apiVersion, namespaces: new Set(), names: new Set() };
     for (const ns of namespaces) entry.namespaces.add(ns);
     if (!names) entry.names = null;
     else for (const name of names) entry.names?.add(name);
@@ -144,19 +142,71 @@ export async function listTarget(
   for (const o of desired)
     note(o.apiVersion ?? 'v1', o.kind ?? '', [o.metadata?.namespace], [o.metadata?.name ?? '']);
   for (const s of scopes) note(s.apiVersion, s.kind, s.namespaces ?? [undefined], s.names);
+  return [...kinds].map(([kind, { apiVersion, namespaces, names }]) => ({
+    apiVersion,
+    kind,
+    namespace: namespaces.size === 1 ? [...namespaces][0] : undefined,
+    fieldSelector: names?.size === 1 ? `metadata.name=${[...names][0]}` : undefined,
+  }));
+}
+
+const sameList = (a: TargetList, b: TargetList): boolean =>
+  a.apiVersion === b.apiVersion && a.namespace === b.namespace && a.fieldSelector === b.fieldSelector;
+
+/** One kind's items on the target; undefined when the target does not serve the kind yet. */
+type KindItems = Promise<KubeObject[] | undefined>;
+
+async function listKind(client: KubeClient, list: TargetList): KindItems {
+  try {
+    return (await listObjects(client, list)).items;
+  } catch (error) {
+    if (error instanceof UnknownKindError) return undefined;
+    throw error;
+  }
+}
+
+/** Target lists started before the source was read: what was asked, and its answer. */
+export type EarlyTargetLists = ReadonlyMap<string, { list: TargetList; items: KindItems }>;
+
+/**
+ * Starts the target's lists as the selectors' scopes plan them, so that they run while the source
+ * is read. The objects read change that plan only when they are renamed (name_prefix,
+ * name_suffix, or an override of their name or namespace); listTarget takes over every early list
+ * its final plan still asks for. A failure is thrown where listTarget awaits it, never before.
+ */
+export function startTargetLists(
+  client: Promise<KubeClient>,
+  scopes: readonly SyncScope[],
+): EarlyTargetLists {
+  const early = new Map<string, { list: TargetList; items: KindItems }>();
+  for (const list of planTargetLists([], scopes)) {
+    const items = client.then((c) => listKind(c, list));
+    items.catch(() => undefined); // not an unhandled rejection while the source is read
+    early.set(list.kind, { list, items });
+  }
+  return early;
+}
+
+/**
+ * Lists the target once per kind, as planTargetLists plans it, taking over the early lists that
+ * plan still asks for. A kind the target does not serve yet (a CRD synced in the same task) is
+ * left unlisted.
+ */
+export async function listTarget(
+  client: KubeClient,
+  desired: readonly KubeObject[],
+  scopes: readonly SyncScope[],
+  early: EarlyTargetLists = new Map(),
+): Promise<LiveIndex> {
   const index: LiveIndex = { objects: new Map(), listedKinds: new Set() };
   await Promise.all(
-    [...kinds.values()].map(async ({ apiVersion, kind, namespaces, names }) => {
-      const only = namespaces.size === 1 ? [...namespaces][0] : undefined;
-      const fieldSelector = names?.size === 1 ? `metadata.name=${[...names][0]}` : undefined;
-      try {
-        const { items } = await listObjects(client, { apiVersion, kind, namespace: only, fieldSelector });
-        for (const item of items)
-          index.objects.set(keyOf(kind, item.metadata?.namespace, item.metadata?.name), item);
-        index.listedKinds.add(kind);
-      } catch (error) {
-        if (!(error instanceof UnknownKindError)) throw error;
-      }
+    planTargetLists(desired, scopes).map(async (list) => {
+      const started = early.get(list.kind);
+      const items = await (started && sameList(started.list, list) ? started.items : listKind(client, list));
+      if (!items) return;
+      for (const item of items)
+        index.objects.set(keyOf(list.kind, item.metadata?.namespace, item.metadata?.name), item);
+      index.listedKinds.add(list.kind);
     }),
   );
   return index;

@@ -98,22 +98,27 @@ async function linkedSecretNames(
   return refs.map((r) => r.name).filter((n): n is string => typeof n === 'string');
 }
 
+/** A selector's kind as the source serves it, and where a prune may look (discovery only). */
+async function scopeOf(client: KubeClient, selector: SyncSelector): Promise<SyncScope> {
+  const info = await client.resource(selector.api_version ?? 'v1', selector.kind);
+  return {
+    apiVersion: info.apiVersion,
+    kind: info.kind,
+    namespaced: info.namespaced,
+    namespaces: info.namespaced ? namespacesOf(selector) : undefined,
+    names: selector.names,
+  };
+}
+
+/** One selector's part of the read: its objects and its service account link. */
 async function readSelector(
   client: KubeClient,
   source: string,
   selector: SyncSelector,
+  scope: SyncScope,
   context: ModuleContext,
-  read: SourceRead,
-): Promise<void> {
-  const info = await client.resource(selector.api_version ?? 'v1', selector.kind);
-  const namespaces = info.namespaced ? namespacesOf(selector) : undefined;
-  read.scopes.push({
-    apiVersion: info.apiVersion,
-    kind: info.kind,
-    namespaced: info.namespaced,
-    namespaces,
-    names: selector.names,
-  });
+): Promise<Omit<SourceRead, 'scopes'>> {
+  const namespaces = scope.namespaces;
   let names = selector.names;
   if (selector.service_account) {
     const linked = await linkedSecretNames(client, source, selector, namespaces?.[0]);
@@ -127,16 +132,16 @@ async function readSelector(
         context,
         [
           source,
-          info.apiVersion,
-          info.kind,
+          scope.apiVersion,
+          scope.kind,
           namespace ?? '*',
           selector.label_selector ?? '',
           fieldSelector ?? '',
         ].join('|'),
         () =>
           listObjects(client, {
-            apiVersion: info.apiVersion,
-            kind: info.kind,
+            apiVersion: scope.apiVersion,
+            kind: scope.kind,
             namespace,
             labelSelector: selector.label_selector,
             fieldSelector,
@@ -154,25 +159,23 @@ async function readSelector(
         matchesAnnotations(o.metadata?.annotations, selector.annotation_selector),
     )
     .filter((o) => !selector.registry_host || dockerConfigText(o).includes(selector.registry_host));
-  read.objects.push(...picked);
-  if (selector.service_account && namespaces?.[0])
-    read.links.push({
-      namespace: namespaces[0],
-      serviceAccount: selector.service_account,
-      secrets: picked.map((o) => o.metadata?.name ?? ''),
-    });
+  const links =
+    selector.service_account && namespaces?.[0]
+      ? [
+          {
+            namespace: namespaces[0],
+            serviceAccount: selector.service_account,
+            secrets: picked.map((o) => o.metadata?.name ?? ''),
+          },
+        ]
+      : [];
+  return { objects: picked, links };
 }
 
-/** Reads every selector's objects from the source (deduplicated by uid). */
-export async function readSource(
-  client: KubeClient,
-  source: string,
-  selectors: readonly SyncSelector[],
-  context: ModuleContext,
-): Promise<SourceRead> {
-  const read: SourceRead = { objects: [], scopes: [], links: [] };
+/** Runs a read of the source, naming the source when it cannot be reached. */
+async function fromSource<T>(source: string, read: () => Promise<T>): Promise<T> {
   try {
-    for (const selector of selectors) await readSelector(client, source, selector, context, read);
+    return await read();
   } catch (error) {
     if (error instanceof UnreachableError)
       throw new McsyncError(`k8s_sync: source host ${source} could not be read: ${error.message}`, {
@@ -180,6 +183,41 @@ export async function readSource(
       });
     throw error;
   }
+}
+
+/**
+ * Each selector's scope, from the source's discovery alone: known before any object is read, so
+ * the target's lists that the scopes decide can start beside the source's (startTargetLists).
+ */
+export function selectorScopes(
+  client: KubeClient,
+  source: string,
+  selectors: readonly SyncSelector[],
+): Promise<SyncScope[]> {
+  return fromSource(source, () => Promise.all(selectors.map((selector) => scopeOf(client, selector))));
+}
+
+/**
+ * Reads every selector's objects from the source, the selectors' lists all in flight at once
+ * (in the selectors' order, deduplicated by uid). `scopes`: selectorScopes' answer, when the
+ * caller already has it.
+ */
+export async function readSource(
+  client: KubeClient,
+  source: string,
+  selectors: readonly SyncSelector[],
+  context: ModuleContext,
+  scopes?: readonly SyncScope[],
+): Promise<SourceRead> {
+  const known = scopes ?? (await selectorScopes(client, source, selectors));
+  const parts = await fromSource(source, () =>
+    Promise.all(selectors.map((selector, i) => readSelector(client, source, selector, known[i]!, context))),
+  );
+  const read: SourceRead = {
+    objects: parts.flatMap((p) => p.objects),
+    scopes: [...known],
+    links: parts.flatMap((p) => p.links),
+  };
   const seen = new Set<string>();
   read.objects = read.objects.filter((o) => {
     const id =

@@ -18,8 +18,8 @@ import type { ImageOutcome } from '../image/image-copy-one.ts';
 import type { ImageStepResult } from './k8s-sync-images.ts';
 import { carryImages } from './k8s-sync-images.ts';
 import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
-import { listTarget, prepareAll } from './k8s-sync-prepare.ts';
-import { readSource, sourceHost } from './k8s-sync-source.ts';
+import { listTarget, prepareAll, startTargetLists } from './k8s-sync-prepare.ts';
+import { readSource, selectorScopes, sourceHost } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
 import {
   createNamespaces,
@@ -58,9 +58,15 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     if (source === context.host)
       return { skipped: true, changed: false, msg: `${context.host} is the source of this sync` };
     const sourceClient = await kubeClientFor(context, source);
-    const read = await readSource(sourceClient, source, args.objects, context);
+    // The target's client, discovery and lists get under way while the source is read.
+    const targetClient = kubeClientFor(context);
+    targetClient.catch(() => undefined); // its failure is thrown below, after the source's
     const prefix = args.name_prefix ?? '';
     const suffix = args.name_suffix ?? '';
+    const scopes = await selectorScopes(sourceClient, source, args.objects);
+    // Renamed objects are looked for under their new names: their lists wait for the read.
+    const early = prefix || suffix ? undefined : startTargetLists(targetClient, scopes);
+    const read = await readSource(sourceClient, source, args.objects, context, scopes);
     const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
     const imageStreams = imageStreamSettings(args, context, source);
     const prepared = prepareAll(
@@ -69,7 +75,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
       context.services.runCache,
     );
     const desired = prepared.map((p) => p.object);
-    const client = await kubeClientFor(context);
+    const client = await targetClient;
     const settings: WriteSettings = {
       client,
       host: context.host,
@@ -78,7 +84,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
       conflict: args.conflict ?? 'fail',
       concurrency: args.concurrency ?? 8,
       // The selectors' scopes are listed without prune too: the orphans are reported then.
-      live: await listTarget(client, desired, read.scopes),
+      live: await listTarget(client, desired, read.scopes, early),
       newNamespaces: new Set(),
     };
     const outcomes: SyncOutcome[] = args.create_namespace ? await createNamespaces(desired, settings) : [];

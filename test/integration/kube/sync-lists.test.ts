@@ -1,12 +1,15 @@
 // What k8s_sync asks the API server for, on a real cluster: a selector of one name (a watch run
 // for one object) lists only that object, on the source and on the target, instead of the whole
-// namespace; a selector of several names or none lists the namespace.
+// namespace; a selector of several names or none lists the namespace. The target's lists go out
+// while the source is still being read, unless the task renames what it copies.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { readSource } from '../../../src/modules/kube/k8s-sync-source.ts';
 import { listTarget } from '../../../src/modules/kube/k8s-sync-prepare.ts';
+import { k8sSyncModule } from '../../../src/modules/kube/k8s-sync.module.ts';
+import { seedKubeClient } from '../../../src/kube/client-cache.ts';
 import { sandboxClusters } from '../../support/clusters.ts';
 import { ok } from '../../support/kube-api.ts';
 import { sandboxClient } from '../../support/kube-client.ts';
@@ -76,5 +79,89 @@ describe('k8s_sync lists', () => {
     const live = await listTarget(client, two.objects, two.scopes);
     assert.equal(live.objects.size >= 3, true, 'the target list is the namespace');
     assert.deepEqual(lists, Array(3).fill(`/api/v1/namespaces/${ns}/configmaps (every name)`));
+  });
+});
+
+/**
+ * k8s_sync from host `origin` to host `east`, both east's cluster, through clients that log each
+ * list sent and answered. The source's lists are held until the target has sent a list (at most
+ * `holdMs`), so a target that waits for the source shows up as lists after the source's answers.
+ */
+async function syncThroughGate(
+  t: TestContext,
+  args: Record<string, unknown>,
+  holdMs = 3000,
+): Promise<{ log: string[]; result: Record<string, unknown> }> {
+  const log: string[] = [];
+  let targetListed: () => void = () => undefined;
+  const firstTargetList = new Promise<void>((resolve) => (targetListed = resolve));
+  const logged = (who: 'source' | 'target', hold: boolean): KubeClient => {
+    const client = sandboxClient(t, east);
+    const get = client.get.bind(client);
+    client.get = (async (path: string, query?: Record<string, unknown>) => {
+      const listing = Boolean(query && 'limit' in query);
+      if (!listing) return get(path, query as never);
+      const what = `${who} ${path} ${String(query?.['fieldSelector'] ?? '(every name)')}`;
+      log.push(`sent ${what}`);
+      if (who === 'target') targetListed();
+      if (hold) await Promise.race([firstTargetList, new Promise((r) => setTimeout(r, holdMs))]);
+      const answer = await get(path, query as never);
+      log.push(`answered ${what}`);
+      return answer;
+    }) as typeof client.get;
+    client.withScope = () => client;
+    return client;
+  };
+  const context = moduleContext({}, {}, { origin: {} });
+  seedKubeClient(context.services.runCache, 'origin', logged('source', true));
+  seedKubeClient(context.services.runCache, 'east', logged('target', false));
+  const result = await k8sSyncModule.run({ from: 'origin', conflict: 'skip', ...args } as never, context);
+  return { log, result: result as Record<string, unknown> };
+}
+
+describe('k8s_sync reading the source and the target', () => {
+  it('lists the target while the source is read', async (t) => {
+    const ns = await configMaps(t);
+    const { log, result } = await syncThroughGate(t, {
+      objects: [
+        { kind: 'ConfigMap', namespace: ns },
+        { kind: 'ConfigMap', namespace: ns, names: ['b'] },
+      ],
+    });
+    assert.equal(result['failed'], undefined, String(result['msg']));
+    const firstAnswer = log.findIndex((l) => l.startsWith('answered source'));
+    assert.ok(firstAnswer > 0, log.join('\n'));
+    assert.deepEqual(
+      log.slice(0, firstAnswer).filter((l) => l.startsWith('sent target')),
+      [`sent target /api/v1/namespaces/${ns}/configmaps (every name)`],
+      `the target's list was sent before any answer from the source:\n${log.join('\n')}`,
+    );
+    assert.equal(
+      log.filter((l) => l.startsWith('sent source')).length,
+      2,
+      'both selectors were read (at once: the first was held until the target listed)',
+    );
+    assert.equal(log.filter((l) => l.startsWith('sent target')).length, 1, 'the target was listed once');
+  });
+
+  it('lists the target after the read when the task renames (the new names change the list)', async (t) => {
+    const ns = await configMaps(t);
+    const { log } = await syncThroughGate(
+      t,
+      { objects: [{ kind: 'ConfigMap', namespace: ns, names: ['b'] }], name_prefix: 'copy-' },
+      300,
+    );
+    assert.deepEqual(
+      log.filter((l) => l.includes('target')),
+      [
+        `sent target /api/v1/namespaces/${ns}/configmaps (every name)`,
+        `answered target /api/v1/namespaces/${ns}/configmaps (every name)`,
+      ],
+    );
+    assert.ok(
+      log.indexOf(`answered source /api/v1/namespaces/${ns}/configmaps metadata.name=b`) <
+        log.indexOf(`sent target /api/v1/namespaces/${ns}/configmaps (every name)`),
+      log.join('\n'),
+    );
   });
 });
