@@ -107,7 +107,20 @@ export interface LiveIndex {
   /** Live object by key; absent key with `listed(kind)` true means known not to exist. */
   objects: Map<string, KubeObject>;
   listedKinds: Set<string>;
+  /** The kinds listed in every namespace by every name: their absent objects are absent everywhere. */
+  wholeKinds: Set<string>;
 }
+
+/**
+ * Lists the target's Namespaces beside the selectors' kinds (for create_namespace, which needs
+ * them); used for listing only, never as a scope to prune in.
+ */
+export const NAMESPACE_LIST_SCOPE: SyncScope = {
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  namespaced: false,
+  namespaces: undefined,
+};
 
 /** One list the target is asked for: a kind, in one namespace or all, by one name or all. */
 interface TargetList {
@@ -198,7 +211,7 @@ export async function listTarget(
   scopes: readonly SyncScope[],
   early: EarlyTargetLists = new Map(),
 ): Promise<LiveIndex> {
-  const index: LiveIndex = { objects: new Map(), listedKinds: new Set() };
+  const index: LiveIndex = { objects: new Map(), listedKinds: new Set(), wholeKinds: new Set() };
   await Promise.all(
     planTargetLists(desired, scopes).map(async (list) => {
       const started = early.get(list.kind);
@@ -207,6 +220,7 @@ export async function listTarget(
       for (const item of items)
         index.objects.set(keyOf(list.kind, item.metadata?.namespace, item.metadata?.name), item);
       index.listedKinds.add(list.kind);
+      if (list.namespace === undefined && list.fieldSelector === undefined) index.wholeKinds.add(list.kind);
     }),
   );
   return index;

@@ -61,7 +61,10 @@ export async function createNamespaces(
 ): Promise<SyncOutcome[]> {
   const wanted = new Set(desired.map((o) => o.metadata?.namespace).filter((n): n is string => !!n));
   if (!wanted.size) return [];
-  const { items } = await listObjects(settings.client, { apiVersion: 'v1', kind: 'Namespace' });
+  // The task's target lists hold every Namespace when it asked for them (NAMESPACE_LIST_SCOPE).
+  const items = settings.live.wholeKinds.has('Namespace')
+    ? [...settings.live.objects.values()].filter((o) => o.kind === 'Namespace')
+    : (await listObjects(settings.client, { apiVersion: 'v1', kind: 'Namespace' })).items;
   const existing = new Set(items.map((n) => n.metadata?.name));
   const missing = [...wanted].filter((n) => !existing.has(n)).sort();
   const outcomes: SyncOutcome[] = [];

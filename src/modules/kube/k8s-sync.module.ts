@@ -18,8 +18,9 @@ import type { ImageOutcome } from '../image/image-copy-one.ts';
 import type { ImageStepResult } from './k8s-sync-images.ts';
 import { carryImages } from './k8s-sync-images.ts';
 import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
-import { listTarget, prepareAll, startTargetLists } from './k8s-sync-prepare.ts';
+import { listTarget, NAMESPACE_LIST_SCOPE, prepareAll, startTargetLists } from './k8s-sync-prepare.ts';
 import { readSource, selectorScopes, sourceHost } from './k8s-sync-source.ts';
+import type { SyncScope } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
 import {
   createNamespaces,
@@ -65,7 +66,9 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const suffix = args.name_suffix ?? '';
     const scopes = await selectorScopes(sourceClient, source, args.objects);
     // Renamed objects are looked for under their new names: their lists wait for the read.
-    const early = prefix || suffix ? undefined : startTargetLists(targetClient, scopes);
+    const listScopes = (all: readonly SyncScope[]): SyncScope[] =>
+      args.create_namespace ? [...all, NAMESPACE_LIST_SCOPE] : [...all];
+    const early = prefix || suffix ? undefined : startTargetLists(targetClient, listScopes(scopes));
     const read = await readSource(sourceClient, source, args.objects, context, scopes);
     const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
     const imageStreams = imageStreamSettings(args, context, source);
@@ -84,7 +87,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
       conflict: args.conflict ?? 'fail',
       concurrency: args.concurrency ?? 8,
       // The selectors' scopes are listed without prune too: the orphans are reported then.
-      live: await listTarget(client, desired, read.scopes, early),
+      live: await listTarget(client, desired, listScopes(read.scopes), early),
       newNamespaces: new Set(),
     };
     const outcomes: SyncOutcome[] = args.create_namespace ? await createNamespaces(desired, settings) : [];

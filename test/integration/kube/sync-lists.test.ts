@@ -120,20 +120,24 @@ async function syncThroughGate(
 }
 
 describe('k8s_sync reading the source and the target', () => {
-  it('lists the target while the source is read', async (t) => {
+  it('lists the target (its Namespaces too, for create_namespace) while the source is read', async (t) => {
     const ns = await configMaps(t);
     const { log, result } = await syncThroughGate(t, {
       objects: [
         { kind: 'ConfigMap', namespace: ns },
         { kind: 'ConfigMap', namespace: ns, names: ['b'] },
       ],
+      create_namespace: true,
     });
     assert.equal(result['failed'], undefined, String(result['msg']));
     const firstAnswer = log.findIndex((l) => l.startsWith('answered source'));
     assert.ok(firstAnswer > 0, log.join('\n'));
     assert.deepEqual(
       log.slice(0, firstAnswer).filter((l) => l.startsWith('sent target')),
-      [`sent target /api/v1/namespaces/${ns}/configmaps (every name)`],
+      [
+        `sent target /api/v1/namespaces/${ns}/configmaps (every name)`,
+        'sent target /api/v1/namespaces (every name)',
+      ],
       `the target's list was sent before any answer from the source:\n${log.join('\n')}`,
     );
     assert.equal(
@@ -141,7 +145,11 @@ describe('k8s_sync reading the source and the target', () => {
       2,
       'both selectors were read (at once: the first was held until the target listed)',
     );
-    assert.equal(log.filter((l) => l.startsWith('sent target')).length, 1, 'the target was listed once');
+    assert.equal(
+      log.filter((l) => l.startsWith('sent target')).length,
+      2,
+      'each kind was listed once on the target: create_namespace did not list the Namespaces again',
+    );
   });
 
   it('lists the target after the read when the task renames (the new names change the list)', async (t) => {
