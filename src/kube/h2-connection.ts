@@ -198,10 +198,11 @@ export class H2Connection {
       stream.on('error', (error: Error) =>
         settle(request.signal?.aborted ? (request.signal.reason as Error) : lost(error)),
       );
-      // Closed before it ended: reset by the server, or its connection went away.
-      stream.on('close', () =>
-        settle(lost(new Error(`stream closed (HTTP/2 error code ${stream.rstCode})`))),
-      );
+      // Closed before it ended: reset by the server, or its connection went away. Every stream
+      // closes, so the errors (and their stack traces) are only made when it had not ended.
+      stream.on('close', () => {
+        if (!done) settle(lost(new Error(`stream closed (HTTP/2 error code ${stream.rstCode})`)));
+      });
       if (request.timeoutMs > 0)
         stream.setTimeout(request.timeoutMs, () => {
           settle(new RequestTimeoutError(request.timeoutMs));

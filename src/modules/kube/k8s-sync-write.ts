@@ -67,16 +67,20 @@ export async function createNamespaces(
     : (await listObjects(settings.client, { apiVersion: 'v1', kind: 'Namespace' })).items;
   const existing = new Set(items.map((n) => n.metadata?.name));
   const missing = [...wanted].filter((n) => !existing.has(n)).sort();
-  const outcomes: SyncOutcome[] = [];
-  for (const name of missing) {
+  // All at once (within the task's concurrency), reported in name order.
+  const settled = await settleBounded(missing, settings.concurrency, async (name) => {
     const ns: KubeObject = withManagedBy({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     const result = await applyObject(settings.client, ns, { dryRun: settings.check, live: null });
     settings.newNamespaces.add(name);
-    outcomes.push(
-      outcome(result.ref, 'created', { after: result.after, msg: 'namespace created for synced objects' }),
-    );
-  }
-  return outcomes;
+    return outcome(result.ref, 'created', {
+      after: result.after,
+      msg: 'namespace created for synced objects',
+    });
+  });
+  return settled.map((s) => {
+    if (s.status === 'rejected') throw s.reason;
+    return s.value;
+  });
 }
 
 function conflictMessage(ref: ObjectRef, settings: WriteSettings): string {
