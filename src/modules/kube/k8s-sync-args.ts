@@ -45,7 +45,7 @@ export interface K8sSyncArgs {
   /** Added before/after every target name (peer exchange: `{{ item }}-`). */
   name_prefix?: string;
   name_suffix?: string;
-  /** Parallel writes per wave; default 8. */
+  /** Writes in flight per wave; default 32 (streams on one HTTP/2 connection). */
   concurrency?: number;
   /**
    * How ImageStreams carry their images (docs/kube.md): `mirror` (default, as `oc export`: pushed

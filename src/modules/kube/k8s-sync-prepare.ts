@@ -5,6 +5,7 @@
  */
 import {
   isManagedByMcsync,
+  KubeApiError,
   listObjects,
   ORIGIN_CLUSTER_ANNOTATION,
   ORIGIN_UID_ANNOTATION,
@@ -120,6 +121,7 @@ export const NAMESPACE_LIST_SCOPE: SyncScope = {
   kind: 'Namespace',
   namespaced: false,
   namespaces: undefined,
+  listOnly: true,
 };
 
 /** One list the target is asked for: a kind, in one namespace or all, by one name or all. */
@@ -128,6 +130,8 @@ interface TargetList {
   kind: string;
   namespace: string | undefined;
   fieldSelector: string | undefined;
+  /** Only listOnly scopes asked for it: a refusal leaves it unlisted. */
+  optional: boolean;
 }
 
 /**
@@ -138,15 +142,22 @@ interface TargetList {
 function planTargetLists(desired: readonly KubeObject[], scopes: readonly SyncScope[]): TargetList[] {
   const kinds = new Map<
     string,
-    { apiVersion: string; namespaces: Set<string | undefined>; names: Set<string> | null }
+    {
+      apiVersion: string;
+      namespaces: Set<string | undefined>;
+      names: Set<string> | null;
+      optional: boolean;
+    }
   >();
   const note = (
     apiVersion: string,
     kind: string,
     namespaces: (string | undefined)[],
     names: readonly string[] | undefined,
+    optional = false,
   ): void => {
-    const entry = kinds.get(kind) ?? { apiVersion, namespaces: new Set(), names: new Set() };
+    const entry = kinds.get(kind) ?? { apiVersion, namespaces: new Set(), names: new Set(), optional };
+    entry.optional &&= optional;
     for (const ns of namespaces) entry.namespaces.add(ns);
     if (!names) entry.names = null;
     else for (const name of names) entry.names?.add(name);
@@ -154,19 +165,27 @@ function planTargetLists(desired: readonly KubeObject[], scopes: readonly SyncSc
   };
   for (const o of desired)
     note(o.apiVersion ?? 'v1', o.kind ?? '', [o.metadata?.namespace], [o.metadata?.name ?? '']);
-  for (const s of scopes) note(s.apiVersion, s.kind, s.namespaces ?? [undefined], s.names);
-  return [...kinds].map(([kind, { apiVersion, namespaces, names }]) => ({
+  for (const s of scopes)
+    note(s.apiVersion, s.kind, s.namespaces ?? [undefined], s.names, s.listOnly ?? false);
+  return [...kinds].map(([kind, { apiVersion, namespaces, names, optional }]) => ({
     apiVersion,
     kind,
     namespace: namespaces.size === 1 ? [...namespaces][0] : undefined,
     fieldSelector: names?.size === 1 ? `metadata.name=${[...names][0]}` : undefined,
+    optional,
   }));
 }
 
 const sameList = (a: TargetList, b: TargetList): boolean =>
-  a.apiVersion === b.apiVersion && a.namespace === b.namespace && a.fieldSelector === b.fieldSelector;
+  a.apiVersion === b.apiVersion &&
+  a.namespace === b.namespace &&
+  a.fieldSelector === b.fieldSelector &&
+  a.optional === b.optional;
 
-/** One kind's items on the target; undefined when the target does not serve the kind yet. */
+/**
+ * One kind's items on the target; undefined when the target does not serve the kind yet, or
+ * refused an optional list.
+ */
 type KindItems = Promise<KubeObject[] | undefined>;
 
 async function listKind(client: KubeClient, list: TargetList): KindItems {
@@ -174,6 +193,7 @@ async function listKind(client: KubeClient, list: TargetList): KindItems {
     return (await listObjects(client, list)).items;
   } catch (error) {
     if (error instanceof UnknownKindError) return undefined;
+    if (list.optional && error instanceof KubeApiError) return undefined;
     throw error;
   }
 }

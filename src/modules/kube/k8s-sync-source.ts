@@ -19,6 +19,11 @@ export interface SyncScope {
   namespaces: string[] | undefined;
   /** The selector's `names`: prune only looks at these (undefined: every name). */
   names?: string[] | undefined;
+  /**
+   * Listed on the target for the task's own needs (create_namespace's Namespaces), not selected:
+   * a target that refuses the list leaves the kind unlisted instead of failing the task.
+   */
+  listOnly?: boolean;
 }
 
 export interface SourceRead {

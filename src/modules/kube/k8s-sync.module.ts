@@ -85,7 +85,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
       source,
       check: context.check,
       conflict: args.conflict ?? 'fail',
-      concurrency: args.concurrency ?? 8,
+      concurrency: args.concurrency ?? 32,
       // The selectors' scopes are listed without prune too: the orphans are reported then.
       live: await listTarget(client, desired, listScopes(read.scopes), early),
       newNamespaces: new Set(),

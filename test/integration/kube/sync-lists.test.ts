@@ -3,11 +3,18 @@
 // namespace; a selector of several names or none lists the namespace. The target's lists go out
 // while the source is still being read, unless the task renames what it copies.
 import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { readSource } from '../../../src/modules/kube/k8s-sync-source.ts';
-import { listTarget } from '../../../src/modules/kube/k8s-sync-prepare.ts';
+import {
+  listTarget,
+  NAMESPACE_LIST_SCOPE,
+  startTargetLists,
+} from '../../../src/modules/kube/k8s-sync-prepare.ts';
 import { k8sSyncModule } from '../../../src/modules/kube/k8s-sync.module.ts';
 import { seedKubeClient } from '../../../src/kube/client-cache.ts';
 import { sandboxClusters } from '../../support/clusters.ts';
@@ -170,6 +177,72 @@ describe('k8s_sync reading the source and the target', () => {
       log.indexOf(`answered source /api/v1/namespaces/${ns}/configmaps metadata.name=b`) <
         log.indexOf(`sent target /api/v1/namespaces/${ns}/configmaps (every name)`),
       log.join('\n'),
+    );
+  });
+});
+
+/** A client of east as a service account that may only read ConfigMaps in `ns` (real RBAC). */
+async function configMapReader(t: TestContext, ns: string): Promise<KubeClient> {
+  const rbac = '/apis/rbac.authorization.k8s.io/v1';
+  ok(
+    await east.admin.post(`/api/v1/namespaces/${ns}/serviceaccounts`, { metadata: { name: 'reader' } }),
+    'sa',
+  );
+  ok(
+    await east.admin.post(`${rbac}/namespaces/${ns}/roles`, {
+      metadata: { name: 'reader' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] }],
+    }),
+    'role',
+  );
+  ok(
+    await east.admin.post(`${rbac}/namespaces/${ns}/rolebindings`, {
+      metadata: { name: 'reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' },
+      subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns }],
+    }),
+    'role binding',
+  );
+  const request = ok(
+    await east.admin.post(`/api/v1/namespaces/${ns}/serviceaccounts/reader/token`, {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { expirationSeconds: 600 },
+    }),
+    'token request',
+  );
+  const tokenFile = join(await mkdtemp(join(tmpdir(), 'mcsync-reader-')), 'token');
+  await writeFile(tokenFile, (request.json as { status: { token: string } }).status.token);
+  const client = sandboxClient(t, east, { tokenFile });
+  for (let tries = 0; ; tries++) {
+    const res = await client
+      .request({ method: 'GET', path: `/api/v1/namespaces/${ns}/configmaps` })
+      .catch((e: Error) => e);
+    if (!(res instanceof Error)) return client;
+    if (tries > 50) throw res;
+    await new Promise((r) => setTimeout(r, 200)); // the role binding reaches the authorizer
+  }
+}
+
+describe('create_namespace on a target that may not list Namespaces', () => {
+  it('leaves the Namespaces unlisted instead of failing the task; a selected Namespace kind still fails', async (t) => {
+    const ns = await configMaps(t);
+    const reader = await configMapReader(t, ns);
+    const configMapScope = { apiVersion: 'v1', kind: 'ConfigMap', namespaced: true, namespaces: [ns] };
+    const scopes = [configMapScope, NAMESPACE_LIST_SCOPE];
+    for (const early of [undefined, startTargetLists(Promise.resolve(reader), scopes)]) {
+      const live = await listTarget(reader, [], scopes, early);
+      assert.deepEqual([...live.listedKinds], ['ConfigMap']);
+      assert.equal(
+        live.wholeKinds.has('Namespace'),
+        false,
+        'create_namespace lists them itself, and says why it cannot',
+      );
+    }
+    await assert.rejects(
+      listTarget(reader, [], [{ ...NAMESPACE_LIST_SCOPE, listOnly: false }]),
+      /forbidden/i,
+      'a Namespace selector the target refuses fails as before',
     );
   });
 });
