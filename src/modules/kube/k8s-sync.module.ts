@@ -65,9 +65,9 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const prefix = args.name_prefix ?? '';
     const suffix = args.name_suffix ?? '';
     const scopes = await selectorScopes(sourceClient, source, args.objects);
-    // Renamed objects are looked for under their new names: their lists wait for the read.
     const listScopes = (all: readonly SyncScope[]): SyncScope[] =>
       args.create_namespace ? [...all, NAMESPACE_LIST_SCOPE] : [...all];
+    // Renamed objects are looked for under their new names: their lists wait for the read.
     const early = prefix || suffix ? undefined : startTargetLists(targetClient, listScopes(scopes));
     const read = await readSource(sourceClient, source, args.objects, context, scopes);
     const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
