@@ -62,11 +62,10 @@ export async function createNamespaces(
   const wanted = new Set(desired.map((o) => o.metadata?.namespace).filter((n): n is string => !!n));
   if (!wanted.size) return [];
   // The task's target lists hold every Namespace when it asked for them (NAMESPACE_LIST_SCOPE).
-  const items = settings.live.wholeKinds.has('Namespace')
-    ? [...settings.live.objects.values()].filter((o) => o.kind === 'Namespace')
-    : (await listObjects(settings.client, { apiVersion: 'v1', kind: 'Namespace' })).items;
-  const existing = new Set(items.map((n) => n.metadata?.name));
-  const missing = [...wanted].filter((n) => !existing.has(n)).sort();
+  const exists = settings.live.wholeKinds.has('Namespace')
+    ? (name: string): boolean => settings.live.objects.has(keyOf('Namespace', undefined, name))
+    : await listedNamespaces(settings.client);
+  const missing = [...wanted].filter((n) => !exists(n)).sort();
   // All at once (within the task's concurrency), reported in name order.
   const settled = await settleBounded(missing, settings.concurrency, async (name) => {
     const ns: KubeObject = withManagedBy({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -81,6 +80,12 @@ export async function createNamespaces(
     if (s.status === 'rejected') throw s.reason;
     return s.value;
   });
+}
+
+async function listedNamespaces(client: KubeClient): Promise<(name: string) => boolean> {
+  const { items } = await listObjects(client, { apiVersion: 'v1', kind: 'Namespace' });
+  const names = new Set(items.map((n) => n.metadata?.name));
+  return (name) => names.has(name);
 }
 
 function conflictMessage(ref: ObjectRef, settings: WriteSettings): string {

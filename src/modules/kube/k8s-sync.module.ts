@@ -20,7 +20,6 @@ import { carryImages } from './k8s-sync-images.ts';
 import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
 import { listTarget, NAMESPACE_LIST_SCOPE, prepareAll, startTargetLists } from './k8s-sync-prepare.ts';
 import { readSource, selectorScopes, sourceHost } from './k8s-sync-source.ts';
-import type { SyncScope } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
 import {
   createNamespaces,
@@ -65,10 +64,10 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const prefix = args.name_prefix ?? '';
     const suffix = args.name_suffix ?? '';
     const scopes = await selectorScopes(sourceClient, source, args.objects);
-    const listScopes = (all: readonly SyncScope[]): SyncScope[] =>
-      args.create_namespace ? [...all, NAMESPACE_LIST_SCOPE] : [...all];
+    // What the target is listed for: the selectors' scopes, and its Namespaces for create_namespace.
+    const listScopes = args.create_namespace ? [...scopes, NAMESPACE_LIST_SCOPE] : scopes;
     // Renamed objects are looked for under their new names: their lists wait for the read.
-    const early = prefix || suffix ? undefined : startTargetLists(targetClient, listScopes(scopes));
+    const early = prefix || suffix ? undefined : startTargetLists(targetClient, listScopes);
     const read = await readSource(sourceClient, source, args.objects, context, scopes);
     const overrides = overridesFor(args.overrides, context.host, (g) => context.inventory.groupHosts(g));
     const imageStreams = imageStreamSettings(args, context, source);
@@ -87,7 +86,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
       conflict: args.conflict ?? 'fail',
       concurrency: args.concurrency ?? 32,
       // The selectors' scopes are listed without prune too: the orphans are reported then.
-      live: await listTarget(client, desired, listScopes(read.scopes), early),
+      live: await listTarget(client, desired, listScopes, early),
       newNamespaces: new Set(),
     };
     const outcomes: SyncOutcome[] = args.create_namespace ? await createNamespaces(desired, settings) : [];
