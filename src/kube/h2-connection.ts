@@ -136,9 +136,7 @@ export class H2Connection {
           return resolve(null);
         }
         const session = http2.connect(t.origin, { createConnection: () => socket });
-        const forget = (): void => {
-          if (this.#live === session) this.#live = undefined;
-        };
+        const forget = (): void => this.#forget(session);
         // Errors reach the streams; a session that ends or is told to go away takes no new ones.
         session.on('error', forget);
         session.on('goaway', forget);
@@ -166,7 +164,7 @@ export class H2Connection {
         stream = session.request(headers, options);
       } catch (error) {
         // The session closed between connecting and this request.
-        if (this.#live === session) this.#live = undefined;
+        this.#forget(session);
         return reject(lost(error as Error));
       }
       this.#hold(session);
@@ -213,6 +211,11 @@ export class H2Connection {
     });
   }
 
+  /** New streams no longer go on `session` (it ended, failed or was told to go away). */
+  #forget(session: http2.ClientHttp2Session): void {
+    if (this.#live === session) this.#live = undefined;
+  }
+
   /** An idle session must not keep the process alive; one with streams in flight must. */
   #hold(session: http2.ClientHttp2Session): void {
     const active = this.#active.get(session) ?? 0;
@@ -230,7 +233,7 @@ export class H2Connection {
   #checkAlive(session: http2.ClientHttp2Session): void {
     if (session.destroyed) return;
     const dead = (): void => {
-      if (this.#live === session) this.#live = undefined;
+      this.#forget(session);
       session.destroy();
     };
     const timer = setTimeout(dead, PING_TIMEOUT_MS);
