@@ -14,6 +14,7 @@ import {
   createPullSecret,
   deleteCopy,
   deployObserver,
+  handOverState,
   isReady,
   lease,
   leaseHolder,
@@ -136,7 +137,8 @@ describe('the observer in real pods on the sandbox nodes', () => {
     const took = await waitFor(
       async () => ((await leaseHolder(east)) === other ? Date.now() - deletedAt : undefined),
       LEASE_DURATION_MS + RETRY_PERIOD_MS + 5_000,
-      async () => `holder ${await leaseHolder(east)}, wanted ${other}`,
+      async () =>
+        `holder ${await leaseHolder(east)}, wanted ${other}, leader ${leader} deleted at ${new Date(deletedAt).toISOString()}\n${await handOverState(east, [leader, other])}`,
     );
     assert.ok(took <= LEASE_DURATION_MS + RETRY_PERIOD_MS, `took the Lease after ${took} ms`);
     await onBothSlaves(ns, 'after-delete', 60_000);

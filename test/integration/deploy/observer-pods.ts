@@ -187,6 +187,34 @@ export async function podLog(master: SandboxClusterHandle, pod: string, previous
   return res.status === 200 ? res.text : `(HTTP ${res.status}: ${res.text.slice(0, 200)})`;
 }
 
+/**
+ * What a failed hand-over leaves to read: the Lease record, every observer pod (being deleted or
+ * not) with its phase and container states, and the timestamped log of each pod named, so a CI
+ * failure shows whether SIGTERM came late, the run in flight was slow or the follower could not take
+ * the Lease.
+ */
+export async function handOverState(master: SandboxClusterHandle, pods: readonly string[]): Promise<string> {
+  const lines: string[] = [];
+  const leaseRes = await master.admin.get(LEASE);
+  lines.push(
+    `lease: ${leaseRes.status === 200 ? JSON.stringify((leaseRes.json as { spec: unknown }).spec) : leaseRes.status}`,
+  );
+  const listed = await master.admin.get(
+    `/api/v1/namespaces/${NS}/pods?labelSelector=app.kubernetes.io/name=mcsync-observer`,
+  );
+  for (const pod of listed.status === 200 ? ((listed.json as { items: Pod[] }).items ?? []) : [])
+    lines.push(
+      `pod ${pod.metadata.name}: deletionTimestamp ${pod.metadata.deletionTimestamp ?? '-'}, ready ${isReady(pod)}, containers ${JSON.stringify(pod.status.containerStatuses?.map((c) => c.state) ?? [])}`,
+    );
+  for (const pod of pods) {
+    const res = await master.admin.get(
+      `/api/v1/namespaces/${NS}/pods/${pod}/log?timestamps=true&tailLines=40`,
+    );
+    lines.push(`log of ${pod}:\n${res.status === 200 ? res.text : `(HTTP ${res.status})`}`);
+  }
+  return lines.join('\n');
+}
+
 /** The Lease `name` in the observer's namespace, or undefined when it does not exist. */
 export async function lease(
   master: SandboxClusterHandle,
