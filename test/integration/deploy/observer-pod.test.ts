@@ -239,7 +239,7 @@ describe('the observer in real pods on the sandbox nodes', () => {
     const status = pod.status.containerStatuses?.[0];
     assert.equal(status?.lastState?.['terminated']?.exitCode, 4, JSON.stringify(status));
     assert.ok(!isReady(pod), 'never Ready');
-    const log = await podLog(east, pod.metadata.name, true);
+    const log = await podLog(east, pod.metadata.name, { previous: true });
     assert.match(log, /\/etc\/mcsync\/config\/inventory\.yml:\d+:\d+: unknown key 'hostz'/, log);
     assert.equal(await lease(east, name), undefined, 'it never got as far as electing');
     await deleteCopy(east, name);

@@ -154,13 +154,18 @@ export async function deployObserver(sandbox: SandboxFixture, image: string): Pr
   if (run.code !== 0) throw new Error(`deploy-observer.yml exited ${run.code}\n${run.stdout}\n${run.stderr}`);
 }
 
-/** The observer's pods that are not being deleted. */
-export async function observerPods(master: SandboxClusterHandle, app = 'mcsync-observer'): Promise<Pod[]> {
+/** The observer's pods, those being deleted included. */
+async function allObserverPods(master: SandboxClusterHandle, app = 'mcsync-observer'): Promise<Pod[]> {
   const res = ok(
     await master.admin.get(`/api/v1/namespaces/${NS}/pods?labelSelector=app.kubernetes.io/name=${app}`),
     'pods',
   );
-  return ((res.json as { items: Pod[] }).items ?? []).filter((p) => !p.metadata.deletionTimestamp);
+  return (res.json as { items: Pod[] }).items ?? [];
+}
+
+/** The observer's pods that are not being deleted. */
+export async function observerPods(master: SandboxClusterHandle, app = 'mcsync-observer'): Promise<Pod[]> {
+  return (await allObserverPods(master, app)).filter((p) => !p.metadata.deletionTimestamp);
 }
 
 /** True when the pod's Ready condition (its readiness probe) is True. */
@@ -178,11 +183,20 @@ export async function leaseHolder(master: SandboxClusterHandle): Promise<string>
 
 /**
  * The container log of a pod, through the API server and the pod's kubelet; `previous`: the
- * container that ran before the current one (`kubectl logs --previous`, after a crash).
+ * container that ran before the current one (`kubectl logs --previous`, after a crash);
+ * `timestamps` and `tailLines` as in `kubectl logs --timestamps --tail`.
  */
-export async function podLog(master: SandboxClusterHandle, pod: string, previous = false): Promise<string> {
+export async function podLog(
+  master: SandboxClusterHandle,
+  pod: string,
+  options: { previous?: boolean; timestamps?: boolean; tailLines?: number } = {},
+): Promise<string> {
+  const query = new URLSearchParams();
+  if (options.previous) query.set('previous', 'true');
+  if (options.timestamps) query.set('timestamps', 'true');
+  if (options.tailLines !== undefined) query.set('tailLines', String(options.tailLines));
   const res = await master.admin.get(
-    `/api/v1/namespaces/${NS}/pods/${pod}/log${previous ? '?previous=true' : ''}`,
+    `/api/v1/namespaces/${NS}/pods/${pod}/log${query.size ? `?${query}` : ''}`,
   );
   return res.status === 200 ? res.text : `(HTTP ${res.status}: ${res.text.slice(0, 200)})`;
 }
@@ -199,19 +213,16 @@ export async function handOverState(master: SandboxClusterHandle, pods: readonly
   lines.push(
     `lease: ${leaseRes.status === 200 ? JSON.stringify((leaseRes.json as { spec: unknown }).spec) : leaseRes.status}`,
   );
-  const listed = await master.admin.get(
-    `/api/v1/namespaces/${NS}/pods?labelSelector=app.kubernetes.io/name=mcsync-observer`,
-  );
-  for (const pod of listed.status === 200 ? ((listed.json as { items: Pod[] }).items ?? []) : [])
+  const listed = await allObserverPods(master).catch((error: unknown) => {
+    lines.push(`pods: ${String(error)}`);
+    return [];
+  });
+  for (const pod of listed)
     lines.push(
-      `pod ${pod.metadata.name}: deletionTimestamp ${pod.metadata.deletionTimestamp ?? '-'}, ready ${isReady(pod)}, containers ${JSON.stringify(pod.status.containerStatuses?.map((c) => c.state) ?? [])}`,
+      `pod ${pod.metadata.name}: deletionTimestamp ${pod.metadata.deletionTimestamp ?? '-'}, phase ${pod.status.phase ?? '-'}, ready ${isReady(pod)}, containers ${JSON.stringify(pod.status.containerStatuses?.map((c) => c.state) ?? [])}`,
     );
-  for (const pod of pods) {
-    const res = await master.admin.get(
-      `/api/v1/namespaces/${NS}/pods/${pod}/log?timestamps=true&tailLines=40`,
-    );
-    lines.push(`log of ${pod}:\n${res.status === 200 ? res.text : `(HTTP ${res.status})`}`);
-  }
+  for (const pod of pods)
+    lines.push(`log of ${pod}:\n${await podLog(master, pod, { timestamps: true, tailLines: 40 })}`);
   return lines.join('\n');
 }
 
