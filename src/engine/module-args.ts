@@ -1,14 +1,12 @@
 /** Run-time validation of rendered module arguments against each module's JSON Schema. */
-import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
+import type { SchemaObject, ValidateFunction } from 'ajv';
 import { McsyncError } from '../errors.ts';
 import type { SourceLocation } from '../errors.ts';
 import type { ModuleDefinition } from '../model/module.ts';
-import { ENGINE_MODULE_ARGS_OPTIONS, precompiledValidator } from '../shared/precompiled-validators.ts';
+import { validatorFor } from '../shared/precompiled-validators.ts';
 
 export class ModuleArgsError extends McsyncError {}
 
-let ajv: Ajv | undefined;
 const compiled = new WeakMap<ModuleDefinition, ValidateFunction>();
 
 const TRUE = /^(true|yes|on|1)$/i;
@@ -46,11 +44,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function compileModuleArgs(module: ModuleDefinition): ValidateFunction {
   let validate = compiled.get(module);
   if (!validate) {
-    validate = precompiledValidator('engine-args', module.name, module.argsSchema);
-    if (validate === undefined) {
-      ajv ??= new Ajv(ENGINE_MODULE_ARGS_OPTIONS);
-      validate = ajv.compile(module.argsSchema);
-    }
+    validate = validatorFor('engine-args', module.name, module.argsSchema as SchemaObject);
     compiled.set(module, validate);
   }
   return validate;

@@ -3,12 +3,11 @@
  * mapping (free-form strings, `key=value` strings, the `args:` keyword) and validating literal
  * arguments against the module's own schema. Templated arguments wait for run time.
  */
-import { Ajv } from 'ajv';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import type { ModuleDefinition, ModuleRegistry } from '../model/module.ts';
 import type { Vars } from '../model/vars.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
-import { LOAD_MODULE_ARGS_OPTIONS, precompiledValidator } from '../shared/precompiled-validators.ts';
+import { validatorFor } from '../shared/precompiled-validators.ts';
 import { friendlyErrors, typeOf } from './friendly-errors.ts';
 import { isMapping, isTemplated, report, reportKey } from './load-context.ts';
 import type { TaskScope } from './load-context.ts';
@@ -101,17 +100,12 @@ export function validateModuleArgs(
   return errors.length === 0;
 }
 
-let moduleAjv: Ajv | undefined;
 const validators = new WeakMap<ModuleDefinition, ValidateFunction>();
 
 function compiledFor(module: ModuleDefinition): ValidateFunction {
   let validate = validators.get(module);
   if (validate === undefined) {
-    validate = precompiledValidator('load-args', module.name, module.argsSchema);
-    if (validate === undefined) {
-      moduleAjv ??= new Ajv(LOAD_MODULE_ARGS_OPTIONS);
-      validate = moduleAjv.compile(module.argsSchema as SchemaObject);
-    }
+    validate = validatorFor('load-args', module.name, module.argsSchema as SchemaObject);
     validators.set(module, validate);
   }
   return validate;

@@ -2,10 +2,9 @@
  * Schema validation of playbook parts. Validators are the build's precompiled ones, or compiled
  * on first use (no work at import time), and then reused for every file of the run.
  */
-import { Ajv } from 'ajv';
 import type { SchemaObject, ValidateFunction } from 'ajv';
 import type { LoadError } from '../errors.ts';
-import { LOAD_SCHEMA_OPTIONS, precompiledValidator } from '../shared/precompiled-validators.ts';
+import { validatorFor } from '../shared/precompiled-validators.ts';
 import { friendlyErrors } from './friendly-errors.ts';
 import type { ErrorScope } from './friendly-errors.ts';
 import {
@@ -38,18 +37,12 @@ export const LOAD_SCHEMAS = {
 /** The parts of a playbook that have a schema. */
 export type SchemaKind = keyof typeof LOAD_SCHEMAS;
 
-let ajv: Ajv | undefined;
 const compiled = new Map<SchemaKind, ValidateFunction>();
 
 function validator(kind: SchemaKind): ValidateFunction {
   let fn = compiled.get(kind);
   if (fn === undefined) {
-    const schema = LOAD_SCHEMAS[kind];
-    fn = precompiledValidator('load', kind, schema);
-    if (fn === undefined) {
-      ajv ??= new Ajv(LOAD_SCHEMA_OPTIONS);
-      fn = ajv.compile(schema);
-    }
+    fn = validatorFor('load', kind, LOAD_SCHEMAS[kind]);
     compiled.set(kind, fn);
   }
   return fn;

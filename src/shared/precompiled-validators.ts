@@ -7,13 +7,15 @@
  * A validator is used only when the schema it was generated from is the one asked for (a
  * fingerprint of its JSON): a module that replaces a built-in one, or a stale build, falls back
  * to compiling. The three option sets are the ones the callers compile with; the generator uses
- * the same constants.
+ * the same constants. ajv itself is loaded only to compile: a run the build's validators serve
+ * never evaluates it (it was the largest package the bundle evaluated at start, docs/BENCHMARKS.md).
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Options, ValidateFunction } from 'ajv';
+import type { Ajv, Options, SchemaObject, ValidateFunction } from 'ajv';
+import type * as AjvModule from 'ajv';
 
 /** Playbook parts (src/load/validate.ts). */
 export const LOAD_SCHEMA_OPTIONS: Options = { allErrors: true, allowUnionTypes: true, strict: true };
@@ -71,3 +73,22 @@ export function precompiledLookup(
 export const precompiledValidator = precompiledLookup(
   join(dirname(fileURLToPath(import.meta.url)), '..', 'generated'),
 );
+
+/** One ajv per option set, required on first use (ajv is a CommonJS package of ~100 modules). */
+const compilers = new Map<ValidatorSet, Ajv>();
+
+/**
+ * The validator of `name` in `set` for `schema`: the build's when it was generated from this very
+ * schema, else compiled now. Callers keep what it returns; it does not cache compiled ones.
+ */
+export function validatorFor(set: ValidatorSet, name: string, schema: SchemaObject): ValidateFunction {
+  const built = precompiledValidator(set, name, schema);
+  if (built) return built;
+  let ajv = compilers.get(set);
+  if (!ajv) {
+    const { Ajv: AjvClass } = require('ajv') as typeof AjvModule;
+    ajv = new AjvClass(VALIDATOR_SETS[set]);
+    compilers.set(set, ajv);
+  }
+  return ajv.compile(schema);
+}

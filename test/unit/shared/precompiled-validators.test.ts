@@ -12,7 +12,11 @@ import type { AnySchema } from 'ajv';
 import { LOAD_SCHEMAS } from '../../../src/load/validate.ts';
 import { kubeModules } from '../../../src/modules/kube/index.ts';
 import { createModuleRegistry } from '../../../src/modules/registry.ts';
-import { precompiledLookup, VALIDATOR_SETS } from '../../../src/shared/precompiled-validators.ts';
+import {
+  precompiledLookup,
+  VALIDATOR_SETS,
+  validatorFor,
+} from '../../../src/shared/precompiled-validators.ts';
 import type { ValidatorSet } from '../../../src/shared/precompiled-validators.ts';
 
 const samples: unknown[] = [
@@ -72,5 +76,19 @@ describe('precompiled validators', () => {
     assert.equal(lookup('load', 'play', { ...LOAD_SCHEMAS.play, title: 'changed' }), undefined);
     assert.equal(lookup('engine-args', 'no_such_module', {}), undefined);
     assert.equal(precompiledLookup(join(dir, 'missing'))('load', 'play', LOAD_SCHEMAS.play), undefined);
+  });
+
+  it("are compiled with the set's options when none was generated for the schema", () => {
+    const schema = {
+      type: 'object',
+      properties: { replicas: { type: 'integer', default: 3 } },
+      additionalProperties: false,
+    };
+    const validate = validatorFor('engine-args', 'no_such_module', schema);
+    const args: Record<string, unknown> = {};
+    assert.equal(validate(args), true);
+    assert.deepEqual(args, { replicas: 3 }, 'engine-args fill in defaults');
+    assert.equal(validate({ replicas: 'x' }), false);
+    assert.equal(validatorFor('load-args', 'no_such_module', schema)({ extra: 1 }), false);
   });
 });
