@@ -18,6 +18,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { pushLayout, writeLayeredImage, type RegistryLogin } from '../test/support/oci-images.ts';
+import { mcsyncPlayCommand, withThisNode } from './lib/exec.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -75,18 +76,11 @@ interface PlayTimes {
 /** Runs mcsync-play copy-image with `vars` (JSON output); returns its times and recap totals. */
 function play(vars: object, extra: string[] = []): PlayTimes {
   const start = process.hrtime.bigint();
-  const args = [
-    join(root, 'bin/mcsync-play.js'),
-    'playbooks/copy-image.yml',
-    '-i',
-    inventory,
-    '--output',
-    'json',
-  ];
-  const result = spawnSync(process.execPath, [...args, '-e', JSON.stringify(vars), ...extra], {
+  const args = ['playbooks/copy-image.yml', '-i', inventory, '--output', 'json'];
+  const result = spawnSync(mcsyncPlayCommand, [...args, '-e', JSON.stringify(vars), ...extra], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, ...withThisNode(), NO_COLOR: '1' },
   });
   const wall = seconds(start);
   if (result.status !== 0)

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { listAll, readSandbox, SANDBOX_DIR } from './lib/cluster.ts';
-import { root } from './lib/exec.ts';
+import { root, withThisNode } from './lib/exec.ts';
 import { applyPlan, listPlan } from './lib/floor-plan.ts';
 import { assertLikeMaster, snapshot } from './lib/snapshot.ts';
 import { median } from './lib/stats.ts';
@@ -42,15 +42,16 @@ writeFileSync(plans.first, JSON.stringify(applyPlan(objects, slaves, FLOOR_INFLI
 writeFileSync(plans.noop, JSON.stringify(listPlan(SYNC_KINDS, SYNC_LABEL, sandbox.hosts, FLOOR_INFLIGHT)));
 const masterSnap = await snapshot([master!], SYNC_SELECTIONS);
 
-const seconds = (args: string[], cwd: string): number => {
+const seconds = (args: string[], cwd: string, command = process.execPath): number => {
   const start = performance.now();
-  execFileSync(process.execPath, args, { cwd, stdio: 'ignore' });
+  execFileSync(command, args, { cwd, stdio: 'ignore', env: { ...process.env, ...withThisNode() } });
   return (performance.now() - start) / 1000;
 };
 const variants = positionals.map((v) => {
   const [tree, extra] = v.split('+') as [string, string | undefined];
-  const args = ['bin/mcsync-play.js', MCSYNC_SYNC, '-i', sandbox.inventory, ...(extra ? ['-e', extra] : [])];
-  return { name: v, run: () => seconds(args, tree) };
+  // The tree's bin/mcsync-play.js run as a command, as `mcsync-play` is.
+  const args = [MCSYNC_SYNC, '-i', sandbox.inventory, ...(extra ? ['-e', extra] : [])];
+  return { name: v, run: () => seconds(args, tree, join(tree, 'bin/mcsync-play.js')) };
 });
 const times = new Map<string, { first: number[]; noop: number[] }>(
   ['floor', ...positionals].map((n) => [n, { first: [], noop: [] }]),

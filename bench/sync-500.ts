@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { mcsyncPlayCommand, withThisNode } from './lib/exec.ts';
 import { mixedObjects } from './lib/workload.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -36,21 +37,11 @@ function timedPlay(
 ): { seconds: number; rssMb: number; recap: string } {
   const result = spawnSync(
     '/usr/bin/time',
-    [
-      '-v',
-      process.execPath,
-      join(root, 'bin/mcsync-play.js'),
-      playbook,
-      '-i',
-      inventory,
-      '--output',
-      'plain',
-      ...extra,
-    ],
+    ['-v', mcsyncPlayCommand, playbook, '-i', inventory, '--output', 'plain', ...extra],
     {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, ...withThisNode(), NO_COLOR: '1' },
     },
   );
   if (result.status !== 0)

@@ -25,13 +25,13 @@ empty_slaves() {
   done
 }
 
-play() { node "$1/bin/mcsync-play.js" "$dir/work/sync.yml" -i "$dir/inventory.yml" >/dev/null; }
+play() { "$1/bin/mcsync-play.js" "$dir/work/sync.yml" -i "$dir/inventory.yml" >/dev/null; }
 
 run() {
   empty_slaves
   local start end noop_start
   start=$(date +%s.%N)
-  /usr/bin/time -f "%U %S %M" -o "$timing" node "$1/bin/mcsync-play.js" "$dir/work/sync.yml" \
+  /usr/bin/time -f "%U %S %M" -o "$timing" "$1/bin/mcsync-play.js" "$dir/work/sync.yml" \
     -i "$dir/inventory.yml" >/dev/null
   end=$(date +%s.%N)
   noop_start=$(date +%s.%N)

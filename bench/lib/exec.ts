@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 
 export const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -104,14 +104,27 @@ export function mustSucceed(what: string, run: Timed): Timed {
   );
 }
 
-/** `node bin/mcsync-play.js ARGS` under /usr/bin/time, plain output. */
+/**
+ * `mcsync-play ARGS` under /usr/bin/time, plain output: bin/mcsync-play.js run as a command, as
+ * npm's bin link runs it (its first lines choose Node's flags), with this Node first on PATH.
+ */
 export function mcsyncPlay(args: string[], options: TimedOptions & { cpuProfDir?: string } = {}): Timed {
-  const node = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
-  return timed(
-    process.execPath,
-    [...node, join(root, 'bin/mcsync-play.js'), '--output', 'plain', ...args],
-    options,
-  );
+  return timed(mcsyncPlayCommand, ['--output', 'plain', ...args], {
+    ...options,
+    env: {
+      ...withThisNode(),
+      ...(options.cpuProfDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfDir}` } : {}),
+      ...options.env,
+    },
+  });
+}
+
+/** The command users run as `mcsync-play`. */
+export const mcsyncPlayCommand = join(root, 'bin/mcsync-play.js');
+
+/** PATH with this process's Node first: the `node` that bin/mcsync-play.js starts. */
+export function withThisNode(): { PATH: string } {
+  return { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
 }
 
 /** `ansible-playbook ARGS` under /usr/bin/time with bench/ansible/ansible.cfg. */

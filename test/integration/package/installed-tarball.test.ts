@@ -5,7 +5,7 @@
 // rebuild the dist/ that `npm test` has just built (test/integration needs a built dist/ anyway).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,9 +47,14 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function run(command: string, args: readonly string[], cwd: string): Promise<Run> {
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: userEnv() });
+    const child = spawn(command, args, { cwd, env: { ...userEnv(), ...extraEnv } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
@@ -107,6 +112,20 @@ describe('the npm package', () => {
       const help = await run('npx', ['mcsync', 'observe', '--help'], app);
       assert.equal(help.code, 0, help.stderr);
       assert.match(help.stdout, /^Usage: mcsync observe RESOURCE/);
+
+      // The command is bin/mcsync-play.js run by sh first: its line 2 starts Node with a larger
+      // young generation (every Node process reports its flags, npx's own too).
+      const reporter = path.join(app, 'report-exec-argv.cjs');
+      writeFileSync(
+        reporter,
+        "process.stderr.write('execArgv ' + JSON.stringify(process.execArgv) + '\\n');\n",
+      );
+      const launched = await run('npx', ['mcsync-play', '--help'], app, {
+        NODE_OPTIONS: `--require=${reporter}`,
+      });
+      assert.equal(launched.code, 0, launched.stderr);
+      assert.match(launched.stdout, /^Usage: mcsync-play /m);
+      assert.match(launched.stderr, /^execArgv \["--min-semi-space-size=32","--max-semi-space-size=32"\]$/m);
 
       // The bare name and the path both fall back to the package's playbooks/.
       const shipped = path.join(installed, 'playbooks', 'sync.yml');
