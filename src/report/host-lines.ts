@@ -48,7 +48,7 @@ export function isVerboseAlways(event: HostResultEvent): boolean {
 /** All lines for one host result: warnings, diff (when shown), the status line(s). */
 export function hostResultLines(event: HostResultEvent, options: HostLineOptions): string[] {
   const { paint } = options;
-  const result = visibleResult(event);
+  const result = printsBody(event, options) ? visibleResult(event) : event.result;
   const lines: string[] = [];
   for (const warning of resultWarnings(result)) lines.push(paint(`[WARNING]: ${warning}`, 'magenta'));
   if (!event.censored && (options.diff || options.verbosity >= 2))
@@ -57,6 +57,16 @@ export function hostResultLines(event: HostResultEvent, options: HostLineOptions
   lines.push(...text.split('\n').map((line) => paint(line, color)));
   if (event.status === 'ignored' && event.item === undefined) lines.push(paint('...ignoring', 'cyan'));
   return lines;
+}
+
+/**
+ * Whether the lines show more of the result than its warnings: a dump, a diff or `censored`. An
+ * `ok: [west]` line at -v0 does not, and masking a sync's result (a report per object) for it was
+ * work thrown away.
+ */
+function printsBody(event: HostResultEvent, options: HostLineOptions): boolean {
+  const terse = event.status === 'ok' || event.status === 'changed' || event.status === 'skipped';
+  return event.censored || options.diff || options.verbosity >= 1 || !terse || isVerboseAlways(event);
 }
 
 function statusText(event: HostResultEvent, result: ModuleResult, verbosity: number): [string, ColorName] {
