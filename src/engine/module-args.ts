@@ -7,8 +7,6 @@ import { validatorFor } from '../shared/precompiled-validators.ts';
 
 export class ModuleArgsError extends McsyncError {}
 
-const compiled = new WeakMap<ModuleDefinition, ValidateFunction>();
-
 const TRUE = /^(true|yes|on|1)$/i;
 const FALSE = /^(false|no|off|0)$/i;
 
@@ -42,12 +40,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * for compiling a schema.
  */
 export function compileModuleArgs(module: ModuleDefinition): ValidateFunction {
-  let validate = compiled.get(module);
-  if (!validate) {
-    validate = validatorFor('engine-args', module.name, module.argsSchema as SchemaObject);
-    compiled.set(module, validate);
-  }
-  return validate;
+  return validatorFor('engine-args', module.name, module.argsSchema as SchemaObject);
 }
 
 /**

@@ -3,7 +3,7 @@
  * mapping (free-form strings, `key=value` strings, the `args:` keyword) and validating literal
  * arguments against the module's own schema. Templated arguments wait for run time.
  */
-import type { SchemaObject, ValidateFunction } from 'ajv';
+import type { SchemaObject } from 'ajv';
 import type { ModuleDefinition, ModuleRegistry } from '../model/module.ts';
 import type { Vars } from '../model/vars.ts';
 import { didYouMean } from '../shared/did-you-mean.ts';
@@ -84,7 +84,7 @@ export function validateModuleArgs(
     }
     return unknown.length === 0;
   }
-  const validate = compiledFor(module);
+  const validate = validatorFor('load-args', module.name, schema);
   if (validate(args)) return true;
   const errors = friendlyErrors(validate.errors ?? [], args, {
     source: scope.source,
@@ -98,17 +98,6 @@ export function validateModuleArgs(
   });
   scope.run.errors.push(...errors);
   return errors.length === 0;
-}
-
-const validators = new WeakMap<ModuleDefinition, ValidateFunction>();
-
-function compiledFor(module: ModuleDefinition): ValidateFunction {
-  let validate = validators.get(module);
-  if (validate === undefined) {
-    validate = validatorFor('load-args', module.name, module.argsSchema as SchemaObject);
-    validators.set(module, validate);
-  }
-  return validate;
 }
 
 function properties(schema: unknown): Record<string, unknown> {

@@ -2,7 +2,7 @@
  * Schema validation of playbook parts. Validators are the build's precompiled ones, or compiled
  * on first use (no work at import time), and then reused for every file of the run.
  */
-import type { SchemaObject, ValidateFunction } from 'ajv';
+import type { SchemaObject } from 'ajv';
 import type { LoadError } from '../errors.ts';
 import { validatorFor } from '../shared/precompiled-validators.ts';
 import { friendlyErrors } from './friendly-errors.ts';
@@ -37,20 +37,9 @@ export const LOAD_SCHEMAS = {
 /** The parts of a playbook that have a schema. */
 export type SchemaKind = keyof typeof LOAD_SCHEMAS;
 
-const compiled = new Map<SchemaKind, ValidateFunction>();
-
-function validator(kind: SchemaKind): ValidateFunction {
-  let fn = compiled.get(kind);
-  if (fn === undefined) {
-    fn = validatorFor('load', kind, LOAD_SCHEMAS[kind]);
-    compiled.set(kind, fn);
-  }
-  return fn;
-}
-
 /** Validates `value` against the schema of `kind`; returns friendly LoadErrors (empty when valid). */
 export function validateAs(kind: SchemaKind, value: unknown, scope: ErrorScope): LoadError[] {
-  const fn = validator(kind);
+  const fn = validatorFor('load', kind, LOAD_SCHEMAS[kind]);
   if (fn(value)) return [];
   return friendlyErrors(fn.errors ?? [], value, scope);
 }

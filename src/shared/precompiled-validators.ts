@@ -76,14 +76,25 @@ export const precompiledValidator = precompiledLookup(
 
 /** One ajv per option set, required on first use (ajv is a CommonJS package of ~100 modules). */
 const compilers = new Map<ValidatorSet, Ajv>();
+/** Each set's validators by the schema object they validate, for the process. */
+const validators = new Map<ValidatorSet, WeakMap<SchemaObject, ValidateFunction>>();
 
 /**
  * The validator of `name` in `set` for `schema`: the build's when it was generated from this very
- * schema, else compiled now. Callers keep what it returns; it does not cache compiled ones.
+ * schema, else compiled on first use; kept per schema object, so each is looked up once.
  */
 export function validatorFor(set: ValidatorSet, name: string, schema: SchemaObject): ValidateFunction {
-  const built = precompiledValidator(set, name, schema);
-  if (built) return built;
+  let known = validators.get(set);
+  if (!known) validators.set(set, (known = new WeakMap()));
+  let validate = known.get(schema);
+  if (!validate) {
+    validate = precompiledValidator(set, name, schema) ?? compile(set, schema);
+    known.set(schema, validate);
+  }
+  return validate;
+}
+
+function compile(set: ValidatorSet, schema: SchemaObject): ValidateFunction {
   let ajv = compilers.get(set);
   if (!ajv) {
     const { Ajv: AjvClass } = require('ajv') as typeof AjvModule;
