@@ -66,19 +66,61 @@ export function sortForWrite<T extends KubeObject>(
 }
 
 /**
- * Objects grouped into waves that can be written concurrently: consecutive objects of equal
- * rank form one wave; waves must run one after another.
+ * Tiers of KIND_ORDER, each named by its first kind: a tier's writes start once the tier before
+ * has settled. A barrier is kept only where the API server checks a reference when it admits an
+ * object, or where a later object would misbehave without the earlier one:
+ * 1. namespaces and CRDs: nothing can be created in a missing namespace or of an unknown kind;
+ * 2. priority and storage classes, service accounts, roles: admission rejects a pod of a missing
+ *    service account or priority class; a writer without `bind` may bind only a role that
+ *    exists (RBAC's escalation check reads its rules); the token controller deletes a token
+ *    Secret whose service account is missing;
+ * 3. bindings, quotas, limit ranges: a quota or limit range counts or defaults only what is
+ *    created after it;
+ * 4. policies, config, storage, image streams, services: workloads created before them start
+ *    pods that fail until they exist;
+ * 5. workloads;
+ * 6. ingress classes: admission gives an ingress without a class the default class at creation;
+ * 7. ingresses, routes, API services; 8. webhooks, so they never intercept the writes before
+ *    them; 9. custom resources (kinds not listed).
+ * The kinds of a tier refer to none of each other at admission, so they are written together:
+ * a barrier per kind left the API servers idle while each kind's last writes drained.
+ */
+const TIER_STARTS: readonly string[] = [
+  'Namespace',
+  'PriorityClass',
+  'ClusterRoleBinding',
+  'NetworkPolicy',
+  'DaemonSet',
+  'IngressClass',
+  'Ingress',
+  'MutatingWebhookConfiguration',
+];
+
+const TIER_START_RANKS = TIER_STARTS.map((kind) => kindRank(kind));
+
+/** The wave (tier) of a kind: objects of one tier can be written concurrently. */
+export function writeTier(kind: string | undefined): number {
+  const rank = kindRank(kind);
+  if (rank === KIND_ORDER.length) return TIER_STARTS.length;
+  let tier = 0;
+  while (tier + 1 < TIER_START_RANKS.length && rank >= (TIER_START_RANKS[tier + 1] as number)) tier++;
+  return tier;
+}
+
+/**
+ * Objects grouped into waves that can be written concurrently, in write order (see writeTier);
+ * waves must run one after another.
  */
 export function writeWaves<T extends KubeObject>(
   objects: readonly T[],
   options: { reverse?: boolean } = {},
 ): T[][] {
   const waves: T[][] = [];
-  let rank: number | undefined;
+  let tier: number | undefined;
   for (const object of sortForWrite(objects, options)) {
-    const r = kindRank(object.kind);
-    if (r !== rank || waves.length === 0) waves.push([]);
-    rank = r;
+    const t = writeTier(object.kind);
+    if (t !== tier || waves.length === 0) waves.push([]);
+    tier = t;
     waves[waves.length - 1]?.push(object);
   }
   return waves;

@@ -216,8 +216,8 @@ describe('k8s state: present', () => {
 
   it('goes on after a failed object with continue_on_error, and still fails the task', async (t) => {
     const ns = await sandbox.namespace(t, { clusters: [east.name] });
-    // Secrets are written in an earlier wave than ConfigMaps.
-    const bad = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'Not_Valid', namespace: ns } };
+    // Service accounts are written in an earlier wave than ConfigMaps (src/kube/order.ts).
+    const bad = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'Not_Valid', namespace: ns } };
     const definition = [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later', namespace: ns } },
       bad,

@@ -43,11 +43,62 @@ describe('write order', () => {
     );
   });
 
-  it('groups objects of one rank into a wave', () => {
+  it('writes the kinds of one tier in one wave, in kind order', () => {
     const waves = writeWaves([o('ConfigMap', 'a'), o('Namespace'), o('ConfigMap', 'b'), o('Secret')]);
     assert.deepEqual(
       waves.map((w) => w.map((x) => x.metadata.name)),
-      [['namespace'], ['secret'], ['a', 'b']],
+      [['namespace'], ['secret', 'a', 'b']],
+    );
+  });
+
+  it('keeps a barrier wherever admission checks a reference', () => {
+    const kinds = [
+      'Widget',
+      'ValidatingWebhookConfiguration',
+      'Route',
+      'IngressClass',
+      'Deployment',
+      'Service',
+      'ConfigMap',
+      'ResourceQuota',
+      'RoleBinding',
+      'Role',
+      'ServiceAccount',
+      'PriorityClass',
+      'CustomResourceDefinition',
+      'Namespace',
+    ];
+    const waves = writeWaves(kinds.map((kind) => o(kind)));
+    assert.deepEqual(
+      waves.map((w) => w.map((x) => x.kind)),
+      [
+        ['Namespace', 'CustomResourceDefinition'],
+        ['PriorityClass', 'ServiceAccount', 'Role'],
+        ['RoleBinding', 'ResourceQuota'],
+        ['ConfigMap', 'Service'],
+        ['Deployment'],
+        ['IngressClass'],
+        ['Route'],
+        ['ValidatingWebhookConfiguration'],
+        ['Widget'],
+      ],
+    );
+    assert.deepEqual(
+      writeWaves(
+        kinds.map((kind) => o(kind)),
+        { reverse: true },
+      ).map((w) => w[0]?.kind),
+      [
+        'Widget',
+        'ValidatingWebhookConfiguration',
+        'Route',
+        'IngressClass',
+        'Deployment',
+        'Service',
+        'ResourceQuota',
+        'Role',
+        'CustomResourceDefinition',
+      ],
     );
   });
 });
