@@ -92,6 +92,7 @@ function processIO(): CommandIO {
     controller.abort();
     process.once('SIGINT', () => process.exit(EXIT.interrupted));
   });
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', dropOutputOnClosedPipe);
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -99,4 +100,14 @@ function processIO(): CommandIO {
     env: process.env,
     interrupt: controller.signal,
   };
+}
+
+/**
+ * A reader that goes away (`mcsync-play … | head`) closes the pipe: the rest of the output is
+ * dropped and the play runs to its end with its own exit code. A play stopped by a pager would
+ * leave its hosts half-changed; without this listener Node throws on the first write.
+ */
+function dropOutputOnClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  throw error;
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { access, mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, runCli } from './run-cli.ts';
@@ -113,6 +114,27 @@ describe('mcsync-play: exit codes and errors', () => {
     assert.equal(run.code, 99);
     assert.match(run.stdout, /PLAY RECAP/);
     assert.doesNotMatch(run.stdout, /second/);
+  });
+
+  it('a reader that goes away (`| head`) does not stop the play: it runs to the end and exits 0', async () => {
+    const dir = await workspace({
+      'p.yml':
+        '- hosts: localhost\n  tasks:\n    - debug: {msg: first}\n' +
+        '    - command: {argv: [sleep, "0.3"]}\n    - command: {argv: [touch, done]}\n',
+    });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/mcsync-play.js'), 'p.yml'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Like `head -1`: read the first chunk, then close the pipe while the play still writes.
+    child.stdout.once('data', () => child.stdout.destroy());
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    await access(join(dir, 'done'));
   });
 });
 
