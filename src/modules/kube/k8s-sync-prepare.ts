@@ -110,19 +110,29 @@ export interface LiveIndex {
   listedKinds: Set<string>;
   /** The kinds listed in every namespace by every name: their absent objects are absent everywhere. */
   wholeKinds: Set<string>;
+  /** Cluster-scoped kinds listed for one name only (a field selector): that name's presence is known. */
+  singleNames: Map<string, string>;
 }
 
 /**
- * Lists the target's Namespaces beside the selectors' kinds (for create_namespace, which needs
- * them); used for listing only, never as a scope to prune in.
+ * The target's Namespaces, listed beside the selectors' kinds for create_namespace (which needs
+ * them); used for listing only, never as a scope to prune in. When every selector names its
+ * namespaces, only those are listed: a watch run for one object looks up its one namespace by
+ * name instead of listing every namespace of the cluster on each change.
  */
-export const NAMESPACE_LIST_SCOPE: SyncScope = {
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  namespaced: false,
-  namespaces: undefined,
-  listOnly: true,
-};
+export function namespaceListScope(scopes: readonly SyncScope[]): SyncScope {
+  const named = scopes.filter((s) => s.namespaced);
+  const all = named.some((s) => s.namespaces === undefined);
+  const names = all ? undefined : [...new Set(named.flatMap((s) => s.namespaces ?? []))];
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    namespaced: false,
+    namespaces: undefined,
+    ...(names?.length && { names }),
+    listOnly: true,
+  };
+}
 
 /** One list the target is asked for: a kind, in one namespace or all, by one name or all. */
 interface TargetList {
@@ -130,6 +140,8 @@ interface TargetList {
   kind: string;
   namespace: string | undefined;
   fieldSelector: string | undefined;
+  /** The one name the field selector asks for. */
+  name: string | undefined;
   /** Only listOnly scopes asked for it: a refusal leaves it unlisted. */
   optional: boolean;
 }
@@ -167,13 +179,17 @@ function planTargetLists(desired: readonly KubeObject[], scopes: readonly SyncSc
     note(o.apiVersion ?? 'v1', o.kind ?? '', [o.metadata?.namespace], [o.metadata?.name ?? '']);
   for (const s of scopes)
     note(s.apiVersion, s.kind, s.namespaces ?? [undefined], s.names, s.listOnly ?? false);
-  return [...kinds].map(([kind, { apiVersion, namespaces, names, optional }]) => ({
-    apiVersion,
-    kind,
-    namespace: namespaces.size === 1 ? [...namespaces][0] : undefined,
-    fieldSelector: names?.size === 1 ? `metadata.name=${[...names][0]}` : undefined,
-    optional,
-  }));
+  return [...kinds].map(([kind, { apiVersion, namespaces, names, optional }]) => {
+    const name = names?.size === 1 ? [...names][0] : undefined;
+    return {
+      apiVersion,
+      kind,
+      namespace: namespaces.size === 1 ? [...namespaces][0] : undefined,
+      fieldSelector: name === undefined ? undefined : `metadata.name=${name}`,
+      name,
+      optional,
+    };
+  });
 }
 
 const sameList = (a: TargetList, b: TargetList): boolean =>
@@ -231,7 +247,12 @@ export async function listTarget(
   scopes: readonly SyncScope[],
   early: EarlyTargetLists = new Map(),
 ): Promise<LiveIndex> {
-  const index: LiveIndex = { objects: new Map(), listedKinds: new Set(), wholeKinds: new Set() };
+  const index: LiveIndex = {
+    objects: new Map(),
+    listedKinds: new Set(),
+    wholeKinds: new Set(),
+    singleNames: new Map(),
+  };
   await Promise.all(
     planTargetLists(desired, scopes).map(async (list) => {
       const started = early.get(list.kind);
@@ -241,6 +262,8 @@ export async function listTarget(
         index.objects.set(keyOf(list.kind, item.metadata?.namespace, item.metadata?.name), item);
       index.listedKinds.add(list.kind);
       if (list.namespace === undefined && list.fieldSelector === undefined) index.wholeKinds.add(list.kind);
+      if (list.namespace === undefined && list.name !== undefined)
+        index.singleNames.set(list.kind, list.name);
     }),
   );
   return index;

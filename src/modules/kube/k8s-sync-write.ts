@@ -61,9 +61,14 @@ export async function createNamespaces(
 ): Promise<SyncOutcome[]> {
   const wanted = new Set(desired.map((o) => o.metadata?.namespace).filter((n): n is string => !!n));
   if (!wanted.size) return [];
-  // The task's target lists hold every Namespace when it asked for them (NAMESPACE_LIST_SCOPE).
-  const exists = settings.live.wholeKinds.has('Namespace')
-    ? (name: string): boolean => settings.live.objects.has(keyOf('Namespace', undefined, name))
+  // The task's target lists hold the Namespaces it asked for (namespaceListScope): every one, or
+  // the one its selectors name. Namespaces they cannot answer for (an override moved objects
+  // elsewhere) are looked up in a list of all.
+  const { live } = settings;
+  const known = (name: string): boolean =>
+    live.wholeKinds.has('Namespace') || live.singleNames.get('Namespace') === name;
+  const exists = [...wanted].every(known)
+    ? (name: string): boolean => live.objects.has(keyOf('Namespace', undefined, name))
     : await listedNamespaces(settings.client);
   const missing = [...wanted].filter((n) => !exists(n)).sort();
   // All at once (within the task's concurrency), reported in name order.

@@ -18,7 +18,7 @@ import type { ImageOutcome } from '../image/image-copy-one.ts';
 import type { ImageStepResult } from './k8s-sync-images.ts';
 import { carryImages } from './k8s-sync-images.ts';
 import type { ImageStreamSettings } from './k8s-sync-imagestream.ts';
-import { listTarget, NAMESPACE_LIST_SCOPE, prepareAll, startTargetLists } from './k8s-sync-prepare.ts';
+import { listTarget, namespaceListScope, prepareAll, startTargetLists } from './k8s-sync-prepare.ts';
 import { readSource, selectorScopes, sourceHost } from './k8s-sync-source.ts';
 import type { SyncOutcome, WriteSettings } from './k8s-sync-write.ts';
 import {
@@ -65,7 +65,7 @@ export const k8sSyncModule: ModuleDefinition<K8sSyncArgs> = {
     const suffix = args.name_suffix ?? '';
     const scopes = await selectorScopes(sourceClient, source, args.objects);
     // What the target is listed for: the selectors' scopes, and its Namespaces for create_namespace.
-    const listScopes = args.create_namespace ? [...scopes, NAMESPACE_LIST_SCOPE] : scopes;
+    const listScopes = args.create_namespace ? [...scopes, namespaceListScope(scopes)] : scopes;
     // Renamed objects are looked for under their new names: their lists wait for the read.
     const early = prefix || suffix ? undefined : startTargetLists(targetClient, listScopes);
     const read = await readSource(sourceClient, source, args.objects, context, scopes);

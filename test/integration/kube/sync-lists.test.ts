@@ -11,8 +11,9 @@ import type { TestContext } from 'node:test';
 import type { KubeClient } from '../../../src/kube/client.ts';
 import { readSource } from '../../../src/modules/kube/k8s-sync-source.ts';
 import {
+  keyOf,
   listTarget,
-  NAMESPACE_LIST_SCOPE,
+  namespaceListScope,
   startTargetLists,
 } from '../../../src/modules/kube/k8s-sync-prepare.ts';
 import { k8sSyncModule } from '../../../src/modules/kube/k8s-sync.module.ts';
@@ -87,6 +88,35 @@ describe('k8s_sync lists', () => {
     assert.equal(live.objects.size >= 3, true, 'the target list is the namespace');
     assert.deepEqual(lists, Array(3).fill(`/api/v1/namespaces/${ns}/configmaps (every name)`));
   });
+
+  it("for create_namespace, only the selectors' namespace when they name one, else every namespace", async (t) => {
+    const ns = await configMaps(t);
+    const { client, lists } = recordingClient(t);
+    const scope = (namespaces: string[] | undefined) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespaced: true,
+      namespaces,
+    });
+    const one = [scope([ns])];
+    const live = await listTarget(client, [], [...one, namespaceListScope(one)]);
+    assert.equal(live.singleNames.get('Namespace'), ns);
+    assert.ok(live.objects.has(keyOf('Namespace', undefined, ns)), [...live.objects.keys()].join(', '));
+    const two = [scope([ns]), scope(['default'])];
+    const everywhere = [scope(undefined)];
+    for (const scopes of [two, everywhere]) {
+      const wide = await listTarget(client, [], [...scopes, namespaceListScope(scopes)]);
+      assert.equal(wide.wholeKinds.has('Namespace'), true);
+    }
+    assert.deepEqual(
+      lists.filter((l) => l.startsWith('/api/v1/namespaces ')),
+      [
+        `/api/v1/namespaces metadata.name=${ns}`,
+        '/api/v1/namespaces (every name)',
+        '/api/v1/namespaces (every name)',
+      ],
+    );
+  });
 });
 
 /**
@@ -143,7 +173,8 @@ describe('k8s_sync reading the source and the target', () => {
       log.slice(0, firstAnswer).filter((l) => l.startsWith('sent target')),
       [
         `sent target /api/v1/namespaces/${ns}/configmaps (every name)`,
-        'sent target /api/v1/namespaces (every name)',
+        // Only the selectors' one namespace, not every namespace of the cluster.
+        `sent target /api/v1/namespaces metadata.name=${ns}`,
       ],
       `the target's list was sent before any answer from the source:\n${log.join('\n')}`,
     );
@@ -229,7 +260,7 @@ describe('create_namespace on a target that may not list Namespaces', () => {
     const ns = await configMaps(t);
     const reader = await configMapReader(t, ns);
     const configMapScope = { apiVersion: 'v1', kind: 'ConfigMap', namespaced: true, namespaces: [ns] };
-    const scopes = [configMapScope, NAMESPACE_LIST_SCOPE];
+    const scopes = [configMapScope, namespaceListScope([configMapScope])];
     for (const early of [undefined, startTargetLists(Promise.resolve(reader), scopes)]) {
       const live = await listTarget(reader, [], scopes, early);
       assert.deepEqual([...live.listedKinds], ['ConfigMap']);
@@ -240,7 +271,7 @@ describe('create_namespace on a target that may not list Namespaces', () => {
       );
     }
     await assert.rejects(
-      listTarget(reader, [], [{ ...NAMESPACE_LIST_SCOPE, listOnly: false }]),
+      listTarget(reader, [], [{ ...namespaceListScope([]), listOnly: false }]),
       /forbidden/i,
       'a Namespace selector the target refuses fails as before',
     );
