@@ -110,7 +110,7 @@ export interface LiveIndex {
   listedKinds: Set<string>;
   /** The kinds listed in every namespace by every name: their absent objects are absent everywhere. */
   wholeKinds: Set<string>;
-  /** Cluster-scoped kinds listed for one name only (a field selector): that name's presence is known. */
+  /** Kinds listed in every namespace for one name only (a field selector): that name's presence is known. */
   singleNames: Map<string, string>;
 }
 
