@@ -7,7 +7,8 @@
  *
  *   npm run build && node bench/cpu-per-write.ts [--objects 10000] [--runs 2] [--label after] [--profile] [--keep-sandbox]
  *
- * --profile adds one run under `node --cpu-prof` and prints where the time went. --floor also
+ * --profile adds one run under `node --cpu-prof`, prints where the time went and keeps it in
+ * bench/results.json (replacing the profiles of the same label) for the report. --floor also
  * times the floor (bench/peers/floor.ts) sending the same server-side applies to clean slaves:
  * the CPU a bare Node client spends per write, the bound for mcsync's.
  */
@@ -107,13 +108,19 @@ try {
   log(
     `${label}: ${wholeMs.toFixed(3)} ms CPU per write (${marginalMs.toFixed(3)} ms without start-up and LISTs)`,
   );
+  // The profiles replace the saved ones of the same label, so the report's "where the time goes"
+  // describes the build just measured.
+  const profiles = values.profile ? await profileSync(ctx, objects, slaves) : [];
+  for (const p of profiles) console.log(JSON.stringify(p, null, 2));
   const file = join(root, 'bench/results.json');
   const results = loadResults(file);
   results.cpu.push(record);
+  results.profiles = [
+    ...results.profiles.filter((p) => !profiles.some((q) => q.label === p.label)),
+    ...profiles,
+  ];
   saveResults(file, results);
   writeReport(join(root, 'docs/BENCHMARKS.md'), renderReport(results, 'bench-chart.png'));
-  if (values.profile)
-    for (const p of await profileSync(ctx, objects, slaves)) console.log(JSON.stringify(p, null, 2));
   await cleanSlaves(slaves);
 } finally {
   if (!values['keep-sandbox']) sandboxDown(SANDBOX_DIR);
