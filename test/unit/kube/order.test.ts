@@ -68,37 +68,28 @@ describe('write order', () => {
       'CustomResourceDefinition',
       'Namespace',
     ];
-    const waves = writeWaves(kinds.map((kind) => o(kind)));
+    const kindsOf = (waves: { kind: string }[][]) => waves.map((w) => w.map((x) => x.kind));
+    const waves = kindsOf(writeWaves(kinds.map((kind) => o(kind))));
+    assert.deepEqual(waves, [
+      ['Namespace', 'CustomResourceDefinition'],
+      ['PriorityClass', 'ServiceAccount', 'Role'],
+      ['RoleBinding', 'ResourceQuota'],
+      ['ConfigMap', 'Service'],
+      ['Deployment'],
+      ['IngressClass'],
+      ['Route'],
+      ['ValidatingWebhookConfiguration'],
+      ['Widget'],
+    ]);
+    // Deletes: the same waves, last first, each in reverse kind order.
     assert.deepEqual(
-      waves.map((w) => w.map((x) => x.kind)),
-      [
-        ['Namespace', 'CustomResourceDefinition'],
-        ['PriorityClass', 'ServiceAccount', 'Role'],
-        ['RoleBinding', 'ResourceQuota'],
-        ['ConfigMap', 'Service'],
-        ['Deployment'],
-        ['IngressClass'],
-        ['Route'],
-        ['ValidatingWebhookConfiguration'],
-        ['Widget'],
-      ],
-    );
-    assert.deepEqual(
-      writeWaves(
-        kinds.map((kind) => o(kind)),
-        { reverse: true },
-      ).map((w) => w[0]?.kind),
-      [
-        'Widget',
-        'ValidatingWebhookConfiguration',
-        'Route',
-        'IngressClass',
-        'Deployment',
-        'Service',
-        'ResourceQuota',
-        'Role',
-        'CustomResourceDefinition',
-      ],
+      kindsOf(
+        writeWaves(
+          kinds.map((kind) => o(kind)),
+          { reverse: true },
+        ),
+      ),
+      waves.map((w) => [...w].reverse()).reverse(),
     );
   });
 });
