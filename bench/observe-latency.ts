@@ -8,9 +8,13 @@
  *    --changes in all. The changes go to --keys annotated ImageStreams in turn (the first change
  *    to each creates it, later ones set its `bench/rev`). --keys 0 creates a new ImageStream per
  *    change instead (the namespace grows to --changes; a run lists only its own object, by a
- *    field selector, so its cost should not grow with it). A change's latency runs from its write
- *    until the slaves hold it (seen through watches on the slaves, no polling). p50 / p99 / max
- *    for the first --first changes after ready, for the rest, and for all.
+ *    field selector, so its cost should not grow with it). A change's latency runs from east's
+ *    answer to its write (the master holds it) until the slaves hold it (seen through watches on
+ *    the slaves, no polling); east's time to answer is given apart, and the latency counted from
+ *    sending the write too. p50 / p99 / max for the first --first changes after ready, for the
+ *    rest, and for all. Then the same series with the floor instead of the observer
+ *    (bench/peers/watch-floor.ts: a bare watcher sending one server-side apply per slave per
+ *    change), and mcsync's ratio to it.
  * 2. burst: 1000 changes to 50 ImageStreams as fast as 50 writers go; time until all are current
  *    on both slaves, and how many playbook runs that took (coalescing).
  * 3. memory: RSS of an observer watching 10,000 ConfigMaps (after the initial list).
@@ -31,8 +35,8 @@
  * machine, the date, `uptime` before and after, and a markdown table for docs/BENCHMARKS.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sandboxClusters } from '../test/support/clusters.ts';
@@ -84,8 +88,8 @@ interface RunningObserver {
   stop(): Promise<void>;
 }
 
-function observer(args: string[]): RunningObserver {
-  const child = spawn(process.execPath, [runner, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function observer(args: string[], script = runner): RunningObserver {
+  const child = spawn(process.execPath, [script, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -120,6 +124,47 @@ function playbookObserver(ns: string, port: number): RunningObserver {
     values.workers,
     `--listen-addr=127.0.0.1:${port}`,
   ]);
+}
+
+/** A fresh watcher of `ns` on east, started and ready: mcsync's observer, or the floor's. */
+type StartWatcher = (ns: string) => Promise<RunningObserver>;
+
+/** mcsync's observer, ready once /healthz/ready answers 200. */
+const startObserver: StartWatcher = async (ns) => {
+  const port = await freePort();
+  const obs = playbookObserver(ns, port);
+  await ready(port, obs);
+  return obs;
+};
+
+/**
+ * The floor (bench/peers/watch-floor.ts): a bare watcher that applies each change to the slaves
+ * that are up, ready once it prints `ready`. Its config holds tokens, so it goes in a 0600 file.
+ */
+function floorWatcher(slaves: SandboxClusterHandle[]): StartWatcher {
+  return async (ns) => {
+    const target = (c: SandboxClusterHandle) => ({
+      url: c.admin.target.url,
+      ca: c.admin.target.ca,
+      token: c.admin.target.token,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'mcsync-watch-floor-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ namespace: ns, master: target(east), slaves: slaves.map(target) }), {
+      mode: 0o600,
+    });
+    const floor = observer([file], resolve(root, 'bench/peers/watch-floor.ts'));
+    try {
+      await waitFor('the floor ready', () => floor.out().includes('ready\n') || !floor.running(), 60_000);
+      if (!floor.running()) throw new Error('the floor exited before it was ready');
+    } catch (error) {
+      process.stderr.write(`${floor.tail()}\n`);
+      await floor.stop();
+      throw error;
+    }
+    return floor;
+  };
 }
 
 async function ready(port: number, obs: RunningObserver): Promise<void> {
@@ -162,8 +207,12 @@ function runLines(obs: RunningObserver): number {
 interface Series {
   /** From starting the observer to /healthz/ready. */
   readyMs: number;
-  /** Per measured slave, each change's latency (write → the slave holds it), in change order. */
+  /** How long east took to answer each write, in change order. */
+  writeMs: number[];
+  /** Per measured slave, each change's latency (east answered the write → the slave holds it), in change order. */
   latencies: Map<string, number[]>;
+  /** The same from the moment the write was sent (east's own time to answer included). */
+  fromSent: Map<string, number[]>;
   /** Playbook runs (retries included). */
   runs: number;
   /** The observer's stderr lines about warm-up and target health. */
@@ -206,15 +255,19 @@ class Arrivals {
 }
 
 /**
- * One latency series with a fresh observer: namespaces made on `live` (the clusters that are up),
- * changes written on east `GAP_MS` apart from the moment the observer is ready, each change's
- * arrival taken from watches on `measured`.
+ * One latency series with a fresh watcher (mcsync's observer unless `start` says otherwise):
+ * namespaces made on `live` (the clusters that are up), changes written on east `GAP_MS` apart
+ * from the moment the watcher is ready, each change's arrival taken from watches on `measured`.
+ * A change's latency runs from east's answer to its write (the moment the master holds it) until
+ * the slave holds it: how long east takes to answer is the API server's own, and is reported
+ * apart (`writeMs`).
  */
 async function latencySeries(
   label: string,
   live: SandboxClusterHandle[],
   measured: SandboxClusterHandle[],
   then?: (ns: string, obs: RunningObserver) => Promise<Record<string, string>>,
+  start: StartWatcher = startObserver,
 ) {
   const ns = `bench-latency-${label}`;
   await freshNamespace(ns, live);
@@ -224,19 +277,25 @@ async function latencySeries(
       if (type !== 'DELETED') arrivals[k]?.record(object);
     }),
   );
-  const port = await freePort();
   const started = performance.now();
-  const obs = playbookObserver(ns, port);
+  const obs = await start(ns).catch((error: unknown) => {
+    for (const w of watches) w.close();
+    throw error;
+  });
   try {
-    await ready(port, obs);
     const readyMs = performance.now() - started;
     const writes: number[] = [];
+    const writeMs: number[] = [];
+    const sends: number[] = [];
     const t0 = performance.now();
     for (let i = 0; i < CHANGES; i++) {
       const wait = t0 + i * GAP_MS - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      writes.push(performance.now());
+      const sent = performance.now();
       await writeChange(ns, i);
+      writes.push(performance.now());
+      writeMs.push(performance.now() - sent);
+      sends.push(sent);
     }
     const arrived = (): boolean => arrivals.every((a) => writes.every((_, i) => a.of(i) !== undefined));
     try {
@@ -245,16 +304,17 @@ async function latencySeries(
       process.stderr.write(`${obs.tail()}\n`);
       throw error;
     }
-    const latencies = new Map(
-      measured.map((c, k) => [c.name, writes.map((at, i) => (arrivals[k]?.of(i) ?? Number.NaN) - at)]),
-    );
+    const since = (from: number[]): Map<string, number[]> =>
+      new Map(measured.map((c, k) => [c.name, from.map((at, i) => (arrivals[k]?.of(i) ?? Number.NaN) - at)]));
+    const latencies = since(writes);
+    const fromSent = since(sends);
     const notes = obs
       .err()
       .split('\n')
       .filter((l) => /warm-up|unreachable|recovered/.test(l))
       .slice(0, 6);
     const extra = (await then?.(ns, obs)) ?? {};
-    return { readyMs, latencies, runs: runLines(obs), notes, extra } satisfies Series;
+    return { readyMs, writeMs, latencies, fromSent, runs: runLines(obs), notes, extra } satisfies Series;
   } finally {
     for (const w of watches) w.close();
     await obs.stop();
@@ -268,8 +328,8 @@ async function latencySeries(
 }
 
 /** Each change's latency to all `slaves`: the later of their arrivals. */
-function toAll(series: Series, slaves: string[]): number[] {
-  const lists = slaves.map((s) => series.latencies.get(s) ?? []);
+function toAll(series: Series, slaves: string[], from: 'answered' | 'sent' = 'answered'): number[] {
+  const lists = slaves.map((s) => (from === 'sent' ? series.fromSent : series.latencies).get(s) ?? []);
   return (lists[0] ?? []).map((_, i) => Math.max(...lists.map((l) => l[i] ?? Number.NaN)));
 }
 
@@ -294,11 +354,32 @@ function seriesRows(label: string, s: Series): Record<string, string> {
   };
 }
 
+/**
+ * mcsync's observer, then the floor (bench/peers/watch-floor.ts) over the same changes on the
+ * same clusters, and mcsync's ratio to the floor.
+ */
 async function latency(): Promise<Record<string, string>> {
   const healthy = await latencySeries('healthy', [east, west, south], [west, south]);
+  const floor = await latencySeries(
+    'floor',
+    [east, west, south],
+    [west, south],
+    undefined,
+    floorWatcher([west, south]),
+  );
+  const mcsync = toAll(healthy, ['west', 'south']);
+  const bare = toAll(floor, ['west', 'south']);
+  const ratio = (p: number): string => (percentile(mcsync, p) / percentile(bare, p)).toFixed(2);
   return {
     ...seriesRows('all healthy', healthy),
-    ...latencyRows('latency to both slaves', toAll(healthy, ['west', 'south'])),
+    'east answering the writes (mcsync series), p50 / p99 / max': `${stats(healthy.writeMs)} ms`,
+    ...latencyRows('latency to both slaves', mcsync),
+    'floor: ready after': `${(floor.readyMs / 1000).toFixed(1)} s`,
+    'east answering the writes (floor series), p50 / p99 / max': `${stats(floor.writeMs)} ms`,
+    ...latencyRows('floor, latency to both slaves', bare),
+    'mcsync / floor, all changes: p50, p99': `${ratio(50)}, ${ratio(99)}`,
+    'counted from sending the write (east answering included), all changes, p50 / p99 / max: mcsync': `${stats(toAll(healthy, ['west', 'south'], 'sent'))} ms`,
+    'counted from sending the write, all changes, p50 / p99 / max: floor': `${stats(toAll(floor, ['west', 'south'], 'sent'))} ms`,
   };
 }
 
