@@ -52,6 +52,7 @@ export class LoadedInventory implements Inventory {
   readonly #graph: GroupGraph;
   readonly #layers: VarsLayers;
   readonly #origins: Map<string, HostOrigin>;
+  readonly #hostVars = new Map<string, Vars>();
 
   constructor(data: InventoryData, layers: VarsLayers, origins: Map<string, HostOrigin>) {
     this.#data = data;
@@ -93,6 +94,17 @@ export class LoadedInventory implements Inventory {
   }
 
   hostVars(host: string): Vars {
+    // The inventory never changes once loaded, so each host's merge is done once; the caller gets
+    // its own top-level copy (the engine reads it for every task of every host).
+    let merged = this.#hostVars.get(host);
+    if (!merged) {
+      merged = this.#mergeHostVars(host);
+      this.#hostVars.set(host, merged);
+    }
+    return { ...merged };
+  }
+
+  #mergeHostVars(host: string): Vars {
     const entry = this.#data.hosts.get(host);
     if (!entry && host !== IMPLICIT_LOCALHOST) {
       throw new McsyncError(`unknown host '${host}'${didYouMean(host, this.#data.hosts.keys())}`);

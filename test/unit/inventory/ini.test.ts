@@ -27,6 +27,17 @@ describe('INI inventories', () => {
     assert.deepEqual(east['group_names'], ['east', 'master']);
   });
 
+  it("gives each caller its own copy of a host's variables", async () => {
+    const inventory = await loadInventory([SEED]);
+    const first = inventory.hostVars('west');
+    first['oc'] = 'changed by a caller';
+    delete first['token'];
+    const again = inventory.hostVars('west');
+    assert.equal(again['oc'], '/opt/oc 3.6/oc');
+    assert.equal(again['token'], 'eyJhbGciOiJSUzI1NiJ9.west-management-admin');
+    assert.notEqual(again, first);
+  });
+
   it('unquotes quoted values on host lines and in :vars sections', async () => {
     const inventory = await loadInventory([SEED]);
     const west = inventory.hostVars('west');
