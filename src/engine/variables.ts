@@ -59,18 +59,36 @@ export function taskVariables(
     play.extraVars,
     play.magic,
     task.role ? { role_name: task.role.name, role_path: task.role.path } : {},
-    { inventory_hostname: host.name, hostvars: hostVarsProxy(inventory) },
+    { inventory_hostname: host.name },
     task.loopVars ?? {},
   ];
   const merged: Vars = Object.assign({}, ...layers) as Vars;
-  return lazyVars(merged, templates, where);
+  const view = lazyVars(merged, templates, where);
+  // After lazyVars: hostvars is its own lazy view, never walked for templates here.
+  const hostvars = hostVarsView(inventory, play.extraVars, templates, where);
+  Object.defineProperty(view, 'hostvars', { enumerable: true, configurable: true, value: hostvars });
+  return view;
 }
 
-/** `hostvars.<name>` reads another host's inventory variables on demand. */
-function hostVarsProxy(inventory: InventoryPort): Vars {
+/**
+ * `hostvars.<name>`: that host's inventory variables and the extra vars, as Ansible's hostvars
+ * holds them (play vars are not in it), each templated value rendered against that host's own
+ * variables: `hostvars.west.api_url` of `https://{{ clusterhost }}` is west's URL on any host.
+ * Built on first read, once per task.
+ */
+function hostVarsView(
+  inventory: InventoryPort,
+  extraVars: Vars,
+  templates: TemplatePort,
+  where: RenderWhere,
+): Vars {
   const view: Vars = {};
   for (const name of inventory.hostNames()) {
-    Object.defineProperty(view, name, { enumerable: true, get: () => inventory.hostVars(name) });
+    let vars: Vars | undefined;
+    Object.defineProperty(view, name, {
+      enumerable: true,
+      get: () => (vars ??= lazyVars({ ...inventory.hostVars(name), ...extraVars }, templates, where)),
+    });
   }
   return view;
 }
