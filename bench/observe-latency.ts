@@ -209,6 +209,8 @@ interface Series {
   readyMs: number;
   /** How long east took to answer each write, in change order. */
   writeMs: number[];
+  /** The watcher's CPU time (user + system) from the first write until every change arrived, per change. */
+  cpuPerChangeMs: number;
   /** Per measured slave, each change's latency (east answered the write → the slave holds it), in change order. */
   latencies: Map<string, number[]>;
   /** The same from the moment the write was sent (east's own time to answer included). */
@@ -287,6 +289,7 @@ async function latencySeries(
     const writes: number[] = [];
     const writeMs: number[] = [];
     const sends: number[] = [];
+    const cpuBefore = cpuMs(obs.pid);
     const t0 = performance.now();
     for (let i = 0; i < CHANGES; i++) {
       const wait = t0 + i * GAP_MS - performance.now();
@@ -304,6 +307,7 @@ async function latencySeries(
       process.stderr.write(`${obs.tail()}\n`);
       throw error;
     }
+    const cpuPerChangeMs = (cpuMs(obs.pid) - cpuBefore) / CHANGES;
     const since = (from: number[]): Map<string, number[]> =>
       new Map(measured.map((c, k) => [c.name, from.map((at, i) => (arrivals[k]?.of(i) ?? Number.NaN) - at)]));
     const latencies = since(writes);
@@ -314,7 +318,16 @@ async function latencySeries(
       .filter((l) => /warm-up|unreachable|recovered/.test(l))
       .slice(0, 6);
     const extra = (await then?.(ns, obs)) ?? {};
-    return { readyMs, writeMs, latencies, fromSent, runs: runLines(obs), notes, extra } satisfies Series;
+    return {
+      readyMs,
+      writeMs,
+      cpuPerChangeMs,
+      latencies,
+      fromSent,
+      runs: runLines(obs),
+      notes,
+      extra,
+    } satisfies Series;
   } finally {
     for (const w of watches) w.close();
     await obs.stop();
@@ -374,9 +387,11 @@ async function latency(): Promise<Record<string, string>> {
     ...seriesRows('all healthy', healthy),
     'east answering the writes (mcsync series), p50 / p99 / max': `${stats(healthy.writeMs)} ms`,
     ...latencyRows('latency to both slaves', mcsync),
+    'observer CPU per change (user + system over the series)': `${healthy.cpuPerChangeMs.toFixed(1)} ms`,
     'floor: ready after': `${(floor.readyMs / 1000).toFixed(1)} s`,
     'east answering the writes (floor series), p50 / p99 / max': `${stats(floor.writeMs)} ms`,
     ...latencyRows('floor, latency to both slaves', bare),
+    'floor CPU per change (user + system over the series)': `${floor.cpuPerChangeMs.toFixed(1)} ms`,
     'mcsync / floor, all changes: p50, p99': `${ratio(50)}, ${ratio(99)}`,
     'counted from sending the write (east answering included), all changes, p50 / p99 / max: mcsync': `${stats(toAll(healthy, ['west', 'south'], 'sent'))} ms`,
     'counted from sending the write, all changes, p50 / p99 / max: floor': `${stats(toAll(floor, ['west', 'south'], 'sent'))} ms`,

@@ -11,7 +11,7 @@
  * Packages loaded only for some runs stay in node_modules: the kubeconfig client, the AWS SDK and
  * nodemailer (their own lazy imports keep them off the start).
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
@@ -33,8 +33,12 @@ await build({
   // The packages come from this repository's node_modules, also when DIST is elsewhere (the
   // image build compiles into a cache outside the repository).
   nodePaths: [join(import.meta.dirname, '..', 'node_modules')],
-  // Error classes and modules are named in messages and -vvv lines: keep `.name` as written.
-  keepNames: true,
+  // No keepNames: it wraps every closure in a `__name()` call each time the closure is made,
+  // about 1 ms of CPU per watch-mode run (docs/BENCHMARKS.md). Classes are emitted as
+  // `var Name = class ...`, which names them anyway; only a name esbuild had to change to avoid
+  // a collision would show, and for error classes (whose `name` is in messages) that is refused
+  // below. Module names are strings in their definitions, not function names.
+  keepNames: false,
   // CommonJS packages (handlebars, ajv, prom-client) call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __mcsyncCreateRequire } from 'node:module';\nconst require = __mcsyncCreateRequire(import.meta.url);",
@@ -42,3 +46,14 @@ await build({
   logLevel: 'warning',
   legalComments: 'eof',
 });
+
+// An error class renamed to avoid a collision (`UsageError2`) would carry that name in messages.
+const renamed = readdirSync(outdir)
+  .filter((file) => file.endsWith('.js'))
+  .flatMap((file) => [...readFileSync(join(outdir, file), 'utf8').matchAll(/\bvar (\w*Error\d+) = class\b/g)])
+  .map((match) => match[1]);
+if (renamed.length > 0) {
+  throw new Error(
+    `bundle: error classes renamed by esbuild (give them distinct names): ${renamed.join(', ')}`,
+  );
+}
