@@ -231,8 +231,11 @@ export class TaskExecutor {
       result = { changed: false, ...(await callModule(module, args, context)) };
       if (result.unreachable) return result;
       if (task.until) result.attempts = attempt;
-      bound = this.#bindResult(task, bound, result);
-      this.#applyResultConditions(task, result, bound, where);
+      // Only the conditions read the bound variables; binding copies every variable of the task.
+      if (task.until || task.changedWhen || task.failedWhen) {
+        bound = this.#bindResult(task, bound, result);
+        this.#applyResultConditions(task, result, bound, where);
+      }
       // One attempt (no until, or retries <= 0): Ansible does not evaluate `until` at all.
       if (attemptsAllowed === 1) return result;
       if (this.#deps.templates.condition(task.until!, this.#bindResult(task, bound, result), where))
