@@ -7,6 +7,7 @@ import type { TaskRef } from '../model/events.ts';
 import type { ModuleContext, ModuleDefinition } from '../model/module.ts';
 import type { EnvironmentLayer, Task } from '../model/playbook.ts';
 import type { HostStatus, ModuleResult } from '../model/result.ts';
+import { markData } from '../model/vars.ts';
 import type { Vars } from '../model/vars.ts';
 import { environmentLayers, renderEnvironment } from './environment.ts';
 import type { TaskEnvironment } from './environment.ts';
@@ -55,7 +56,9 @@ export class TaskExecutor {
       outcome = failure(error);
     }
     if (task.register)
-      host.facts[task.register] = task.loop ? stripInternal(outcome.result) : registeredValue(outcome.result);
+      host.facts[task.register] = markData(
+        task.loop ? stripInternal(outcome.result) : registeredValue(outcome.result),
+      );
     if (outcome.result.changed && (outcome.status === 'changed' || outcome.status === 'ignored')) {
       for (const name of task.notify) host.notified.add(name);
     }
@@ -254,7 +257,7 @@ export class TaskExecutor {
   /** The task's variables plus what this attempt set: its facts, then its registered result. */
   #bindResult(task: Task, vars: Vars, result: ModuleResult): Vars {
     const facts = { ...result.includedVars, ...result.facts };
-    const registered = registeredValue(result);
+    const registered = markData(registeredValue(result));
     return withVars(
       vars,
       task.register

@@ -30,6 +30,7 @@ import { loadBundle } from './playbook-bundle.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
 import { CopiesCollector, passVars } from './playbook-pass.ts';
 import type { RunScope, TargetResult, Trigger, TriggerItem, TriggerOutcome, TriggerPass } from './trigger.ts';
+import { markData } from '../model/vars.ts';
 
 export interface PlaybookTriggerOptions {
   source: BundleSource;
@@ -145,7 +146,8 @@ export class PlaybookTrigger implements Trigger {
         diff: false,
         forks: 10,
         verbosity: this.#o.verbosity,
-        extraVars: { ...bundle.extraVars, observed },
+        // Objects from the cluster are data: a `{{` in them is never rendered.
+        extraVars: { ...bundle.extraVars, observed: markData(observed) },
         limit: limit ?? [],
         tags: [],
         skipTags: [],

@@ -5,6 +5,7 @@
  */
 import { McsyncError, TemplateError } from '../errors.ts';
 import type { Condition } from '../model/playbook.ts';
+import { isData } from '../model/vars.ts';
 import type { Vars } from '../model/vars.ts';
 import { compileTemplate } from './compile.ts';
 import type { CompiledTemplate } from './compile.ts';
@@ -70,6 +71,7 @@ export function createTemplar(options: TemplarOptions = {}): Templar {
   };
 
   const renderValue = (value: unknown, vars: Vars, where: RenderContext): unknown => {
+    if (isData(value)) return value;
     if (typeof value === 'string') return value.includes('{{') ? renderString(value, vars, where) : value;
     if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, where));
     if (isPlainObject(value)) {
@@ -151,9 +153,10 @@ function ownPath(vars: Vars, parts: string[]): unknown {
   return current;
 }
 
-/** True when `value` holds `{{` in any string, at any depth. */
+/** True when `value` holds `{{` in any string, at any depth, outside values marked as data. */
 export function isTemplate(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{');
+  if (isData(value)) return false;
   if (Array.isArray(value)) return value.some(isTemplate);
   if (isPlainObject(value)) return Object.values(value).some(isTemplate);
   return false;

@@ -2,7 +2,8 @@
 // annotated sync=me on the master (east) appears on every slave within a bound, a delete
 // propagates, --when-annotation skips others, and --watch-files keeps the last valid playbook.
 import assert from 'node:assert/strict';
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
@@ -49,6 +50,34 @@ describe('mcsync observe --playbook playbooks/watch.yml', () => {
     );
     obs.child.kill('SIGTERM');
     assert.equal(await obs.exited, 0, obs.stderr());
+  });
+
+  it('hands the playbook observed objects as data: a {{ … }} in an annotation is read as written', async (t) => {
+    // A Go template in an annotation (Helm, Prometheus rules) is not mcsync's to render: it
+    // failed the run as an invalid template before observed objects were marked as data.
+    const dir = await mkdtemp(join(tmpdir(), 'mcsync-observed-data-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const playbook = join(dir, 'show.yml');
+    await writeFile(
+      playbook,
+      [
+        '- hosts: localhost',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - debug:',
+        `        msg: "seen: {{ lookup observed.object.metadata.annotations 'example.com/go-template' }}"`,
+        '      when: "{{ not (defined observed.batch) }}"',
+        '',
+      ].join('\n'),
+    );
+    const { ns, obs } = await observeImageStreams(t, sandbox, slaves, { playbook, args: ['-v'] });
+    const template = '{{ .Values.image.tag }} on {{ $labels.instance }}';
+    await putImageStream(east, ns, 'templated', { 'example.com/go-template': template });
+    await waitFor('the run of templated', () =>
+      new RegExp(`Added east/${ns}/templated exit=`).test(obs.stdout()),
+    );
+    assert.match(obs.stdout(), new RegExp(`# \\S+ Added east/${ns}/templated exit=0 `), obs.stdout());
+    assert.ok(obs.stdout().includes(`"msg": "seen: ${template}"`), obs.stdout());
   });
 
   it('with --workers 4, every one of 30 ImageStreams created back to back reaches every slave', async (t) => {
