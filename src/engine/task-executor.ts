@@ -57,7 +57,7 @@ export class TaskExecutor {
     }
     if (task.register)
       host.facts[task.register] = markData(
-        task.loop ? stripInternal(outcome.result) : registeredValue(outcome.result),
+        task.loop ? registeredLoop(outcome.result) : registeredValue(outcome.result),
       );
     if (outcome.result.changed && (outcome.status === 'changed' || outcome.status === 'ignored')) {
       for (const name of task.notify) host.notified.add(name);
@@ -380,6 +380,18 @@ function summarizeLoop(results: ModuleResult[], statuses: HostStatus[]): TaskOut
 function stripInternal(result: ModuleResult): ModuleResult {
   const { facts: _facts, includedVars: _included, ...rest } = result;
   return rest;
+}
+
+/**
+ * What `register` stores for a loop: each item's result without the facts and included vars the
+ * engine already applied (those objects are the host's variables now, and must stay templates
+ * where they hold `{{`, while the registered value is data).
+ */
+function registeredLoop(result: ModuleResult): ModuleResult {
+  const value = stripInternal(result);
+  const items = value['results'];
+  if (!Array.isArray(items)) return value;
+  return { ...value, results: items.map((item) => stripInternal(item as ModuleResult)) };
 }
 
 /**

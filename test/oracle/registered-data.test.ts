@@ -22,6 +22,7 @@ describe('registered results are not templates, as in ansible-playbook 2.14', ()
     project = await writeProject({
       'inventory/hosts.ini': localInventory('h1'),
       'data.txt': `${TEMPLATE}\n`,
+      'vars/nested.yml': { nested: { host: '{{ inventory_hostname }}' } },
       'site.yml': [
         {
           name: 'registered',
@@ -31,6 +32,8 @@ describe('registered results are not templates, as in ansible-playbook 2.14', ()
             { name: 'print', command: 'cat data.txt', register: 'printed' },
             { name: 'stdout', debug: { var: 'printed.stdout' } },
             { name: 'stdout_lines', debug: { var: 'printed.stdout_lines' } },
+            { name: 'include', include_vars: '{{ item }}', loop: ['vars/nested.yml'], register: 'included' },
+            { name: 'included', debug: { var: 'nested.host' } },
           ],
         },
       ],
@@ -45,6 +48,12 @@ describe('registered results are not templates, as in ansible-playbook 2.14', ()
     const ansible = shown(runs.ansible.record, 'stdout');
     assert.deepEqual(shown(runs.mcsync.record, 'stdout'), ansible);
     assert.deepEqual(ansible, { h1: TEMPLATE });
+  });
+
+  it('variables a registered include_vars loop brought in are still templates', () => {
+    const ansible = shown(runs.ansible.record, 'included');
+    assert.deepEqual(shown(runs.mcsync.record, 'included'), ansible);
+    assert.deepEqual(ansible, { h1: 'h1' });
   });
 
   it('so is every line of it inside the registered result', () => {
