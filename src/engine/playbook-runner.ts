@@ -110,7 +110,7 @@ async function runPlay(
   }
   let scope: PlayScope;
   try {
-    scope = await playScope(play, playbook, states[0]!, deps, options);
+    scope = { ...(await playScope(play, playbook, states[0]!, deps, options)), hostStates: hosts };
   } catch (error) {
     deps.sink.emit({ type: 'warning', message: `play '${play.name}': ${errorMessage(error)}` });
     for (const host of states) {

@@ -19,6 +19,8 @@ export interface PlayScope {
   extraVars: Vars;
   /** Magic variables for every host of the play (playbook_dir, ansible_check_mode, ...). */
   magic: Vars;
+  /** Every host's run state so far (what `hostvars.<host>` reads that host's facts from). */
+  hostStates?: ReadonlyMap<string, HostState>;
 }
 
 export interface TaskScope {
@@ -65,29 +67,33 @@ export function taskVariables(
   const merged: Vars = Object.assign({}, ...layers) as Vars;
   const view = lazyVars(merged, templates, where);
   // After lazyVars: hostvars is its own lazy view, never walked for templates here.
-  const hostvars = hostVarsView(inventory, play.extraVars, templates, where);
+  const hostvars = hostVarsView(inventory, play, templates, where);
   Object.defineProperty(view, 'hostvars', { enumerable: true, configurable: true, value: hostvars });
   return view;
 }
 
 /**
- * `hostvars.<name>`: that host's inventory variables and the extra vars, as Ansible's hostvars
- * holds them (play vars are not in it), each templated value rendered against that host's own
- * variables: `hostvars.west.api_url` of `https://{{ clusterhost }}` is west's URL on any host.
- * Built on first read, once per task.
+ * `hostvars.<name>`: as Ansible's hostvars holds them, that host's inventory variables, what
+ * include_vars, set_fact and register gave it so far, and the extra vars (play vars are not in
+ * it). Each templated value renders against that host's own variables: `hostvars.west.api_url`
+ * of `https://{{ clusterhost }}` is west's URL on any host. Built on first read, once per task.
  */
 function hostVarsView(
   inventory: InventoryPort,
-  extraVars: Vars,
+  play: PlayScope,
   templates: TemplatePort,
   where: RenderWhere,
 ): Vars {
   const view: Vars = {};
   for (const name of inventory.hostNames()) {
     let vars: Vars | undefined;
+    const merged = (): Vars => {
+      const state = play.hostStates?.get(name);
+      return { ...inventory.hostVars(name), ...state?.includedVars, ...state?.facts, ...play.extraVars };
+    };
     Object.defineProperty(view, name, {
       enumerable: true,
-      get: () => (vars ??= lazyVars({ ...inventory.hostVars(name), ...extraVars }, templates, where)),
+      get: () => (vars ??= lazyVars(merged(), templates, where)),
     });
   }
   return view;

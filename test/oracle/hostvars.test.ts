@@ -1,7 +1,7 @@
 /**
  * `hostvars` against the real Ansible: another host's inventory variables, templated against that
- * host's own variables (not the host the task runs on, nor its play vars), with the extra vars in
- * it and the play vars not. The group var `api_url: https://{{ clusterhost }}:6443` is the
+ * host's own variables (not the host the task runs on, nor its play vars), with its facts and
+ * registered results and the extra vars in it, and the play vars not. The group var `api_url: https://{{ clusterhost }}:6443` is the
  * inventory shape the seed uses for connections.
  */
 import assert from 'node:assert/strict';
@@ -34,6 +34,16 @@ const CASES: Record<string, { what: string; var: string; expected: string }> = {
     var: 'hostvars.west.from_extra',
     expected: 'extra',
   },
+  facts: {
+    what: 'a fact another host set in an earlier play is in its hostvars',
+    var: 'hostvars.west.from_fact',
+    expected: 'set on west',
+  },
+  registered: {
+    what: 'so is what it registered',
+    var: 'hostvars.west.printed.stdout',
+    expected: 'printed on west',
+  },
   magic: {
     what: "another host's magic variables are its own",
     var: 'hostvars.west.inventory_hostname',
@@ -62,6 +72,15 @@ west
 api_url=https://{{ clusterhost }}:6443
 `),
       'site.yml': [
+        {
+          name: 'facts',
+          hosts: 'all',
+          gather_facts: false,
+          tasks: [
+            { set_fact: { from_fact: 'set on {{ inventory_hostname }}' } },
+            { command: 'echo printed on {{ inventory_hostname }}', register: 'printed' },
+          ],
+        },
         {
           name: 'hostvars',
           hosts: 'east',
