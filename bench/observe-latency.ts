@@ -287,18 +287,15 @@ async function latencySeries(
   try {
     const readyMs = performance.now() - started;
     const writes: number[] = [];
-    const writeMs: number[] = [];
     const sends: number[] = [];
     const cpuBefore = cpuMs(obs.pid);
     const t0 = performance.now();
     for (let i = 0; i < CHANGES; i++) {
       const wait = t0 + i * GAP_MS - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const sent = performance.now();
+      sends.push(performance.now());
       await writeChange(ns, i);
       writes.push(performance.now());
-      writeMs.push(performance.now() - sent);
-      sends.push(sent);
     }
     const arrived = (): boolean => arrivals.every((a) => writes.every((_, i) => a.of(i) !== undefined));
     try {
@@ -308,6 +305,7 @@ async function latencySeries(
       throw error;
     }
     const cpuPerChangeMs = (cpuMs(obs.pid) - cpuBefore) / CHANGES;
+    const writeMs = writes.map((answered, i) => answered - (sends[i] ?? Number.NaN));
     const since = (from: number[]): Map<string, number[]> =>
       new Map(measured.map((c, k) => [c.name, from.map((at, i) => (arrivals[k]?.of(i) ?? Number.NaN) - at)]));
     const latencies = since(writes);

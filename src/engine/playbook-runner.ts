@@ -110,7 +110,7 @@ async function runPlay(
   }
   let scope: PlayScope;
   try {
-    scope = { ...(await playScope(play, playbook, states[0]!, deps, options)), hostStates: hosts };
+    scope = await playScope(play, playbook, states[0]!, hosts, deps, options);
   } catch (error) {
     deps.sink.emit({ type: 'warning', message: `play '${play.name}': ${errorMessage(error)}` });
     for (const host of states) {
@@ -136,6 +136,7 @@ async function playScope(
   play: Play,
   playbook: Playbook,
   first: HostState,
+  hostStates: ReadonlyMap<string, HostState>,
   deps: EngineDeps,
   options: RunOptions,
 ): Promise<PlayScope> {
@@ -183,6 +184,7 @@ async function playScope(
     varsFiles,
     extraVars: options.extraVars,
     magic,
+    hostStates,
   };
 }
 

@@ -56,9 +56,9 @@ export class TaskExecutor {
       outcome = failure(error);
     }
     if (task.register)
-      host.facts[task.register] = markData(
-        task.loop ? registeredLoop(outcome.result) : registeredValue(outcome.result),
-      );
+      host.facts[task.register] = task.loop
+        ? registeredLoop(outcome.result)
+        : registeredValue(outcome.result);
     if (outcome.result.changed && (outcome.status === 'changed' || outcome.status === 'ignored')) {
       for (const name of task.notify) host.notified.add(name);
     }
@@ -257,7 +257,7 @@ export class TaskExecutor {
   /** The task's variables plus what this attempt set: its facts, then its registered result. */
   #bindResult(task: Task, vars: Vars, result: ModuleResult): Vars {
     const facts = { ...result.includedVars, ...result.facts };
-    const registered = markData(registeredValue(result));
+    const registered = registeredValue(result);
     return withVars(
       vars,
       task.register
@@ -383,23 +383,23 @@ function stripInternal(result: ModuleResult): ModuleResult {
 }
 
 /**
- * What `register` stores for a loop: each item's result without the facts and included vars the
- * engine already applied (those objects are the host's variables now, and must stay templates
- * where they hold `{{`, while the registered value is data).
+ * What `register` stores for a loop, as data (markData): each item's result without the facts
+ * and included vars the engine already applied (those objects are the host's variables now, and
+ * must stay templates where they hold `{{`).
  */
 function registeredLoop(result: ModuleResult): ModuleResult {
   const value = stripInternal(result);
   const items = value['results'];
-  if (!Array.isArray(items)) return value;
-  return { ...value, results: items.map((item) => stripInternal(item as ModuleResult)) };
+  if (!Array.isArray(items)) return markData(value);
+  return markData({ ...value, results: items.map((item) => stripInternal(item as ModuleResult)) });
 }
 
 /**
- * What `register` stores for one module call: the result with `failed` always set, as Ansible's
- * TaskExecutor does (`r.failed` is false, not undefined, on success); a skipped task keeps
- * Ansible's skip result, which has no `failed`.
+ * What `register` stores for one module call, as data (markData): the result with `failed`
+ * always set, as Ansible's TaskExecutor does (`r.failed` is false, not undefined, on success); a
+ * skipped task keeps Ansible's skip result, which has no `failed`.
  */
 function registeredValue(result: ModuleResult): ModuleResult {
   const value = stripInternal(result);
-  return result.skipped ? value : { ...value, failed: result.failed === true };
+  return markData(result.skipped ? value : { ...value, failed: result.failed === true });
 }

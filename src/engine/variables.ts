@@ -20,7 +20,7 @@ export interface PlayScope {
   /** Magic variables for every host of the play (playbook_dir, ansible_check_mode, ...). */
   magic: Vars;
   /** Every host's run state so far (what `hostvars.<host>` reads that host's facts from). */
-  hostStates?: ReadonlyMap<string, HostState>;
+  hostStates: ReadonlyMap<string, HostState>;
 }
 
 export interface TaskScope {
@@ -87,13 +87,19 @@ function hostVarsView(
   const view: Vars = {};
   for (const name of inventory.hostNames()) {
     let vars: Vars | undefined;
-    const merged = (): Vars => {
-      const state = play.hostStates?.get(name);
-      return { ...inventory.hostVars(name), ...state?.includedVars, ...state?.facts, ...play.extraVars };
-    };
     Object.defineProperty(view, name, {
       enumerable: true,
-      get: () => (vars ??= lazyVars(merged(), templates, where)),
+      get: () => {
+        if (vars) return vars;
+        const state = play.hostStates.get(name);
+        const merged = {
+          ...inventory.hostVars(name),
+          ...state?.includedVars,
+          ...state?.facts,
+          ...play.extraVars,
+        };
+        return (vars = lazyVars(merged, templates, where));
+      },
     });
   }
   return view;

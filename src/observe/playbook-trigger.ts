@@ -19,6 +19,7 @@ import { closeKubeClients } from '../kube/client-cache.ts';
 import type { EngineEvent } from '../model/events.ts';
 import type { ModuleServices } from '../model/module.ts';
 import type { RecapCounts } from '../model/result.ts';
+import { markData } from '../model/vars.ts';
 import { createDefaultServices } from '../modules/services.ts';
 import { createRenderer } from '../report/renderer.ts';
 import { createTemplar } from '../template/index.ts';
@@ -30,7 +31,6 @@ import { loadBundle } from './playbook-bundle.ts';
 import type { BundleSource, PlaybookBundle } from './playbook-bundle.ts';
 import { CopiesCollector, passVars } from './playbook-pass.ts';
 import type { RunScope, TargetResult, Trigger, TriggerItem, TriggerOutcome, TriggerPass } from './trigger.ts';
-import { markData } from '../model/vars.ts';
 
 export interface PlaybookTriggerOptions {
   source: BundleSource;
