@@ -4,9 +4,12 @@
  * each round applies N ConfigMaps into a fresh namespace with K requests in flight, then applies
  * them again unchanged, with the floor's bare client (bench/lib/bare-client.ts) over:
  *   - http1: node:https with one keep-alive agent of K sockets (the floor with MCSYNC_BENCH_FLOOR_HTTP1=1);
- *   - http2: node:http2, one session, K streams (the floor's default).
+ *   - http2: node:http2, one session, K streams (the floor's default);
+ *   - raw1: HTTP/1.1 written by hand over K keep-alive TLS sockets (what is left without Node's
+ *     HTTP machinery);
+ *   - undici: undici's Pool of K keep-alive HTTP/1.1 connections.
  * CPU is this process's user + system (process.cpuUsage) over the sends only; the rounds
- * alternate transports so the machine's load falls on both alike.
+ * rotate the transports so the machine's load falls on all alike.
  *
  *   node bench/transport-cpu.ts --dir SANDBOX_DIR [--objects 2000] [--inflight 32] [--rounds 3]
  */
@@ -37,6 +40,8 @@ interface Transport {
 const TRANSPORTS: Transport[] = [
   { name: 'http1 (node:https, keep-alive agent)', protocol: 'http1' },
   { name: 'http2 (node:http2, one session)', protocol: 'http2' },
+  { name: 'raw1 (HTTP/1.1 by hand over tls sockets)', protocol: 'raw1' },
+  { name: 'undici (Pool, keep-alive HTTP/1.1)', protocol: 'undici' },
 ];
 
 async function sendAll(send: Send, bodies: { path: string; body: string }[]): Promise<void> {
@@ -79,7 +84,7 @@ async function timed(run: () => Promise<void>): Promise<{ cpuUs: number; wallMs:
 const results = new Map<string, { create: number[]; unchanged: number[]; wall: number[] }>();
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const transport of round % 2 ? [...TRANSPORTS].reverse() : TRANSPORTS) {
-    const ns = `bench-transport-${process.pid}-${round}-${transport.name.slice(0, 5)}`;
+    const ns = `bench-transport-${process.pid}-${round}-${transport.protocol}`;
     await api(host, 'POST', '/api/v1/namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',

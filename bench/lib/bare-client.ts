@@ -1,12 +1,15 @@
 /**
  * The bare client of the benchmarks' floor (bench/peers/floor.ts) and of bench/transport-cpu.ts:
  * requests to one API server and nothing else, over one HTTP/2 session or one keep-alive
- * HTTP/1.1 agent. No retries, no parsing: the caller gets the status and the body's text.
+ * HTTP/1.1 agent (and, for transport-cpu's comparison, HTTP/1.1 by hand or undici). No retries,
+ * no parsing: the caller gets the status and the body's text.
  */
 import http2 from 'node:http2';
 import https from 'node:https';
+import tls from 'node:tls';
+import { Pool } from 'undici';
 
-export type BareProtocol = 'http1' | 'http2';
+export type BareProtocol = 'http1' | 'http2' | 'raw1' | 'undici';
 
 /** Where to send and how to authenticate (the CA as PEM, the token as text). */
 export interface BareTarget {
@@ -38,6 +41,8 @@ export function floorProtocol(env: NodeJS.ProcessEnv = process.env): BareProtoco
 /** A client of `target` over `protocol`; `inflight` bounds the HTTP/1.1 agent's sockets. */
 export function bareClient(protocol: BareProtocol, target: BareTarget, inflight: number): BareClient {
   const auth = `Bearer ${target.token}`;
+  if (protocol === 'raw1') return rawHttp1Client(target, auth, inflight);
+  if (protocol === 'undici') return undiciClient(target, auth, inflight);
   return protocol === 'http2' ? http2Client(target, auth) : http1Client(target, auth, inflight);
 }
 
@@ -92,5 +97,121 @@ function http1Client(target: BareTarget, auth: string, inflight: number): BareCl
         r.end(req.body);
       }),
     close: () => agent.destroy(),
+  };
+}
+
+/**
+ * HTTP/1.1 written by hand over `inflight` keep-alive TLS sockets: one write per request and a
+ * response parser that reads only the status line, Content-Length or chunked framing. What a
+ * request costs when Node's HTTP machinery (streams, header objects, events) is taken away.
+ */
+function rawHttp1Client(target: BareTarget, auth: string, inflight: number): BareClient {
+  const url = new URL(target.url);
+  const head = `Host: ${url.host}\r\nAuthorization: ${auth}\r\nAccept: application/json\r\n`;
+  interface Waiter {
+    resolve: (r: { status: number; text: string }) => void;
+    reject: (e: Error) => void;
+  }
+  interface Conn {
+    socket: tls.TLSSocket;
+    waiter: Waiter | undefined;
+    buf: Buffer;
+  }
+  const idle: Conn[] = [];
+  const queue: { bytes: string; waiter: Waiter }[] = [];
+  const all: Conn[] = [];
+  const dispatch = (conn: Conn): void => {
+    const next = queue.shift();
+    if (!next) {
+      idle.push(conn);
+      return;
+    }
+    conn.waiter = next.waiter;
+    conn.socket.write(next.bytes);
+  };
+  const onData = (conn: Conn, chunk: Buffer): void => {
+    conn.buf = conn.buf.length ? Buffer.concat([conn.buf, chunk]) : chunk;
+    const end = conn.buf.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const header = conn.buf.toString('latin1', 0, end);
+    const status = Number(header.slice(9, 12));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(header);
+    let text: string;
+    let rest: Buffer;
+    if (length) {
+      const size = Number(length[1]);
+      if (conn.buf.length < end + 4 + size) return;
+      text = conn.buf.toString('utf8', end + 4, end + 4 + size);
+      rest = conn.buf.subarray(end + 4 + size);
+    } else {
+      // Chunked: wait for the last chunk, then join the chunks.
+      const parts: Buffer[] = [];
+      let at = end + 4;
+      for (;;) {
+        const lineEnd = conn.buf.indexOf('\r\n', at);
+        if (lineEnd < 0) return;
+        const size = parseInt(conn.buf.toString('latin1', at, lineEnd), 16);
+        if (conn.buf.length < lineEnd + 2 + size + 2) return;
+        if (size === 0) {
+          at = lineEnd + 4;
+          break;
+        }
+        parts.push(conn.buf.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+      }
+      text = Buffer.concat(parts).toString('utf8');
+      rest = conn.buf.subarray(at);
+    }
+    conn.buf = rest;
+    const waiter = conn.waiter!;
+    conn.waiter = undefined;
+    waiter.resolve({ status, text });
+    dispatch(conn);
+  };
+  const open = (): Conn => {
+    const socket = tls.connect({
+      host: url.hostname,
+      port: Number(url.port),
+      ca: target.ca,
+      ALPNProtocols: ['http/1.1'],
+    });
+    const conn: Conn = { socket, waiter: undefined, buf: Buffer.alloc(0) };
+    socket.on('data', (chunk: Buffer) => onData(conn, chunk));
+    socket.on('error', (error) => conn.waiter?.reject(error));
+    all.push(conn);
+    return conn;
+  };
+  return {
+    send: (req) =>
+      new Promise((resolve, reject) => {
+        let bytes = `${req.method} ${req.path} HTTP/1.1\r\n${head}`;
+        bytes +=
+          req.body === undefined
+            ? '\r\n'
+            : `Content-Type: ${APPLY}\r\nContent-Length: ${Buffer.byteLength(req.body)}\r\n\r\n${req.body}`;
+        queue.push({ bytes, waiter: { resolve, reject } });
+        const conn = idle.pop() ?? (all.length < inflight ? open() : undefined);
+        if (conn) dispatch(conn);
+      }),
+    close: () => all.forEach((c) => c.socket.destroy()),
+  };
+}
+
+/** undici's Pool (llhttp, Node's fetch engine): `inflight` keep-alive HTTP/1.1 connections. */
+function undiciClient(target: BareTarget, auth: string, inflight: number): BareClient {
+  const pool = new Pool(target.url, { connections: inflight, pipelining: 1, connect: { ca: target.ca } });
+  return {
+    send: async (req) => {
+      const headers: Record<string, string> = { authorization: auth, accept: 'application/json' };
+      if (req.body !== undefined) headers['content-type'] = APPLY;
+      const res = await pool.request({
+        method: req.method as 'PATCH',
+        path: req.path,
+        headers,
+        body: req.body ?? null,
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    },
+    close: () => void pool.close(),
   };
 }
