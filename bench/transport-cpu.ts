@@ -8,8 +8,8 @@
  *   - raw1: HTTP/1.1 written by hand over K keep-alive TLS sockets (what is left without Node's
  *     HTTP machinery);
  *   - undici: undici's Pool of K keep-alive HTTP/1.1 connections.
- * CPU is this process's user + system (process.cpuUsage) over the sends only; the rounds
- * rotate the transports so the machine's load falls on all alike.
+ * CPU is this process's user + system (process.cpuUsage) over the sends only; every other round
+ * takes the transports in reverse order so the machine's load falls on all alike.
  *
  *   node bench/transport-cpu.ts --dir SANDBOX_DIR [--objects 2000] [--inflight 32] [--rounds 3]
  */

@@ -177,7 +177,19 @@ function rawHttp1Client(target: BareTarget, auth: string, inflight: number): Bar
     });
     const conn: Conn = { socket, waiter: undefined, buf: Buffer.alloc(0) };
     socket.on('data', (chunk: Buffer) => onData(conn, chunk));
-    socket.on('error', (error) => conn.waiter?.reject(error));
+    // A socket that fails or closes leaves the pool and fails its request: never a hang.
+    const drop = (error: Error): void => {
+      const at = all.indexOf(conn);
+      if (at < 0) return; // 'error' is followed by 'close'
+      all.splice(at, 1);
+      if (idle.includes(conn)) idle.splice(idle.indexOf(conn), 1);
+      conn.waiter?.reject(error);
+      conn.waiter = undefined;
+      // Requests still queued take a new socket in its place.
+      if (queue.length) dispatch(open());
+    };
+    socket.on('error', drop);
+    socket.on('close', () => drop(new Error('the connection closed')));
     all.push(conn);
     return conn;
   };
@@ -193,7 +205,7 @@ function rawHttp1Client(target: BareTarget, auth: string, inflight: number): Bar
         const conn = idle.pop() ?? (all.length < inflight ? open() : undefined);
         if (conn) dispatch(conn);
       }),
-    close: () => all.forEach((c) => c.socket.destroy()),
+    close: () => [...all].forEach((c) => c.socket.destroy()),
   };
 }
 
